@@ -1,0 +1,31 @@
+"""The full refresh: every ingest flow in order, then the leaderboard."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from prefect import flow
+
+from flows.build_leaderboard import build_leaderboard
+from flows.ingest_gpu_specs import ingest_gpu_specs
+from flows.ingest_grid_intensity import ingest_grid_intensity
+from flows.ingest_model_disclosures import ingest_model_disclosures
+
+
+class RefreshFailed(RuntimeError):
+    """One or more ingest flows failed; the leaderboard was rebuilt from the warehouse as it is."""
+
+
+@flow(name="refresh")
+def refresh(warehouse: str | None = None) -> dict[str, Any]:
+    """Ingest every source (a failing one does not stop the others), then build the leaderboard."""
+    states = {
+        "ingest_grid_intensity": ingest_grid_intensity(warehouse, return_state=True),
+        "ingest_gpu_specs": ingest_gpu_specs(warehouse, return_state=True),
+        "ingest_model_disclosures": ingest_model_disclosures(warehouse, return_state=True),
+    }
+    build = build_leaderboard(warehouse)
+    failed = {name: s.message for name, s in states.items() if s.is_failed()}
+    if failed:
+        raise RefreshFailed("; ".join(f"{k}: {v}" for k, v in failed.items()))
+    return {"loads": {k: s.result() for k, s in states.items()}, "build": build}

@@ -1,0 +1,182 @@
+"""The `footprints` command line: run the refresh, query the warehouse, export the leaderboard."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from footprints.settings import get_settings
+
+app = typer.Typer(
+    help="What did it cost - in energy, carbon, water and money - to create an AI model?",
+    no_args_is_help=True,
+    add_completion=False,
+)
+export_app = typer.Typer(help="Write exports (CSV) from the warehouse.", no_args_is_help=True)
+app.add_typer(export_app, name="export")
+
+WarehouseOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--warehouse",
+        help="DuckDB file [default: $FOOTPRINTS_WAREHOUSE or warehouse/footprints.duckdb]",
+        show_default=False,
+    ),
+]
+
+
+class Format(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+def _prefect_env() -> None:
+    # Offline-safe Prefect (DEVELOPERS.md): no telemetry, which errors without a network.
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+
+def _fail(message: str, code: int = 1) -> None:
+    typer.echo(f"footprints: {message}", err=True)
+    raise typer.Exit(code)
+
+
+@app.command()
+def run(warehouse: WarehouseOpt = None) -> None:
+    """Run the full refresh (the `refresh` Prefect flow) on the bundled snapshot."""
+    _prefect_env()
+    settings = get_settings(warehouse=warehouse)
+    from flows.refresh import refresh
+
+    state = refresh(str(settings.warehouse), return_state=True)
+    if state.is_failed():
+        _fail(f"refresh failed: {state.message}")
+    result = state.result()
+    loads = [r for rs in result["loads"].values() for r in rs]
+    changed = sum(r["inserted"] + r["updated"] + r["deleted"] for r in loads)
+    quarantined = sum(r["quarantined"] for r in loads)
+    build = result["build"]
+    typer.echo(
+        f"refresh complete: {len(loads)} loads, {changed} rows changed, {quarantined} quarantined; "
+        f"leaderboard {build['status']} with {build['models']} models -> {settings.warehouse}"
+    )
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:,.1f}" if abs(value) >= 100 else f"{value:.4g}"
+    return str(value)
+
+
+def _render(columns: list[str], rows: list[tuple[Any, ...]], fmt: Format) -> str:
+    if fmt is Format.json:
+        return json.dumps([dict(zip(columns, r, strict=True)) for r in rows], default=str, indent=2)
+    if fmt is Format.csv:
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows(rows)
+        return buf.getvalue().rstrip("\n")
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(show_lines=False)
+    for c in columns:
+        table.add_column(c, no_wrap=True)
+    for r in rows:
+        table.add_row(*(_cell(v) for v in r))
+    console = Console(width=400, record=True, file=io.StringIO())
+    console.print(table)
+    return console.export_text().rstrip("\n")
+
+
+@app.command()
+def query(
+    sql: Annotated[str, typer.Argument(help="SQL to run on the warehouse (read-only)")],
+    warehouse: WarehouseOpt = None,
+    fmt: Annotated[Format, typer.Option("--format", help="output format")] = Format.table,
+) -> None:
+    """Run SQL on the warehouse, opened read-only: a write statement fails and changes nothing."""
+    import duckdb
+
+    from tasks.warehouse import WarehouseError, open_warehouse
+
+    settings = get_settings(warehouse=warehouse)
+    try:
+        with open_warehouse(settings=settings, read_only=True) as con:
+            cursor = con.execute(sql)
+            columns = [d[0] for d in (cursor.description or [])]
+            rows = cursor.fetchall() if columns else []
+    except WarehouseError as err:
+        _fail(str(err))
+    except duckdb.Error as err:
+        text = str(err)
+        if "read-only" in text.lower() or "read only" in text.lower():
+            _fail(f"the warehouse is opened read-only for queries; nothing was changed ({text})")
+        _fail(f"query failed: {text}")
+    typer.echo(_render(columns, rows, fmt))
+
+
+@app.command()
+def leaderboard(
+    warehouse: WarehouseOpt = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="rows to show")] = 15,
+    fmt: Annotated[Format, typer.Option("--format", help="output format")] = Format.table,
+) -> None:
+    """Print the top of the leaderboard (total t CO2e with its low-high range)."""
+    from tasks.warehouse import WarehouseError, open_warehouse, read_sql
+
+    settings = get_settings(warehouse=warehouse)
+    try:
+        with open_warehouse(settings=settings, read_only=True) as con:
+            cursor = con.execute(read_sql("reports/select_leaderboard_top.sql"), [limit])
+            columns = [d[0] for d in cursor.description or []]
+            rows = cursor.fetchall()
+    except WarehouseError as err:
+        _fail(str(err))
+    typer.echo(_render(columns, rows, fmt))
+
+
+@export_app.command("leaderboard")
+def export_leaderboard(
+    warehouse: WarehouseOpt = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            help="CSV path [default: warehouse/exports/leaderboard.csv]", show_default=False
+        ),
+    ] = None,
+) -> None:
+    """Write the leaderboard CSV (one row per model, by total CO2e)."""
+    from tasks.export import EXPORTS, export_table, resolve_export_path
+    from tasks.warehouse import WarehouseError, open_warehouse
+
+    settings = get_settings(warehouse=warehouse)
+    target = resolve_export_path(
+        out, settings.exports_path, EXPORTS["leaderboard"][1], trusted=True
+    )
+    try:
+        with open_warehouse(settings=settings, read_only=True) as con:
+            result = export_table(con, "leaderboard", target)
+    except WarehouseError as err:
+        _fail(str(err))
+    typer.echo(f"wrote {result.rows} rows to {result.path}")
+
+
+def main() -> None:  # pragma: no cover - console entry
+    app(prog_name="footprints")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

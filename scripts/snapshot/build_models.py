@@ -1,0 +1,103 @@
+"""Build the bundled model-disclosure snapshot from the Epoch CSV, and check the hand-curated
+card facts.
+
+    .venv/bin/python scripts/snapshot/build_models.py [--epoch-csv PATH] [--out-dir DIR]
+
+Writes `epoch_facts.csv` with every Epoch row that supports an estimate (GPU-hours, or GPU count
+and duration, or training FLOPs and a hardware type), and constructs each row of
+`card_facts.csv` as a `Fact` so a bad field, phase or unit fails the build. The Epoch rows are
+kept with Epoch's own model names; `model_aliases.csv` maps them to display names.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))
+
+from tasks.epoch_models import parse_epoch_models, select_notable  # noqa: E402
+from tasks.facts import FACT_COLUMNS, Fact, facts_to_rows  # noqa: E402
+
+SHARED_DATA = Path(os.environ.get("FOOTPRINTS_SHARED_DATA", REPO.parent / "shared" / "data"))
+EPOCH_CSV = SHARED_DATA / "models" / "epoch_all_ml_systems_trimmed.csv"
+# Upstream of the shared copy (see shared/data/SOURCES.md), pinned to the snapshot's commit.
+EPOCH_URL = (
+    "https://github.com/epoch-research/training-cost-trends/blob/"
+    "39afc3de1beb16ee18dbe89f925759fa713dc744/data/All%20ML%20Systems%20-%20full%20view.csv"
+)
+OUT_DIR = REPO / "warehouse" / "snapshot" / "models"
+
+NATURAL_KEY = ("source_url", "model", "phase", "field", "source_locator")
+
+
+def load_facts(path: Path) -> list[Fact]:
+    """Rows of a facts CSV as `Fact`s; raises on a wrong header or an invalid row."""
+    with path.open(newline="", encoding="utf-8") as fh:
+        reader = csv.DictReader(fh)
+        if tuple(reader.fieldnames or ()) != FACT_COLUMNS:
+            raise ValueError(f"{path}: columns {reader.fieldnames} != {list(FACT_COLUMNS)}")
+        facts = []
+        for i, row in enumerate(reader, start=2):
+            unit = row.pop("unit")
+            try:
+                fact = Fact(**row)
+            except (TypeError, ValueError) as exc:
+                raise ValueError(f"{path}:{i}: {exc}") from exc
+            # Fact fills the unit from the field; a CSV that disagrees was edited by hand wrongly.
+            if fact.unit != unit:
+                raise ValueError(
+                    f"{path}:{i}: unit {unit!r}, field {fact.field} wants {fact.unit!r}"
+                )
+            facts.append(fact)
+    return facts
+
+
+def duplicate_keys(facts: Iterable[Fact]) -> list[tuple[str, ...]]:
+    seen: set[tuple[str, ...]] = set()
+    dupes = []
+    for f in facts:
+        key = tuple(getattr(f, k) for k in NATURAL_KEY)
+        if key in seen:
+            dupes.append(key)
+        seen.add(key)
+    return dupes
+
+
+def write_facts(facts: Iterable[Fact], path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(FACT_COLUMNS), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(facts_to_rows(facts))
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--epoch-csv", type=Path, default=EPOCH_CSV)
+    ap.add_argument("--epoch-url", default=EPOCH_URL, help="source_url recorded on Epoch facts")
+    ap.add_argument("--out-dir", type=Path, default=OUT_DIR)
+    args = ap.parse_args(argv)
+
+    card_path = args.out_dir / "card_facts.csv"
+    cards = load_facts(card_path)
+    if dupes := duplicate_keys(cards):
+        raise SystemExit(f"{card_path}: duplicate natural keys: {dupes[:5]}")
+    print(f"{card_path.name}: {len(cards)} facts, {len({f.model for f in cards})} models, valid")
+
+    epoch = select_notable(parse_epoch_models(args.epoch_csv, args.epoch_url))
+    if dupes := duplicate_keys(epoch):
+        raise SystemExit(f"Epoch facts: duplicate natural keys: {dupes[:5]}")
+    out = args.out_dir / "epoch_facts.csv"
+    write_facts(epoch, out)
+    print(f"{out.name}: {len(epoch)} facts, {len({f.model for f in epoch})} models")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,131 @@
+-- Raw layer: what each source said, typed, one table per entity (docs/data-contracts.md).
+-- Every row carries where it came from and when it landed:
+--   _batch_scope   the batch it belongs to (rows of a scope absent from that scope's next batch are deleted)
+--   _source_url    file or URL of the payload       _source_sha256  content hash of that payload
+--   _row_hash      hash of the business columns     _load_id, _loaded_at  the load that last changed it
+
+create table if not exists raw_grid_intensity_annual (
+    zone_key                    varchar not null,
+    year                        integer not null,
+    carbon_intensity_g_per_kwh  double not null,
+    basis                       varchar not null,
+    source                      varchar not null,
+    source_url                  varchar not null,
+    _batch_scope varchar not null, _source_url varchar not null, _source_sha256 varchar not null,
+    _row_hash varchar not null, _load_id varchar not null, _loaded_at timestamp not null,
+    primary key (source, zone_key, year, basis)
+);
+
+create table if not exists raw_zones (
+    zone_key      varchar not null,
+    zone_name     varchar,
+    zone_type     varchar not null,
+    country_iso2  varchar,
+    country_iso3  varchar,
+    source        varchar not null,
+    _batch_scope varchar not null, _source_url varchar not null, _source_sha256 varchar not null,
+    _row_hash varchar not null, _load_id varchar not null, _loaded_at timestamp not null,
+    primary key (zone_key)
+);
+
+create table if not exists raw_cloud_regions (
+    provider      varchar not null,
+    region        varchar not null,
+    region_name   varchar,
+    zone_key      varchar,
+    country_iso2  varchar,
+    pue           double,
+    source        varchar not null,
+    _batch_scope varchar not null, _source_url varchar not null, _source_sha256 varchar not null,
+    _row_hash varchar not null, _load_id varchar not null, _loaded_at timestamp not null,
+    primary key (provider, region)
+);
+
+create table if not exists raw_location_aliases (
+    alias     varchar not null,
+    zone_key  varchar not null,
+    kind      varchar not null,
+    source    varchar not null,
+    _batch_scope varchar not null, _source_url varchar not null, _source_sha256 varchar not null,
+    _row_hash varchar not null, _load_id varchar not null, _loaded_at timestamp not null,
+    primary key (alias, zone_key)
+);
+
+create table if not exists raw_gpu_specs (
+    gpu_id                             varchar not null,
+    name                               varchar not null,
+    manufacturer                       varchar,
+    kind                               varchar,
+    is_training_accelerator            boolean not null,
+    release_date                       date,
+    tdp_w                              double,
+    memory_gb                          double,
+    memory_bandwidth_gb_s              double,
+    peak_fp64_tflops                   double,
+    peak_fp32_tflops                   double,
+    peak_tf32_tflops                   double,
+    peak_bf16_tflops                   double,
+    peak_fp8_tflops                    double,
+    die_area_mm2                       double,
+    embodied_co2e_kg_low               double,
+    embodied_co2e_kg_central           double,
+    embodied_co2e_kg_high              double,
+    embodied_water_l                   double,
+    price_usd                          double,
+    rental_usd_per_gpu_hour_low        double,
+    rental_usd_per_gpu_hour_central    double,
+    rental_usd_per_gpu_hour_high       double,
+    specs_source                       varchar not null,
+    embodied_source                    varchar,
+    price_source                       varchar,
+    _batch_scope varchar not null, _source_url varchar not null, _source_sha256 varchar not null,
+    _row_hash varchar not null, _load_id varchar not null, _loaded_at timestamp not null,
+    primary key (gpu_id)
+);
+
+create table if not exists raw_gpu_aliases (
+    alias   varchar not null,
+    gpu_id  varchar not null,
+    note    varchar,
+    _batch_scope varchar not null, _source_url varchar not null, _source_sha256 varchar not null,
+    _row_hash varchar not null, _load_id varchar not null, _loaded_at timestamp not null,
+    primary key (alias)
+);
+
+create table if not exists raw_model_disclosures (
+    model           varchar not null,
+    phase           varchar not null,
+    field           varchar not null,
+    value           varchar not null,
+    unit            varchar not null,
+    source_kind     varchar not null,
+    source_url      varchar not null,
+    source_locator  varchar not null,
+    raw_text        varchar,
+    confidence      varchar not null,
+    note            varchar,
+    _batch_scope varchar not null, _source_url varchar not null, _source_sha256 varchar not null,
+    _row_hash varchar not null, _load_id varchar not null, _loaded_at timestamp not null,
+    primary key (source_url, model, phase, field, source_locator)
+);
+
+create table if not exists raw_model_aliases (
+    alias  varchar not null,
+    model  varchar not null,
+    _batch_scope varchar not null, _source_url varchar not null, _source_sha256 varchar not null,
+    _row_hash varchar not null, _load_id varchar not null, _loaded_at timestamp not null,
+    primary key (alias)
+);
+
+create table if not exists raw_assumptions (
+    key      varchar not null,
+    low      double not null,
+    central  double not null,
+    high     double not null,
+    unit     varchar not null,
+    source   varchar not null,
+    note     varchar,
+    _batch_scope varchar not null, _source_url varchar not null, _source_sha256 varchar not null,
+    _row_hash varchar not null, _load_id varchar not null, _loaded_at timestamp not null,
+    primary key (key)
+);

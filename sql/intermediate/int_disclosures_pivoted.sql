@@ -1,0 +1,65 @@
+-- grain: one row per model x phase (training, development): the disclosed inputs of that run,
+-- one value per field (best source, then highest confidence), and which fields disagree.
+-- Low-confidence facts (guessed, suspect, a database's own modelling) are kept in the raw table
+-- and in the disagreement check, but never drive an estimate.
+with facts as (
+    select * from stg_disclosures__facts
+    where phase in ('training', 'development')
+),
+
+ranked as (
+    select
+        *,
+        row_number() over (
+            partition by model, phase, field
+            order by confidence_rank = 3, source_rank, confidence_rank, source_url, source_locator
+        ) as preference,
+        -- Two sources disagree when their numbers differ by more than 1% (spellings of one GPU
+        -- or place are not a disagreement; resolution handles those).
+        coalesce(
+            max(value_num) over (partition by model, phase, field)
+            - min(value_num) over (partition by model, phase, field)
+            > 0.01 * max(abs(value_num)) over (partition by model, phase, field),
+            false
+        ) as numbers_disagree
+    from facts
+),
+
+final as (
+    select
+        model,
+        phase,
+        max(value) filter (where preference = 1 and confidence <> 'low' and field = 'gpu') as gpu_text,
+        max(value_num) filter (where preference = 1 and confidence <> 'low' and field = 'gpu_count') as gpu_count,
+        max(value_num) filter (where preference = 1 and confidence <> 'low' and field = 'gpu_hours') as gpu_hours,
+        max(value_num) filter (where preference = 1 and confidence <> 'low' and field = 'duration_days') as duration_days,
+        max(try_cast(value as date)) filter (where preference = 1 and confidence <> 'low' and field = 'start_date')
+            as start_date,
+        max(try_cast(value as date)) filter (where preference = 1 and confidence <> 'low' and field = 'end_date')
+            as end_date,
+        max(value_num) filter (where preference = 1 and confidence <> 'low' and field = 'power_w') as power_w,
+        coalesce(
+            bool_or(lower(value) = 'true') filter (
+                where preference = 1 and field = 'power_includes_pue'
+            ),
+            false
+        ) as power_includes_pue,
+        max(value_num) filter (where preference = 1 and confidence <> 'low' and field = 'pue') as pue,
+        max(value) filter (where preference = 1 and confidence <> 'low' and field = 'location') as location_text,
+        max(value_num) filter (
+            where preference = 1 and field = 'carbon_intensity_kg_per_kwh'
+        ) as carbon_intensity_kg_per_kwh,
+        max(value_num) filter (where preference = 1 and confidence <> 'low' and field = 'energy_mwh') as energy_mwh,
+        max(value_num) filter (where preference = 1 and confidence <> 'low' and field = 'co2e_t') as co2e_t,
+        max(value_num) filter (where preference = 1 and confidence <> 'low' and field = 'co2e_market_t') as co2e_market_t,
+        max(value_num) filter (where preference = 1 and confidence <> 'low' and field = 'water_kl') as water_kl,
+        max(value_num) filter (where preference = 1 and confidence <> 'low' and field = 'mfu') as mfu,
+        max(lower(value)) filter (where preference = 1 and confidence <> 'low' and field = 'precision') as precision,
+        string_agg(distinct field, ', ' order by field) filter (where numbers_disagree)
+            as conflicting_fields
+    from ranked
+    where confidence <> 'low' or numbers_disagree
+    group by model, phase
+)
+
+select * from final

@@ -1,0 +1,13 @@
+-- The business columns of `incoming` (a registered Arrow table), hashed, with the load's metadata.
+-- Parameters: batch scope, load id, loaded at.
+insert into stage by name
+select
+    i.*,
+    m._source_url,
+    m._source_sha256,
+    md5(to_json(i))  as _row_hash,
+    ?                as _batch_scope,
+    ?                as _load_id,
+    ?::timestamp     as _loaded_at
+from incoming_business as i
+positional join (select _source_url, _source_sha256 from incoming_meta) as m;

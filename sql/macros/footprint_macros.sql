@@ -1,0 +1,31 @@
+-- The footprint formulas of METHODOLOGY.md, once, as DuckDB macros. Every transform and the
+-- unit tests call these; nothing else restates a formula.
+
+-- IT energy (MWh) = GPU-hours x average power per GPU (W) / 1e6   (h x W = Wh)
+create or replace macro it_energy_mwh(gpu_hours, power_w) as gpu_hours * power_w / 1e6;
+
+-- Facility energy (MWh) = IT energy x PUE
+create or replace macro facility_energy_mwh(it_mwh, pue) as it_mwh * pue;
+
+-- Operational carbon (t) = facility energy (MWh) x intensity (kg/kWh = t/MWh)
+create or replace macro operational_co2e_t(energy_mwh, kg_per_kwh) as energy_mwh * kg_per_kwh;
+
+-- Operational water (kL) = facility energy (MWh) x (WUE on-site + WUE off-site) (L/kWh = kL/MWh).
+-- Morrison et al. apply PUE to both terms, i.e. both multiply facility energy (the default here).
+create or replace macro operational_water_kl(energy_mwh, wue_onsite, wue_offsite) as
+    energy_mwh * (wue_onsite + wue_offsite);
+
+-- Embodied carbon (t) = GPU-hours x embodied kg per GPU / lifetime hours / 1000
+create or replace macro embodied_co2e_t(gpu_hours, kg_per_gpu, life_years) as
+    gpu_hours * kg_per_gpu / (life_years * 8760.0) / 1000.0;
+
+-- Embodied water (kL) = GPU-hours x embodied L per GPU / lifetime hours / 1000
+create or replace macro embodied_water_kl(gpu_hours, l_per_gpu, life_years) as
+    gpu_hours * l_per_gpu / (life_years * 8760.0) / 1000.0;
+
+-- Training FLOPs of a dense transformer ~= 6 x parameters x tokens
+create or replace macro dense_training_flops(parameters, tokens) as 6.0 * parameters * tokens;
+
+-- GPU-hours from FLOPs = FLOPs / (peak FLOP/s x MFU) / 3600
+create or replace macro gpu_hours_from_flops(flops, peak_tflops, mfu) as
+    flops / (peak_tflops * 1e12 * mfu) / 3600.0;

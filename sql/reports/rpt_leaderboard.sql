@@ -1,0 +1,89 @@
+-- grain: one row per model with an estimate, ranked by total carbon (training + development +
+-- embodied), with every figure's range, basis and sources. This is the exported CSV.
+with bounded as (
+    select * from int_footprints_bounded
+),
+
+runs as (
+    select * from int_runs_estimated where phase = 'training' and bound = 'central'
+),
+
+models as (
+    select * from int_models_described
+),
+
+gpus as (
+    select gpu_id, specs_source from stg_gpus__specs
+),
+
+totals as (
+    select
+        model,
+        max(training_gpu_hours) filter (where bound = 'central') as gpu_hours,
+        max(training_energy_mwh) filter (where bound = 'central') as training_energy_mwh,
+        max(training_co2e_t) filter (where bound = 'central') as training_co2e_t,
+        max(training_water_kl) filter (where bound = 'central') as training_water_kl,
+        max(development_energy_mwh) filter (where bound = 'central') as development_energy_mwh,
+        max(development_co2e_t) filter (where bound = 'central') as development_co2e_t,
+        max(development_water_kl) filter (where bound = 'central') as development_water_kl,
+        max(embodied_co2e_t) filter (where bound = 'central') as embodied_co2e_t,
+        max(embodied_water_kl) filter (where bound = 'central') as embodied_water_kl,
+        max(training_cost_usd) filter (where bound = 'central') as training_cost_usd,
+        max(training_energy_cost_usd) filter (where bound = 'central')
+            as training_energy_cost_usd,
+        max(training_co2e_t + development_co2e_t + coalesce(embodied_co2e_t, 0))
+            filter (where bound = 'low') as total_co2e_t_low,
+        max(training_co2e_t + development_co2e_t + coalesce(embodied_co2e_t, 0))
+            filter (where bound = 'central') as total_co2e_t,
+        max(training_co2e_t + development_co2e_t + coalesce(embodied_co2e_t, 0))
+            filter (where bound = 'high') as total_co2e_t_high
+    from bounded
+    group by model
+),
+
+final as (
+    select
+        row_number() over (order by t.total_co2e_t desc nulls last, t.model) as rank,
+        t.model,
+        m.organization,
+        m.release_date,
+        m.parameters_b,
+        coalesce(r.gpu_name, r.gpu_text) as gpu,
+        r.gpu_id,
+        r.gpu_count,
+        t.gpu_hours,
+        coalesce(r.intensity_zone, r.zone_key) as grid_zone,
+        r.location_text as location,
+        r.carbon_intensity_kg_per_kwh,
+        r.carbon_intensity_granularity,
+        r.pue,
+        t.training_energy_mwh,
+        t.training_co2e_t,
+        t.training_water_kl,
+        t.development_energy_mwh,
+        t.development_co2e_t,
+        t.development_water_kl,
+        t.embodied_co2e_t,
+        t.embodied_water_kl,
+        t.training_energy_mwh + t.development_energy_mwh as total_energy_mwh,
+        t.total_co2e_t,
+        t.total_co2e_t_low,
+        t.total_co2e_t_high,
+        t.training_water_kl + t.development_water_kl + coalesce(t.embodied_water_kl, 0)
+            as total_water_kl,
+        t.training_cost_usd,
+        t.training_energy_cost_usd,
+        r.disclosed_co2e_t as disclosed_training_co2e_t,
+        r.disclosed_co2e_market_t as disclosed_training_co2e_market_t,
+        case when r.co2e_disclosed then 'disclosed' else 'estimated' end as training_co2e_basis,
+        r.estimation_tier,
+        r.conflicting_fields,
+        concat_ws(' ; ', m.sources, g.specs_source, r.intensity_source_url) as sources
+    from totals as t
+    join runs as r using (model)
+    left join models as m using (model)
+    left join gpus as g on g.gpu_id = r.gpu_id
+    where t.total_co2e_t is not null
+)
+
+select * from final

@@ -1,0 +1,37 @@
+-- grain: one row per disclosed fact (source x model x phase x field x locator), with the model's
+-- display name resolved through the alias table and numbers parsed.
+with facts as (
+    select * from raw_model_disclosures
+),
+
+aliases as (
+    select lower(trim(alias)) as alias_key, model from raw_model_aliases
+),
+
+final as (
+    select
+        coalesce(a.model, f.model) as model,
+        f.model as model_as_written,
+        f.phase,
+        f.field,
+        f.value,
+        try_cast(f.value as double) as value_num,
+        f.unit,
+        f.source_kind,
+        f.source_url,
+        f.source_locator,
+        f.raw_text,
+        f.confidence,
+        f.note,
+        -- Which source wins when several disclose the same field: a user's own file, then the
+        -- developer's card, then measured runs, then curated databases, then mined metadata.
+        case f.source_kind
+            when 'user' then 1 when 'card' then 2 when 'codecarbon' then 3
+            when 'epoch' then 4 when 'hfco2' then 5 else 9
+        end as source_rank,
+        case f.confidence when 'high' then 1 when 'medium' then 2 else 3 end as confidence_rank
+    from facts as f
+    left join aliases as a on a.alias_key = lower(trim(f.model))
+)
+
+select * from final

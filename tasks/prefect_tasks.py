@@ -1,0 +1,63 @@
+"""The Prefect task wrappers: retries, names and logging around the plain functions, nothing else.
+
+Loads are not retried (a failed load is rolled back and safe to re-run; retrying a validation
+failure would only fail again). Results are small summaries, never frames or connections.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from prefect import task
+from prefect.runtime import flow_run
+
+from tasks import gpu_specs, grid_intensity, model_disclosures
+from tasks.ingest import SnapshotFile, land_snapshot
+from tasks.transform import build_models
+
+
+def _run_id() -> str | None:
+    run = flow_run.get_id()
+    return str(run) if run else None
+
+
+def _land(files: tuple[SnapshotFile, ...], warehouse: str | None) -> list[dict[str, Any]]:
+    return [asdict(r) for r in land_snapshot(files, warehouse, _run_id())]
+
+
+@task(name="land_grid_intensity")
+def land_grid_intensity(warehouse: str | None = None) -> list[dict[str, Any]]:
+    """Land the grid-intensity snapshot: zones, annual values, cloud regions, aliases."""
+    return _land(grid_intensity.SNAPSHOT_FILES, warehouse)
+
+
+@task(name="land_gpu_specs")
+def land_gpu_specs(warehouse: str | None = None) -> list[dict[str, Any]]:
+    """Land the GPU specification snapshot and its alias table."""
+    return _land(gpu_specs.SNAPSHOT_FILES, warehouse)
+
+
+@task(name="land_model_disclosures")
+def land_model_disclosures(warehouse: str | None = None) -> list[dict[str, Any]]:
+    """Land the disclosure facts and model aliases of the snapshot."""
+    return _land(model_disclosures.SNAPSHOT_FILES, warehouse)
+
+
+@task(name="land_assumptions")
+def land_assumptions(warehouse: str | None = None) -> list[dict[str, Any]]:
+    """Land the footprint model's coefficients (low/central/high with sources)."""
+    return _land(model_disclosures.ASSUMPTION_FILES, warehouse)
+
+
+@task(name="build_footprints")
+def build_footprints(warehouse: str | None = None) -> dict[str, Any]:
+    """Rebuild staging, intermediate, marts and reports (skipped when nothing changed)."""
+    from pathlib import Path
+
+    from footprints.settings import get_settings
+    from tasks.warehouse import open_warehouse
+
+    settings = get_settings(warehouse=Path(warehouse) if warehouse else None)
+    with open_warehouse(settings=settings) as con:
+        return asdict(build_models(con, run_id=_run_id()))

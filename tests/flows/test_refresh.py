@@ -1,0 +1,138 @@
+"""End to end: the refresh flow on the bundled snapshot into a temporary warehouse."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+LEADERBOARD_COLUMNS = [
+    "model",
+    "organization",
+    "release_date",
+    "parameters_b",
+    "gpu",
+    "gpu_count",
+    "gpu_hours",
+    "grid_zone",
+    "carbon_intensity_kg_per_kwh",
+    "pue",
+    "training_energy_mwh",
+    "training_co2e_t",
+    "training_water_kl",
+    "development_energy_mwh",
+    "development_co2e_t",
+    "development_water_kl",
+    "embodied_co2e_t",
+    "embodied_water_kl",
+    "total_energy_mwh",
+    "total_co2e_t",
+    "total_co2e_t_low",
+    "total_co2e_t_high",
+    "total_water_kl",
+    "training_cost_usd",
+    "disclosed_training_co2e_t",
+    "estimation_tier",
+    "sources",
+]
+
+
+@pytest.fixture(scope="module")
+def warehouse(prefect_harness, tmp_path_factory) -> Path:
+    from flows.refresh import refresh
+
+    db = tmp_path_factory.mktemp("wh") / "footprints.duckdb"
+    refresh(str(db))
+    return db
+
+
+def leaderboard_row(db: Path, model: str) -> dict:
+    from tasks.warehouse import open_warehouse
+
+    with open_warehouse(db, read_only=True) as con:
+        cur = con.execute("select * from rpt_leaderboard where model = ?", [model])
+        cols = [d[0] for d in cur.description]
+        rows = cur.fetchall()
+    assert rows, f"{model} not on the leaderboard"
+    return dict(zip(cols, rows[0], strict=True))
+
+
+def test_llama_31_405b_from_its_card(warehouse: Path) -> None:
+    row = leaderboard_row(warehouse, "Llama 3.1 405B")
+    assert row["gpu_hours"] == pytest.approx(30.84e6)
+    assert row["disclosed_training_co2e_t"] == pytest.approx(8930)
+    assert row["training_co2e_t"] == pytest.approx(8930)
+    assert row["estimation_tier"] == 1
+    assert row["training_co2e_basis"] == "disclosed"
+    # 30.84M H100-hours x 700 W (PUE-adjusted per the card) = 21,588 MWh
+    assert row["training_energy_mwh"] == pytest.approx(21_588, rel=1e-6)
+    assert row["disclosed_training_co2e_market_t"] == 0
+    assert row["total_co2e_t_low"] <= row["total_co2e_t"] <= row["total_co2e_t_high"]
+    assert "llama" in row["sources"].lower()
+
+
+def test_leaderboard_shape_and_order(warehouse: Path) -> None:
+    from tasks.warehouse import open_warehouse
+
+    with open_warehouse(warehouse, read_only=True) as con:
+        cur = con.execute("select * from rpt_leaderboard order by rank")
+        cols = [d[0] for d in cur.description]
+        rows = [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+    assert set(LEADERBOARD_COLUMNS) <= set(cols)
+    assert len(rows) >= 40
+    totals = [r["total_co2e_t"] for r in rows]
+    assert totals == sorted(totals, reverse=True)
+    for r in rows:
+        assert r["total_co2e_t_low"] <= r["total_co2e_t"] <= r["total_co2e_t_high"], r["model"]
+        assert r["sources"], r["model"]
+        assert r["estimation_tier"] in (1, 2, 3, 4, 5)
+
+
+def test_second_run_changes_nothing(warehouse: Path, checksums) -> None:
+    from flows.refresh import refresh
+
+    before = checksums(warehouse)
+    result = refresh(str(warehouse))
+    assert checksums(warehouse) == before
+    statuses = {r["status"] for rs in result["loads"].values() for r in rs}
+    assert statuses == {"unchanged"}
+    assert result["build"]["status"] == "unchanged"
+
+
+def test_export_and_query_cli(warehouse: Path, tmp_path: Path, checksums) -> None:
+    from typer.testing import CliRunner
+
+    from footprints.cli import app
+
+    runner = CliRunner()
+    out = tmp_path / "lb.csv"
+    res = runner.invoke(
+        app, ["export", "leaderboard", "--warehouse", str(warehouse), "--out", str(out)]
+    )
+    assert res.exit_code == 0, res.output
+    with out.open() as fh:
+        reader = csv.DictReader(fh)
+        assert set(LEADERBOARD_COLUMNS) <= set(reader.fieldnames or [])
+        first = next(reader)
+    assert float(first["total_co2e_t"]) > 0
+
+    res = runner.invoke(
+        app,
+        [
+            "query",
+            "select model, gpu_hours from rpt_leaderboard where model = 'Llama 3.1 405B'",
+            "--warehouse",
+            str(warehouse),
+            "--format",
+            "json",
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    assert '"gpu_hours": 30840000.0' in res.output
+
+    before = checksums(warehouse)
+    res = runner.invoke(app, ["query", "drop table rpt_leaderboard", "--warehouse", str(warehouse)])
+    assert res.exit_code == 1
+    assert "read-only" in res.output
+    assert checksums(warehouse) == before
