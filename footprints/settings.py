@@ -4,12 +4,38 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from dataclasses import dataclass
+
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # The repository root: paths default to places inside it, never to the current directory,
 # so a job works from any folder.
 REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+SOURCES = (
+    "electricitymaps",
+    "ember",
+    "owid",
+    "ukcarbon",
+    "eia",
+    "epoch",
+    "mlco2",
+    "greenalgorithms",
+    "hfhub",
+    "github",
+)
+
+
+@dataclass(frozen=True)
+class SourceSettings:
+    name: str
+    base_url: str
+    token: SecretStr | None
+
+    def __repr__(self) -> str:  # the token is never shown, not even masked by length
+        return f"SourceSettings(name={self.name!r}, base_url={self.base_url!r}, token={'set' if self.token else None})"
 
 
 class Settings(BaseSettings):
@@ -36,6 +62,48 @@ class Settings(BaseSettings):
     # a few bad rows are a data problem, many mean the source changed shape.
     quarantine_threshold: float = Field(default=0.2, ge=0.0, le=1.0)
     sql_dir: Path = Field(default=REPO_ROOT / "sql")
+
+    # Live sources: every base URL and token is a setting, FOOTPRINTS_<SOURCE>_BASE_URL and
+    # FOOTPRINTS_<SOURCE>_TOKEN (tests point the URLs at a local server replaying payloads).
+    # Tokens are SecretStr so they never print in a repr, a log or an error.
+    electricitymaps_base_url: str = "https://api.electricitymap.org/v3"
+    electricitymaps_token: SecretStr | None = None
+    ember_base_url: str = "https://api.ember-energy.org/v1"
+    ember_token: SecretStr | None = None
+    owid_base_url: str = "https://raw.githubusercontent.com/owid/energy-data/master"
+    owid_token: SecretStr | None = None
+    ukcarbon_base_url: str = "https://api.carbonintensity.org.uk"
+    ukcarbon_token: SecretStr | None = None
+    eia_base_url: str = "https://api.eia.gov/v2"
+    eia_token: SecretStr | None = None
+    epoch_base_url: str = "https://epoch.ai/data"
+    epoch_token: SecretStr | None = None
+    mlco2_base_url: str = "https://raw.githubusercontent.com/mlco2/impact/master/data"
+    mlco2_token: SecretStr | None = None
+    greenalgorithms_base_url: str = (
+        "https://raw.githubusercontent.com/GreenAlgorithms/green-algorithms-tool/master/data/latest"
+    )
+    greenalgorithms_token: SecretStr | None = None
+    hfhub_base_url: str = "https://huggingface.co"
+    hfhub_token: SecretStr | None = None
+    github_base_url: str = "https://raw.githubusercontent.com"
+    github_token: SecretStr | None = None
+    # HTTP limits shared by every live source.
+    http_connect_timeout_s: float = Field(default=10.0, gt=0)
+    http_read_timeout_s: float = Field(default=60.0, gt=0)
+    http_max_retries: int = Field(default=4, ge=0, le=10)
+    http_max_retry_after_s: float = Field(default=60.0, ge=0)
+    http_max_bytes: int = Field(default=200_000_000, gt=0)
+    http_max_pages: int = Field(default=1000, gt=0)
+
+    def source(self, name: str) -> SourceSettings:
+        """Base URL and token of a live source (ELECTRICITYMAPS, EMBER, OWID, UKCARBON, EIA,
+        EPOCH, MLCO2, GREENALGORITHMS, HFHUB, GITHUB)."""
+        key = name.lower()
+        if key not in SOURCES:
+            raise ValueError(f"unknown source {name!r}; known: {', '.join(sorted(SOURCES))}")
+        token = getattr(self, f"{key}_token")
+        return SourceSettings(key, getattr(self, f"{key}_base_url").rstrip("/"), token)
 
     @property
     def exports_path(self) -> Path:

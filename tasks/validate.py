@@ -52,6 +52,35 @@ CONTRACTS: dict[str, TableContract] = {
         ranges={"carbon_intensity_g_per_kwh": (0, 2000), "year": (1990, 2100)},
         value_sets={"basis": frozenset({"lifecycle", "direct", "unknown"})},
     ),
+    "raw_grid_intensity_monthly": TableContract(
+        "raw_grid_intensity_monthly",
+        not_null=(
+            "zone_key",
+            "year",
+            "month",
+            "carbon_intensity_g_per_kwh",
+            "basis",
+            "source",
+            "source_url",
+        ),
+        ranges={"carbon_intensity_g_per_kwh": (0, 2000), "year": (1990, 2100), "month": (1, 12)},
+        value_sets={"basis": frozenset({"lifecycle", "direct", "unknown"})},
+    ),
+    "raw_grid_intensity_hourly": TableContract(
+        "raw_grid_intensity_hourly",
+        not_null=(
+            "zone_key",
+            "ts_utc",
+            "period_minutes",
+            "carbon_intensity_g_per_kwh",
+            "basis",
+            "source",
+            "source_url",
+        ),
+        ranges={"carbon_intensity_g_per_kwh": (0, 2000), "period_minutes": (1, 60)},
+        # 'marginal': a marginal-emissions signal (WattTime MOER), kept apart from averages.
+        value_sets={"basis": frozenset({"lifecycle", "direct", "unknown", "marginal"})},
+    ),
     "raw_zones": TableContract(
         "raw_zones",
         not_null=("zone_key", "zone_type", "source"),
@@ -170,8 +199,31 @@ def business_columns(table: str) -> dict[str, str]:
     return {c: t for c, t in raw_table_types(table).items() if c not in META_COLUMNS}
 
 
+def _to_utc_naive(series: pl.Series) -> pl.Series:
+    """Timestamps as naive UTC (the warehouse's convention), from datetimes or ISO 8601 text
+    with or without an offset (`2022-01-01T05:00:00Z`, `2022-01-01 05:00+01:00`)."""
+    if isinstance(series.dtype, pl.Datetime):
+        if series.dtype.time_zone is not None:  # type: ignore[union-attr]
+            series = series.dt.convert_time_zone("UTC").dt.replace_time_zone(None)
+        return series.dt.cast_time_unit("us")
+    text = series.cast(pl.String, strict=False).str.strip_chars().str.replace(r"Z$", "+00:00")
+    has_offset = text.str.contains(r"[+-]\d\d:?\d\d$").fill_null(False)
+    out = pl.Series(series.name, [None] * len(text), dtype=pl.Datetime("us"))
+    for mask in (has_offset, ~has_offset):
+        idx = mask.arg_true()
+        if len(idx) == 0:
+            continue
+        parsed = text.filter(mask).str.to_datetime(strict=False, time_unit="us")
+        if isinstance(parsed.dtype, pl.Datetime) and parsed.dtype.time_zone is not None:
+            parsed = parsed.dt.convert_time_zone("UTC").dt.replace_time_zone(None)
+        out = out.scatter(idx, parsed)
+    return out
+
+
 def _cast_column(series: pl.Series, duck_type: str) -> pl.Series:
     target = _DUCK_TO_POLARS[duck_type]
+    if duck_type == "TIMESTAMP":
+        return _to_utc_naive(series)
     text = series.cast(pl.String, strict=False)
     stripped = text.str.strip_chars()
     blank = stripped.is_null() | (stripped == "")

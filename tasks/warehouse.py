@@ -33,6 +33,8 @@ _IDENT = re.compile(r"^[a-z_][a-z0-9_]*$")
 # identifiers that may be put into the loading SQL.
 RAW_TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "raw_grid_intensity_annual": ("source", "zone_key", "year", "basis"),
+    "raw_grid_intensity_monthly": ("source", "zone_key", "year", "month", "basis"),
+    "raw_grid_intensity_hourly": ("zone_key", "ts_utc", "source"),
     "raw_zones": ("zone_key",),
     "raw_cloud_regions": ("provider", "region"),
     "raw_location_aliases": ("alias", "zone_key"),
@@ -122,8 +124,9 @@ def open_warehouse(
 
 
 def apply_ddl(con: duckdb.DuckDBPyConnection) -> None:
-    for name in ("create_meta_tables.sql", "create_raw_tables.sql"):
-        con.execute(read_sql(f"ddl/{name}"))
+    """Every `sql/ddl/create_*.sql`, in name order (each is idempotent)."""
+    for path in sorted((SQL_DIR / "ddl").glob("create_*.sql")):
+        con.execute(path.read_text(encoding="utf-8"))
 
 
 @cache

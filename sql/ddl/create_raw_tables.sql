@@ -129,3 +129,30 @@ create table if not exists raw_assumptions (
     _row_hash varchar not null, _load_id varchar not null, _loaded_at timestamp not null,
     primary key (key)
 );
+
+create table if not exists raw_grid_intensity_monthly (
+    zone_key                    varchar not null,
+    year                        integer not null,
+    month                       integer not null,
+    carbon_intensity_g_per_kwh  double not null,
+    basis                       varchar not null,
+    source                      varchar not null,
+    source_url                  varchar not null,
+    _batch_scope varchar not null, _source_url varchar not null, _source_sha256 varchar not null,
+    _row_hash varchar not null, _load_id varchar not null, _loaded_at timestamp not null,
+    primary key (source, zone_key, year, month, basis)
+);
+
+-- Hourly and finer series: one row per zone x interval start (UTC) x source.
+create table if not exists raw_grid_intensity_hourly (
+    zone_key                    varchar not null,
+    ts_utc                      timestamp not null,  -- start of the interval, UTC
+    period_minutes              integer not null,    -- 60, 30, 15, 5 ...
+    carbon_intensity_g_per_kwh  double not null,
+    basis                       varchar not null,
+    source                      varchar not null,
+    source_url                  varchar not null,
+    _batch_scope varchar not null, _source_url varchar not null, _source_sha256 varchar not null,
+    _row_hash varchar not null, _load_id varchar not null, _loaded_at timestamp not null,
+    primary key (zone_key, ts_utc, source)
+);
