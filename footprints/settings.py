@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from dataclasses import dataclass
+from pathlib import Path
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -35,7 +34,8 @@ class SourceSettings:
     token: SecretStr | None
 
     def __repr__(self) -> str:  # the token is never shown, not even masked by length
-        return f"SourceSettings(name={self.name!r}, base_url={self.base_url!r}, token={'set' if self.token else None})"
+        shown = "set" if self.token else None
+        return f"SourceSettings(name={self.name!r}, base_url={self.base_url!r}, token={shown})"
 
 
 class Settings(BaseSettings):
