@@ -51,17 +51,34 @@ def _fail(message: str, code: int = 1) -> None:
 
 
 @app.command()
-def run(warehouse: WarehouseOpt = None) -> None:
+def run(
+    warehouse: WarehouseOpt = None,
+    cards: Annotated[
+        Path | None,
+        typer.Option(
+            "--cards",
+            help="also ingest every model card (*.md) and disclosure file (*.yaml) in DIR",
+            exists=True,
+            file_okay=False,
+            dir_okay=True,
+        ),
+    ] = None,
+) -> None:
     """Run the full refresh (the `refresh` Prefect flow) on the bundled snapshot."""
     _prefect_env()
     settings = get_settings(warehouse=warehouse)
     from flows.refresh import refresh
 
-    state = refresh(str(settings.warehouse), return_state=True)
+    state = refresh(
+        str(settings.warehouse), str(cards.resolve()) if cards else None, return_state=True
+    )
     if state.is_failed():
         _fail(f"refresh failed: {state.message}")
     result = state.result()
     loads = [r for rs in result["loads"].values() for r in rs]
+    for load in loads:
+        for file, reason in load.get("quarantined_files", []):
+            typer.echo(f"quarantined: {file}: {reason}", err=True)
     changed = sum(r["inserted"] + r["updated"] + r["deleted"] for r in loads)
     quarantined = sum(r["quarantined"] for r in loads)
     build = result["build"]

@@ -521,6 +521,37 @@ def _card_files(directory: Path, recursive: bool) -> Iterator[Path]:
             yield p
 
 
+def iter_cards_dir(
+    directory: Path,
+    parse_markdown: MarkdownParser | None = None,
+    *,
+    max_bytes: int = MAX_BYTES,
+    recursive: bool = False,
+) -> Iterator[tuple[Path, list[Fact] | Quarantined]]:
+    """Each disclosure file in `directory` with its facts, or why it was quarantined.
+
+    `*.yaml`/`*.yml` files use the format above; `*.md` model cards go to `parse_markdown`
+    (called with the text and the file's URL) and are skipped when none is given. One bad
+    file never stops the others.
+    """
+    for path in _card_files(directory, recursive):
+        if path.suffix.lower() in _YAML_SUFFIXES:
+            try:
+                yield path, load_disclosure_file(path, max_bytes=max_bytes)
+            except DisclosureFileError as exc:
+                yield path, Quarantined(path, exc.field, exc.reason)
+        elif parse_markdown is not None:
+            try:
+                text = _read_text(path, max_bytes)
+                yield path, parse_markdown(text, path.resolve().as_uri())
+            except DisclosureFileError as exc:
+                yield path, Quarantined(path, exc.field, exc.reason)
+            except Exception as exc:
+                # Someone else's parser: whatever it raises, this card is quarantined and the
+                # rest of the directory still loads.
+                yield path, Quarantined(path, None, f"{type(exc).__name__}: {exc}"[:300])
+
+
 def load_cards_dir(
     directory: Path,
     parse_markdown: MarkdownParser | None = None,
@@ -528,30 +559,16 @@ def load_cards_dir(
     max_bytes: int = MAX_BYTES,
     recursive: bool = False,
 ) -> tuple[list[Fact], list[Quarantined]]:
-    """Facts from every disclosure file in `directory`; unusable files are quarantined.
-
-    `*.yaml`/`*.yml` files use the format above; `*.md` model cards go to `parse_markdown`
-    (called with the text and the file's URL) and are skipped when none is given. One bad
-    file never stops the others.
-    """
+    """Facts from every disclosure file in `directory`; unusable files are quarantined."""
     facts: list[Fact] = []
     bad: list[Quarantined] = []
-    for path in _card_files(directory, recursive):
-        if path.suffix.lower() in _YAML_SUFFIXES:
-            try:
-                facts.extend(load_disclosure_file(path, max_bytes=max_bytes))
-            except DisclosureFileError as exc:
-                bad.append(Quarantined(path, exc.field, exc.reason))
-        elif parse_markdown is not None:
-            try:
-                text = _read_text(path, max_bytes)
-                facts.extend(parse_markdown(text, path.resolve().as_uri()))
-            except DisclosureFileError as exc:
-                bad.append(Quarantined(path, exc.field, exc.reason))
-            except Exception as exc:
-                # Someone else's parser: whatever it raises, this card is quarantined and the
-                # rest of the directory still loads.
-                bad.append(Quarantined(path, None, f"{type(exc).__name__}: {exc}"[:300]))
+    for _path, result in iter_cards_dir(
+        directory, parse_markdown, max_bytes=max_bytes, recursive=recursive
+    ):
+        if isinstance(result, Quarantined):
+            bad.append(result)
+        else:
+            facts.extend(result)
     return facts, bad
 
 
@@ -565,6 +582,7 @@ __all__ = [
     "Quarantined",
     "disclosure_facts",
     "dump_disclosure",
+    "iter_cards_dir",
     "load_cards_dir",
     "load_disclosure_file",
     "parse_disclosure",

@@ -292,9 +292,17 @@ class GpuResolver:
         known_ids: Iterable[str],
         *,
         families: Mapping[str, tuple[str, str]] | None = None,
+        strict: bool = True,
     ) -> None:
+        """`strict` (the snapshot's own check) raises on an alias or family default whose target
+        is not a known id; otherwise such entries are dropped, so a warehouse whose GPU table
+        lacks a part still resolves every other name."""
         self._ids = frozenset(known_ids)
-        self._families = dict(FAMILY_DEFAULTS if families is None else families)
+        families = dict(FAMILY_DEFAULTS if families is None else families)
+        if not strict:
+            families = {k: v for k, v in families.items() if v[0] in self._ids}
+            aliases = [(a, g) for a, g in aliases if g in self._ids]
+        self._families = families
         self._exact: dict[str, str] = {i: i for i in self._ids}
         by_key: dict[str, set[str]] = {}
         for alias, gpu_id in sorted(aliases):

@@ -25,6 +25,7 @@ def read_facts_csv(data: bytes) -> pl.DataFrame:
 SNAPSHOT_FILES = (
     SnapshotFile("models/card_facts.csv", "raw_model_disclosures", read_facts_csv),
     SnapshotFile("models/epoch_facts.csv", "raw_model_disclosures", read_facts_csv),
+    SnapshotFile("models/hfco2_facts.csv", "raw_model_disclosures", read_facts_csv),
     SnapshotFile("models/model_aliases.csv", "raw_model_aliases"),
 )
 

@@ -7,14 +7,17 @@ failure would only fail again). Results are small summaries, never frames or con
 from __future__ import annotations
 
 from dataclasses import asdict
+from pathlib import Path
 from typing import Any
 
 from prefect import task
 from prefect.runtime import flow_run
 
+from footprints.settings import get_settings
 from tasks import gpu_specs, grid_intensity, model_disclosures
 from tasks.ingest import SnapshotFile, land_snapshot
 from tasks.transform import build_models
+from tasks.warehouse import open_warehouse
 
 
 def _run_id() -> str | None:
@@ -44,6 +47,22 @@ def land_model_disclosures(warehouse: str | None = None) -> list[dict[str, Any]]
     return _land(model_disclosures.SNAPSHOT_FILES, warehouse)
 
 
+@task(name="land_user_cards")
+def land_user_cards(cards_dir: str, warehouse: str | None = None) -> dict[str, Any]:
+    """Land a directory of users' model cards and YAML disclosures (bad files quarantined)."""
+    from tasks.model_cards import land_user_cards as land
+
+    settings = get_settings(warehouse=Path(warehouse) if warehouse else None)
+    with open_warehouse(settings=settings) as con:
+        loaded = land(con, Path(cards_dir), settings=settings, run_id=_run_id())
+    return {
+        **asdict(loaded.result),
+        "files": loaded.files,
+        "quarantined_files": loaded.quarantined,
+        "warnings": loaded.warnings,
+    }
+
+
 @task(name="land_assumptions")
 def land_assumptions(warehouse: str | None = None) -> list[dict[str, Any]]:
     """Land the footprint model's coefficients (low/central/high with sources)."""
@@ -53,11 +72,6 @@ def land_assumptions(warehouse: str | None = None) -> list[dict[str, Any]]:
 @task(name="build_footprints")
 def build_footprints(warehouse: str | None = None) -> dict[str, Any]:
     """Rebuild staging, intermediate, marts and reports (skipped when nothing changed)."""
-    from pathlib import Path
-
-    from footprints.settings import get_settings
-    from tasks.warehouse import open_warehouse
-
     settings = get_settings(warehouse=Path(warehouse) if warehouse else None)
     with open_warehouse(settings=settings) as con:
         return asdict(build_models(con, run_id=_run_id()))

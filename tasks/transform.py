@@ -78,7 +78,7 @@ def resolve_names(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
         "select distinct field, value from raw_model_disclosures "
         "where field in ('gpu', 'location') order by field, value"
     ).fetchall()
-    gpus = GpuResolver(gpu_aliases, gpu_ids)
+    gpus = GpuResolver(gpu_aliases, gpu_ids, strict=False)
     places = LocationResolver(loc_aliases, zone_countries)
     rows = []
     for field, value in texts:

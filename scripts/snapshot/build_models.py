@@ -23,6 +23,7 @@ sys.path.insert(0, str(REPO))
 
 from tasks.epoch_models import parse_epoch_models, select_notable  # noqa: E402
 from tasks.facts import FACT_COLUMNS, Fact, facts_to_rows  # noqa: E402
+from tasks.hfco2 import parse_hfco2  # noqa: E402
 
 SHARED_DATA = Path(os.environ.get("FOOTPRINTS_SHARED_DATA", REPO.parent / "shared" / "data"))
 EPOCH_CSV = SHARED_DATA / "models" / "epoch_all_ml_systems_trimmed.csv"
@@ -32,6 +33,12 @@ EPOCH_URL = (
     "39afc3de1beb16ee18dbe89f925759fa713dc744/data/All%20ML%20Systems%20-%20full%20view.csv"
 )
 OUT_DIR = REPO / "warehouse" / "snapshot" / "models"
+HFCO2_CSV = SHARED_DATA / "model_cards" / "hf_hub_co2_HFCO2.csv"
+# A re-host of the MSR'23 'Carbon footprint of HF models' dataset (see shared/data/SOURCES.md).
+HFCO2_URL = (
+    "https://github.com/thijsnulle/sse-project2/blob/"
+    "e8148c9f91cee42e4a4363b42eb0ff885f12446b/HFCO2.csv"
+)
 
 NATURAL_KEY = ("source_url", "model", "phase", "field", "source_locator")
 
@@ -81,6 +88,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--epoch-csv", type=Path, default=EPOCH_CSV)
     ap.add_argument("--epoch-url", default=EPOCH_URL, help="source_url recorded on Epoch facts")
+    ap.add_argument("--hfco2-csv", type=Path, default=HFCO2_CSV)
+    ap.add_argument("--hfco2-url", default=HFCO2_URL, help="source_url recorded on HFCO2 facts")
     ap.add_argument("--out-dir", type=Path, default=OUT_DIR)
     args = ap.parse_args(argv)
 
@@ -96,6 +105,21 @@ def main(argv: list[str] | None = None) -> int:
     out = args.out_dir / "epoch_facts.csv"
     write_facts(epoch, out)
     print(f"{out.name}: {len(epoch)} facts, {len({f.model for f in epoch})} models")
+
+    # The Hugging Face Hub's co2_eq_emissions, as mined in HFCO2: every row lands, the unit
+    # problems flagged (low confidence, the flag in the note) rather than silently dropped.
+    hf_facts, flags = parse_hfco2(args.hfco2_csv, args.hfco2_url)
+    if dupes := duplicate_keys(hf_facts):
+        raise SystemExit(f"HFCO2 facts: duplicate natural keys: {dupes[:5]}")
+    out = args.out_dir / "hfco2_facts.csv"
+    write_facts(hf_facts, out)
+    kinds: dict[str, int] = {}
+    for flag in flags:
+        kinds[flag.kind] = kinds.get(flag.kind, 0) + 1
+    print(
+        f"{out.name}: {len(hf_facts)} facts, {len({f.model for f in hf_facts})} models, "
+        f"flags {kinds}"
+    )
     return 0
 
 

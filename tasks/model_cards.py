@@ -1,0 +1,152 @@
+"""Users' own disclosures: a directory of Markdown model cards and YAML disclosure files.
+
+`footprints run --cards DIR` lands every file of DIR as one batch (scope `user:<DIR>`): each file
+is archived content-addressed and its facts carry that file's hash; a file that cannot be used is
+quarantined with its name and the reason, and the other files still land.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from footprints.settings import Settings
+from tasks.card_parsing import parse_card
+from tasks.disclosure_yaml import Quarantined, iter_cards_dir
+from tasks.facts import FACT_COLUMNS, Fact, facts_to_rows
+from tasks.validate import QUARANTINE_SCHEMA, ValidationFailed, validate_batch
+from tasks.warehouse import (
+    LoadResult,
+    archive_payload,
+    land_batch,
+    last_loaded_sha,
+    new_load_id,
+    record_manifest,
+    to_json_row,
+)
+
+TABLE = "raw_model_disclosures"
+
+
+@dataclass
+class CardsLoad:
+    """What landing a cards directory did, for the run summary."""
+
+    result: LoadResult
+    files: int
+    quarantined: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # (file, warning)
+
+
+def _markdown_parser(warnings: list[tuple[str, str]]) -> Callable[[str, str], list[Fact]]:
+    def parse(text: str, source_url: str) -> list[Fact]:
+        parsed = parse_card(text, source_url, source_kind="user")
+        warnings.extend((source_url, w) for w in parsed.warnings)
+        return parsed.facts
+
+    return parse
+
+
+def land_user_cards(
+    con: duckdb.DuckDBPyConnection,
+    directory: Path,
+    *,
+    settings: Settings,
+    run_id: str | None = None,
+) -> CardsLoad:
+    """Parse, validate and land every card in `directory` as one atomic batch."""
+    directory = directory.resolve()
+    if not directory.is_dir():
+        raise FileNotFoundError(f"cards: {directory} is not a directory")
+    scope = f"user:{directory}"
+    started = datetime.now(UTC).replace(tzinfo=None)
+    warnings: list[tuple[str, str]] = []
+    rows: list[dict[str, str]] = []
+    bad: list[Quarantined] = []
+    digests: list[str] = []
+    files = 0
+    for path, outcome in iter_cards_dir(directory, _markdown_parser(warnings)):
+        files += 1
+        payload = archive_payload(
+            "user_cards", path.as_uri(), path.read_bytes()[: 16 * 1024 * 1024], settings=settings
+        )
+        record_manifest(con, payload)
+        digests.append(f"{path.name}:{payload.sha256}")
+        if isinstance(outcome, Quarantined):
+            bad.append(outcome)
+            continue
+        for row in facts_to_rows(outcome):
+            row["_source_url"] = payload.url
+            row["_source_sha256"] = payload.sha256
+            rows.append(row)
+    batch_sha = hashlib.sha256("\n".join(sorted(digests)).encode()).hexdigest()
+    quarantined = [(str(q.path), f"{q.field + ': ' if q.field else ''}{q.reason}") for q in bad]
+    if last_loaded_sha(con, TABLE, scope) == batch_sha:
+        return CardsLoad(
+            LoadResult(TABLE, scope, "", "unchanged", message="cards unchanged"),
+            files,
+            quarantined,
+            warnings,
+        )
+
+    columns = [*FACT_COLUMNS, "_source_url", "_source_sha256"]
+    frame = pl.DataFrame(rows, schema={c: pl.String for c in columns})
+    file_quarantine = pl.DataFrame(
+        [
+            {
+                "row_number": 0,  # the whole file, not a row of it
+                "row_key": f"file={file}",
+                "reason": reason,
+                "row_json": to_json_row({"file": file}),
+            }
+            for file, reason in quarantined
+        ],
+        schema=QUARANTINE_SCHEMA,
+    )
+    if frame.height == 0:
+        land_batch(
+            con,
+            TABLE,
+            frame,
+            batch_scope=scope,
+            payload_sha256=batch_sha,
+            source_url=directory.as_uri(),
+            rows_in=0,
+            quarantine=file_quarantine,
+            validation=pl.DataFrame(),
+            run_id=run_id,
+            load_id=new_load_id(),
+            started_at=started,
+            rejected_reason=f"cards: no usable disclosure in {directory}",
+        )
+        raise ValidationFailed(
+            f"cards: no usable disclosure in {directory}; "
+            + "; ".join(f"{f}: {r}" for f, r in quarantined)
+        )
+    outcome = validate_batch(TABLE, frame, threshold=settings.quarantine_threshold)
+    result = land_batch(
+        con,
+        TABLE,
+        outcome.good,
+        batch_scope=scope,
+        payload_sha256=batch_sha,
+        source_url=directory.as_uri(),
+        rows_in=outcome.rows_in,
+        quarantine=pl.concat([file_quarantine, outcome.quarantine]),
+        validation=outcome.results,
+        run_id=run_id,
+        load_id=new_load_id(),
+        started_at=started,
+        rejected_reason=outcome.rejected_reason,
+    )
+    if outcome.rejected_reason:
+        raise ValidationFailed(f"{directory}: {outcome.rejected_reason}")
+    for row in outcome.quarantine.iter_rows(named=True):
+        quarantined.append((row["row_key"], row["reason"]))
+    return CardsLoad(result, files, quarantined, warnings)
