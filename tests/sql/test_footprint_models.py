@@ -129,7 +129,8 @@ def write_snapshot(root: Path) -> None:
         header + fact("M3", "model", "organization", "Org") + "\n"
     )
     (root / "models/model_aliases.csv").write_text("alias,model\nmodel-two,M2\n")
-    shutil.copy(REPO / "warehouse/snapshot/assumptions.csv", root / "assumptions.csv")
+    for spec in model_disclosures.ASSUMPTION_FILES:  # coefficients (and any reference tables)
+        shutil.copy(REPO / "warehouse/snapshot" / spec.relative_path, root / spec.relative_path)
 
 
 @pytest.fixture(scope="module")
@@ -186,17 +187,17 @@ def test_tier1_disclosed_emissions(con) -> None:
 
 def test_tier3_gpu_hours(con) -> None:
     r = run(con, "M2")
-    # 100,000 h x 700 W x 0.85 x PUE 1.2 = 71.4 MWh; France 2023 lifecycle 56 g/kWh
+    # 100,000 h x 700 W (TDP) x PUE 1.2 = 84 MWh; France 2023 lifecycle 56 g/kWh
     assert r["estimation_tier"] == 3
-    assert r["energy_mwh"] == pytest.approx(71.4)
-    assert r["co2e_t"] == pytest.approx(71.4 * 0.056)
+    assert r["energy_mwh"] == pytest.approx(84)
+    assert r["co2e_t"] == pytest.approx(84 * 0.056)
     assert r["carbon_intensity_granularity"] == "annual"
     low, high = run(con, "M2", "low"), run(con, "M2", "high")
     # low: 0.7 x TDP, PUE 1.1, intensity x 0.85; high: TDP, PUE 1.56, x 1.15
     assert low["co2e_t"] == pytest.approx(1e5 * 700 * 0.7 * 1.1 / 1e6 * 0.056 * 0.85)
     assert high["co2e_t"] == pytest.approx(1e5 * 700 * 1.0 * 1.56 / 1e6 * 0.056 * 1.15)
-    # water: 71.4 MWh x (0.2 + 1.29) L/kWh
-    assert r["water_kl"] == pytest.approx(71.4 * 1.49)
+    # water: 84 MWh x (0.2 + 1.29) L/kWh
+    assert r["water_kl"] == pytest.approx(84 * 1.49)
 
 
 def test_tier4_count_times_duration(con) -> None:
@@ -240,7 +241,7 @@ def test_development_and_embodied(con) -> None:
     m2 = rows(con, "select * from int_footprints_bounded where model = 'M2' and bound = 'central'")[
         0
     ]
-    assert m2["development_co2e_t"] == pytest.approx(71.4 * 0.056 * 0.8)  # ratio 0.8
+    assert m2["development_co2e_t"] == pytest.approx(84 * 0.056 * 0.8)  # ratio 0.8
     assert m2["training_cost_usd"] == pytest.approx(1e5 * 5)  # H100 central rental 5 USD/h
 
 
