@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from prefect import flow
 
@@ -17,10 +17,14 @@ class RefreshFailed(RuntimeError):
 
 
 @flow(name="refresh")
-def refresh(warehouse: str | None = None, cards_dir: str | None = None) -> dict[str, Any]:
+def refresh(
+    warehouse: str | None = None,
+    cards_dir: str | None = None,
+    source: Literal["snapshot", "live"] = "snapshot",
+) -> dict[str, Any]:
     """Ingest every source (a failing one does not stop the others), then build the leaderboard."""
     states = {
-        "ingest_grid_intensity": ingest_grid_intensity(warehouse, return_state=True),
+        "ingest_grid_intensity": ingest_grid_intensity(warehouse, source=source, return_state=True),
         "ingest_gpu_specs": ingest_gpu_specs(warehouse, return_state=True),
         "ingest_model_disclosures": ingest_model_disclosures(
             warehouse, cards_dir, return_state=True

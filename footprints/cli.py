@@ -39,6 +39,11 @@ class Format(StrEnum):
     json = "json"
 
 
+class SourceKind(StrEnum):
+    snapshot = "snapshot"
+    live = "live"
+
+
 def _prefect_env() -> None:
     # Offline-safe Prefect (DEVELOPERS.md): no telemetry, which errors without a network.
     os.environ.setdefault("DO_NOT_TRACK", "1")
@@ -63,14 +68,21 @@ def run(
             dir_okay=True,
         ),
     ] = None,
+    source: Annotated[
+        SourceKind,
+        typer.Option("--source", help="snapshot: the bundled data; live: the sources' APIs"),
+    ] = SourceKind.snapshot,
 ) -> None:
-    """Run the full refresh (the `refresh` Prefect flow) on the bundled snapshot."""
+    """Run the full refresh (the `refresh` Prefect flow), on the bundled snapshot by default."""
     _prefect_env()
     settings = get_settings(warehouse=warehouse)
     from flows.refresh import refresh
 
     state = refresh(
-        str(settings.warehouse), str(cards.resolve()) if cards else None, return_state=True
+        str(settings.warehouse),
+        str(cards.resolve()) if cards else None,
+        source.value,
+        return_state=True,
     )
     if state.is_failed():
         _fail(f"refresh failed: {state.message}")

@@ -35,6 +35,42 @@ def land_grid_intensity(warehouse: str | None = None) -> list[dict[str, Any]]:
     return _land(grid_intensity.SNAPSHOT_FILES, warehouse)
 
 
+class LiveSourceFailed(RuntimeError):
+    """A live source could not be fetched or landed; the message names it and why."""
+
+
+@task(name="land_live_grid_source")
+def land_live_grid_source(
+    name: str,
+    warehouse: str | None = None,
+    zones: list[str] | None = None,
+    balancing_authorities: list[str] | None = None,
+    days: int = 7,
+) -> dict[str, Any]:
+    """Fetch and land one live grid-intensity source (Electricity Maps, Ember, OWID, ...)."""
+    from tasks.grid_live import LiveGridOptions, land_grid_source
+
+    defaults = LiveGridOptions()
+    options = LiveGridOptions(
+        zones=tuple(zones) if zones else defaults.zones,
+        balancing_authorities=tuple(balancing_authorities)
+        if balancing_authorities
+        else defaults.balancing_authorities,
+        days=days,
+    )
+    settings = get_settings(warehouse=Path(warehouse) if warehouse else None)
+    with open_warehouse(settings=settings) as con:
+        outcome = land_grid_source(con, settings, name, options, run_id=_run_id())
+    if outcome.status == "failed":
+        raise LiveSourceFailed(f"{name}: {outcome.message}")
+    return {
+        "source": name,
+        "status": outcome.status,
+        "message": outcome.message,
+        "loads": [asdict(r) for r in outcome.loads],
+    }
+
+
 @task(name="land_gpu_specs")
 def land_gpu_specs(warehouse: str | None = None) -> list[dict[str, Any]]:
     """Land the GPU specification snapshot and its alias table."""

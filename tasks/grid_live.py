@@ -1,0 +1,121 @@
+"""Live grid-intensity sources, one after another: a failing source is reported, the rest land.
+
+Which sources run: those whose token is set (Electricity Maps, Ember, EIA) and the keyless ones
+(OWID, the GB Carbon Intensity API). Each lands through its own connector module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+import duckdb
+
+from footprints.settings import Settings
+from tasks.warehouse import LoadResult
+
+# Defaults for a scheduled run: the zones and balancing authorities where models are trained
+# most (US hyperscaler regions, the big European grids); override per deployment.
+DEFAULT_ZONES = ("US-CAL-CISO", "US-NW-PACW", "US-MIDA-PJM", "US-TEX-ERCO", "DE", "FR", "GB", "SE")
+DEFAULT_BALANCING_AUTHORITIES = ("CISO", "PJM", "ERCO", "MISO", "BPAT")
+LIVE_SOURCES = ("owid", "ember", "electricitymaps", "ukcarbon", "eia")
+NEEDS_TOKEN = frozenset({"ember", "electricitymaps", "eia"})
+
+
+@dataclass(frozen=True)
+class LiveGridOptions:
+    zones: tuple[str, ...] = DEFAULT_ZONES
+    balancing_authorities: tuple[str, ...] = DEFAULT_BALANCING_AUTHORITIES
+    days: int = 7  # the window of hourly series, ending at the start of the current hour
+    first_year: int = 2000
+    sources: tuple[str, ...] = LIVE_SOURCES
+
+
+@dataclass
+class SourceOutcome:
+    source: str
+    status: str  # landed | skipped | failed
+    loads: list[LoadResult] = field(default_factory=list)
+    message: str = ""
+
+
+def _window(days: int) -> tuple[datetime, datetime]:
+    end = datetime.now(UTC).replace(minute=0, second=0, microsecond=0, tzinfo=None)
+    return end - timedelta(days=days), end
+
+
+def _runner(
+    name: str, options: LiveGridOptions
+) -> Callable[[duckdb.DuckDBPyConnection, Settings, str | None], list[LoadResult]]:
+    start, end = _window(options.days)
+    year = end.year
+
+    def run(
+        con: duckdb.DuckDBPyConnection, settings: Settings, run_id: str | None
+    ) -> list[LoadResult]:
+        if name == "owid":
+            from tasks.owid import land_owid
+
+            return land_owid(con, settings, run_id=run_id)
+        if name == "ember":
+            from tasks.ember import land_ember
+
+            yearly = land_ember(
+                con,
+                settings,
+                granularity="yearly",
+                start=str(options.first_year),
+                end=str(year),
+                run_id=run_id,
+            )
+            monthly = land_ember(
+                con,
+                settings,
+                granularity="monthly",
+                start=f"{year - 1}-01",
+                end=end.strftime("%Y-%m"),
+                run_id=run_id,
+            )
+            return [*yearly, *monthly]
+        if name == "electricitymaps":
+            from tasks.electricitymaps import land_electricitymaps
+
+            return land_electricitymaps(
+                con, settings, options.zones, kind="past-range", start=start, end=end, run_id=run_id
+            )
+        if name == "ukcarbon":
+            from tasks.ukcarbon import land_ukcarbon
+
+            return land_ukcarbon(con, settings, start, end, run_id=run_id)
+        if name == "eia":
+            from tasks.eia import land_eia
+
+            return land_eia(
+                con,
+                settings,
+                options.balancing_authorities,
+                start=start.strftime("%Y-%m-%dT%H"),
+                end=end.strftime("%Y-%m-%dT%H"),
+                run_id=run_id,
+            )
+        raise ValueError(f"unknown live grid source {name!r}; known: {', '.join(LIVE_SOURCES)}")
+
+    return run
+
+
+def land_grid_source(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    name: str,
+    options: LiveGridOptions,
+    run_id: str | None = None,
+) -> SourceOutcome:
+    """One live source; an error is caught and reported (the caller decides what fails)."""
+    if name in NEEDS_TOKEN and settings.source(name).token is None:
+        return SourceOutcome(name, "skipped", message=f"FOOTPRINTS_{name.upper()}_TOKEN is not set")
+    try:
+        loads = _runner(name, options)(con, settings, run_id)
+    except Exception as err:  # any source failure is that source's; the others still run
+        return SourceOutcome(name, "failed", message=f"{type(err).__name__}: {err}")
+    return SourceOutcome(name, "landed", loads)
