@@ -188,19 +188,46 @@ def export_leaderboard(
     ] = None,
 ) -> None:
     """Write the leaderboard CSV (one row per model, by total CO2e)."""
+    _export("leaderboard", warehouse, out)
+
+
+def _export(name: str, warehouse: Path | None, out: Path | None) -> None:
     from tasks.export import EXPORTS, export_table, resolve_export_path
     from tasks.warehouse import WarehouseError, open_warehouse
 
     settings = get_settings(warehouse=warehouse)
-    target = resolve_export_path(
-        out, settings.exports_path, EXPORTS["leaderboard"][1], trusted=True
-    )
+    # `--out` is the CLI user's own choice, so it may point anywhere (RELIABILITY.md case 20).
+    target = resolve_export_path(out, settings.exports_path, EXPORTS[name][1], trusted=True)
     try:
         with open_warehouse(settings=settings, read_only=True) as con:
-            result = export_table(con, "leaderboard", target)
+            result = export_table(con, name, target)
     except WarehouseError as err:
         _fail(str(err))
     typer.echo(f"wrote {result.rows} rows to {result.path}")
+
+
+@export_app.command("audit")
+def export_audit(
+    warehouse: WarehouseOpt = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            help="CSV path [default: warehouse/exports/disclosure_audit.csv]", show_default=False
+        ),
+    ] = None,
+) -> None:
+    """Write the disclosure audit CSV (one row per model and finding)."""
+    _export("audit", warehouse, out)
+
+
+def _register_commands() -> None:
+    """Commands that live in their own modules (footprints/commands/)."""
+    from footprints.commands.whatif import whatif
+
+    app.command("whatif")(whatif)
+
+
+_register_commands()
 
 
 def main() -> None:  # pragma: no cover - console entry

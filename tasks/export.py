@@ -16,6 +16,7 @@ _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 EXPORTS = {
     "leaderboard": ("reports/select_leaderboard_export.sql", "leaderboard.csv"),
+    "audit": ("reports/select_audit_export.sql", "disclosure_audit.csv"),
 }
 
 

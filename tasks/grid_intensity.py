@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tasks.grid_hourly import SNAPSHOT_FILES as HOURLY_FILES
 from tasks.ingest import SnapshotFile
 
 # Natural keys live in tasks/warehouse.py:RAW_TABLE_KEYS; all four land as full replacements of
@@ -11,4 +12,5 @@ SNAPSHOT_FILES = (
     SnapshotFile("grid/grid_intensity_annual.csv", "raw_grid_intensity_annual"),
     SnapshotFile("grid/cloud_regions.csv", "raw_cloud_regions"),
     SnapshotFile("grid/location_aliases.csv", "raw_location_aliases"),
+    *HOURLY_FILES,
 )

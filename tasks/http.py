@@ -58,11 +58,14 @@ log = logging.getLogger(__name__)
 
 Expect = Literal["json", "csv", "text"]
 
-# How each API wants its token. Sources not listed get none (public files).
-TOKEN_PLACEMENT: dict[str, tuple[Literal["header", "query"], str]] = {
+# How each API wants its token. Sources not listed get none (public files). "bearer" sends
+# `<header>: Bearer <token>`.
+TOKEN_PLACEMENT: dict[str, tuple[Literal["header", "query", "bearer"], str]] = {
     "electricitymaps": ("header", "auth-token"),
     "ember": ("query", "api_key"),
     "eia": ("query", "api_key"),
+    "hfhub": ("bearer", "Authorization"),
+    "github": ("bearer", "Authorization"),
 }
 RETRY_STATUSES = (429, 500, 502, 503, 504)
 # First retry after ~0.5 s, then 1, 2, 4 ... capped by http_max_retry_after_s: short enough for
@@ -226,7 +229,7 @@ def make_session(source: SourceSettings, settings: Settings) -> requests.Session
     _install_redaction(token)
     session = _SourceSession()
     placement = TOKEN_PLACEMENT.get(source.name)
-    if placement and placement[0] == "header":
+    if placement and placement[0] in ("header", "bearer"):
         session.token_header = placement[1]
     retry = CappedRetry(
         total=settings.http_max_retries,
@@ -349,6 +352,8 @@ def fetch(
         kind, name = placement
         if kind == "header":
             headers[name] = token
+        elif kind == "bearer":
+            headers[name] = f"Bearer {token}"
         else:
             send_params[name] = token
     if conditional and conditional.etag:

@@ -29,4 +29,7 @@ SNAPSHOT_FILES = (
     SnapshotFile("models/model_aliases.csv", "raw_model_aliases"),
 )
 
-ASSUMPTION_FILES = (SnapshotFile("assumptions.csv", "raw_assumptions"),)
+ASSUMPTION_FILES = (
+    SnapshotFile("assumptions.csv", "raw_assumptions"),
+    SnapshotFile("equivalences.csv", "raw_equivalences"),
+)

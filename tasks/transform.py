@@ -26,17 +26,23 @@ STAGING = (
     "stg_gpus__specs",
     "stg_disclosures__facts",
     "stg_assumptions__coefficients",
+    "stg_grid__intensity_hourly",
+    "stg_grid__intensity_monthly",
+    "stg_reference__equivalences",
 )
 MODELS = (
     ("intermediate", "int_grid_intensity_ranked"),
     ("intermediate", "int_models_described"),
     ("intermediate", "int_disclosures_pivoted"),
+    ("intermediate", "int_runs_hourly_matched"),
     ("intermediate", "int_runs_estimated"),
     ("intermediate", "int_footprints_bounded"),
     ("marts", "fct_model_footprints"),
     ("marts", "dim_gpu"),
     ("marts", "dim_zone"),
     ("reports", "rpt_leaderboard"),
+    ("reports", "rpt_disclosure_audit"),
+    ("reports", "rpt_equivalences"),
 )
 NAMES_TABLE = "int_names_resolved"
 

@@ -131,6 +131,12 @@ CONTRACTS: dict[str, TableContract] = {
     "raw_assumptions": TableContract(
         "raw_assumptions", not_null=("key", "low", "central", "high", "unit", "source")
     ),
+    # Equivalences are positive physical constants (t per car, kWh per home-year, ...).
+    "raw_equivalences": TableContract(
+        "raw_equivalences",
+        not_null=("key", "value", "unit", "source"),
+        ranges={"value": (1e-9, 1e9)},
+    ),
 }
 
 # Numeric disclosure fields and their plausible ranges, in canonical units. Checked per row on

@@ -43,6 +43,7 @@ RAW_TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "raw_model_disclosures": ("source_url", "model", "phase", "field", "source_locator"),
     "raw_model_aliases": ("alias",),
     "raw_assumptions": ("key",),
+    "raw_equivalences": ("key",),
 }
 META_COLUMNS = (
     "_batch_scope",

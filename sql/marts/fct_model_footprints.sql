@@ -1,5 +1,7 @@
 -- grain: one row per model x footprint (training, development, embodied): energy, carbon and
--- water with low/central/high, and whether the central figure was disclosed or estimated.
+-- water with low/central/high, the GPU-hours behind it (low/central/high; embodied covers the
+-- GPU-hours of training and development), and whether the central figure was disclosed or
+-- estimated.
 with bounded as (
     select * from int_footprints_bounded
 ),
@@ -10,14 +12,16 @@ training_runs as (
 
 long as (
     select model, bound, 'training' as footprint,
-        training_energy_mwh as energy_mwh, training_co2e_t as co2e_t, training_water_kl as water_kl
+        training_energy_mwh as energy_mwh, training_co2e_t as co2e_t, training_water_kl as water_kl,
+        training_gpu_hours as gpu_hours
     from bounded
     union all
     select model, bound, 'development',
-        development_energy_mwh, development_co2e_t, development_water_kl
+        development_energy_mwh, development_co2e_t, development_water_kl, development_gpu_hours
     from bounded
     union all
-    select model, bound, 'embodied', null, embodied_co2e_t, embodied_water_kl
+    select model, bound, 'embodied', null, embodied_co2e_t, embodied_water_kl,
+        training_gpu_hours + coalesce(development_gpu_hours, 0)
     from bounded
 ),
 
@@ -33,7 +37,10 @@ pivoted as (
         max(co2e_t) filter (where bound = 'high') as co2e_t_high,
         max(water_kl) filter (where bound = 'low') as water_kl_low,
         max(water_kl) filter (where bound = 'central') as water_kl,
-        max(water_kl) filter (where bound = 'high') as water_kl_high
+        max(water_kl) filter (where bound = 'high') as water_kl_high,
+        max(gpu_hours) filter (where bound = 'low') as gpu_hours_low,
+        max(gpu_hours) filter (where bound = 'central') as gpu_hours,
+        max(gpu_hours) filter (where bound = 'high') as gpu_hours_high
     from long
     group by model, footprint
 ),

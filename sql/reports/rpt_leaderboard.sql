@@ -1,5 +1,10 @@
 -- grain: one row per model with an estimate, ranked by total carbon (training + development +
 -- embodied), with every figure's range, basis and sources. This is the exported CSV.
+-- Ranges: `<column>_low` / `<column>_high` beside a central `<column>` are the interval-arithmetic
+-- bounds (int_runs_estimated). Costs are side by side: rental (training_cost_usd), electricity
+-- (training_energy_cost_usd) and the hardware's capital cost amortised over the run
+-- (training_hardware_capex_usd). carbon_intensity_granularity: hourly / monthly / annual /
+-- disclosed / assumed, with the hourly or monthly series' coverage of the run's window.
 with bounded as (
     select * from int_footprints_bounded
 ),
@@ -19,7 +24,32 @@ gpus as (
 totals as (
     select
         model,
+        max(training_gpu_hours) filter (where bound = 'low') as gpu_hours_low,
         max(training_gpu_hours) filter (where bound = 'central') as gpu_hours,
+        max(training_gpu_hours) filter (where bound = 'high') as gpu_hours_high,
+        max(training_energy_mwh) filter (where bound = 'low') as training_energy_mwh_low,
+        max(training_energy_mwh) filter (where bound = 'high') as training_energy_mwh_high,
+        max(training_co2e_t) filter (where bound = 'low') as training_co2e_t_low,
+        max(training_co2e_t) filter (where bound = 'high') as training_co2e_t_high,
+        max(training_energy_mwh + development_energy_mwh) filter (where bound = 'low')
+            as total_energy_mwh_low,
+        max(training_energy_mwh + development_energy_mwh) filter (where bound = 'high')
+            as total_energy_mwh_high,
+        max(training_water_kl + development_water_kl + coalesce(embodied_water_kl, 0))
+            filter (where bound = 'low') as total_water_kl_low,
+        max(training_water_kl + development_water_kl + coalesce(embodied_water_kl, 0))
+            filter (where bound = 'high') as total_water_kl_high,
+        max(training_cost_usd) filter (where bound = 'low') as training_cost_usd_low,
+        max(training_cost_usd) filter (where bound = 'high') as training_cost_usd_high,
+        max(training_energy_cost_usd) filter (where bound = 'low') as training_energy_cost_usd_low,
+        max(training_energy_cost_usd) filter (where bound = 'high')
+            as training_energy_cost_usd_high,
+        max(training_hardware_capex_usd) filter (where bound = 'low')
+            as training_hardware_capex_usd_low,
+        max(training_hardware_capex_usd) filter (where bound = 'central')
+            as training_hardware_capex_usd,
+        max(training_hardware_capex_usd) filter (where bound = 'high')
+            as training_hardware_capex_usd_high,
         max(training_energy_mwh) filter (where bound = 'central') as training_energy_mwh,
         max(training_co2e_t) filter (where bound = 'central') as training_co2e_t,
         max(training_water_kl) filter (where bound = 'central') as training_water_kl,
@@ -52,13 +82,21 @@ final as (
         r.gpu_id,
         r.gpu_count,
         t.gpu_hours,
+        t.gpu_hours_low,
+        t.gpu_hours_high,
         coalesce(r.intensity_zone, r.zone_key) as grid_zone,
         r.location_text as location,
         r.carbon_intensity_kg_per_kwh,
         r.carbon_intensity_granularity,
+        r.intensity_coverage_share as carbon_intensity_coverage_share,
+        r.intensity_source as carbon_intensity_source,
         r.pue,
         t.training_energy_mwh,
+        t.training_energy_mwh_low,
+        t.training_energy_mwh_high,
         t.training_co2e_t,
+        t.training_co2e_t_low,
+        t.training_co2e_t_high,
         t.training_water_kl,
         t.development_energy_mwh,
         t.development_co2e_t,
@@ -66,17 +104,31 @@ final as (
         t.embodied_co2e_t,
         t.embodied_water_kl,
         t.training_energy_mwh + t.development_energy_mwh as total_energy_mwh,
+        t.total_energy_mwh_low,
+        t.total_energy_mwh_high,
         t.total_co2e_t,
         t.total_co2e_t_low,
         t.total_co2e_t_high,
         t.training_water_kl + t.development_water_kl + coalesce(t.embodied_water_kl, 0)
             as total_water_kl,
+        t.total_water_kl_low,
+        t.total_water_kl_high,
         t.training_cost_usd,
+        t.training_cost_usd_low,
+        t.training_cost_usd_high,
         t.training_energy_cost_usd,
+        t.training_energy_cost_usd_low,
+        t.training_energy_cost_usd_high,
+        t.training_hardware_capex_usd,
+        t.training_hardware_capex_usd_low,
+        t.training_hardware_capex_usd_high,
         r.disclosed_co2e_t as disclosed_training_co2e_t,
         r.disclosed_co2e_market_t as disclosed_training_co2e_market_t,
         case when r.co2e_disclosed then 'disclosed' else 'estimated' end as training_co2e_basis,
         r.estimation_tier,
+        r.gpu_hours_basis,
+        r.peak_precision_used,
+        r.power_source,
         r.conflicting_fields,
         concat_ws(' ; ', m.sources, g.specs_source, r.intensity_source_url) as sources
     from totals as t
