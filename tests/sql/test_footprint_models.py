@@ -113,6 +113,11 @@ def write_snapshot(root: Path) -> None:
         "alias,zone_key,kind,source\nFrance,FR,country_name,t\nUS,US,iso2,t\n"
         "CISO,US-CAL-CISO,balancing_authority,t\n"
     )
+    # The bundled hourly series (no fixture run has a window they cover, so nothing changes).
+    shutil.copy(
+        REPO / "warehouse/snapshot/grid/intensity_hourly.parquet",
+        root / "grid/intensity_hourly.parquet",
+    )
     (root / "gpus/gpu_specs.csv").write_text(
         GPU_SPECS_HEADER
         + "h100,H100 SXM,NVIDIA,gpu,true,2022-03-22,700,80,3350,67,67,494.7,989.4,1978.9,814,"
