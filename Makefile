@@ -29,6 +29,7 @@ run: install
 	$(FP) leaderboard --limit 15
 	@echo
 	$(FP) export leaderboard
+	$(FP) report
 
 test: install
 	$(PY) -m pytest -q

@@ -1,9 +1,18 @@
-"""Artifacts the flows publish: what landed, what was rejected, and the leaderboard's top."""
+"""Artifacts the flows publish: what landed, what was rejected, and the leaderboard's top.
+
+The comparison of two builds (`refresh_summary_markdown`) and the row shaping are pure functions,
+so they are tested without a Prefect server; the `publish_*` functions only hand the result to
+Prefect.
+"""
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
 from typing import Any
 
+import duckdb
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 LOAD_COLUMNS = (
@@ -20,6 +29,29 @@ LOAD_COLUMNS = (
     "message",
 )
 
+# What a leaderboard snapshot keeps per model: enough to say what changed, small enough to hold
+# in memory between "before the build" and "after the build" (a few hundred rows).
+SNAPSHOT_SQL = """
+select model, total_co2e_t, training_co2e_t, estimation_tier, training_co2e_basis
+from rpt_leaderboard order by rank
+"""
+
+TOP_SQL = """
+select rank, model, organization, gpu,
+    round(gpu_hours) as gpu_hours,
+    round(training_co2e_t, 1) as training_co2e_t,
+    round(development_co2e_t, 1) as development_co2e_t,
+    round(embodied_co2e_t, 1) as embodied_co2e_t,
+    round(total_co2e_t, 1) as total_co2e_t,
+    round(total_co2e_t_low, 1) as total_co2e_t_low,
+    round(total_co2e_t_high, 1) as total_co2e_t_high,
+    training_co2e_basis, estimation_tier
+from rpt_leaderboard order by rank limit ?
+"""
+
+# A relative change below this is float noise or rounding in a source, not news.
+CHANGE_TOLERANCE = 1e-6
+
 
 def publish_load_summary(key: str, results: list[dict[str, Any]]) -> None:
     """The validation and load summary of one ingest flow, as a table artifact."""
@@ -29,3 +61,285 @@ def publish_load_summary(key: str, results: list[dict[str, Any]]) -> None:
 
 def publish_markdown(key: str, text: str, description: str) -> None:
     create_markdown_artifact(key=key, markdown=text, description=description)
+
+
+def _has_leaderboard(con: duckdb.DuckDBPyConnection) -> bool:
+    return bool(
+        con.execute(
+            "select count(*) from information_schema.tables where table_name = 'rpt_leaderboard'"
+        ).fetchall()[0][0]
+    )
+
+
+def _rows(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    columns = [d[0] for d in cursor.description or []]
+    return [dict(zip(columns, r, strict=True)) for r in cursor.fetchall()]
+
+
+def leaderboard_top(con: duckdb.DuckDBPyConnection, n: int = 20) -> list[dict[str, Any]]:
+    """The top `n` of rpt_leaderboard as plain dicts (empty before the first build)."""
+    if not _has_leaderboard(con):
+        return []
+    return _rows(con.execute(TOP_SQL, [n]))
+
+
+def publish_leaderboard_top(
+    con_or_rows: duckdb.DuckDBPyConnection | Sequence[Mapping[str, Any]],
+    n: int = 20,
+    key: str = "leaderboard-top",
+) -> list[dict[str, Any]]:
+    """The top `n` models by total t CO2e (with low-high range) as a table artifact.
+
+    Takes an open connection, or rows already read (so a flow that closed its connection can
+    still publish). Returns the rows published."""
+    if isinstance(con_or_rows, duckdb.DuckDBPyConnection):
+        rows = leaderboard_top(con_or_rows, n)
+    else:
+        rows = [dict(r) for r in list(con_or_rows)[:n]]
+    create_table_artifact(
+        key=key,
+        table=rows,
+        description=f"Top {len(rows)} models by total t CO2e (training + development + embodied)",
+    )
+    return rows
+
+
+@dataclass(frozen=True)
+class ModelFigures:
+    """One model's headline figures in a leaderboard snapshot."""
+
+    model: str
+    total_co2e_t: float | None
+    training_co2e_t: float | None
+    estimation_tier: int | None = None
+    training_co2e_basis: str | None = None
+
+
+def snapshot_leaderboard(con: duckdb.DuckDBPyConnection) -> list[ModelFigures]:
+    """The leaderboard's headline figures now; take it before a build to compare after it.
+
+    Returns [] when there is no leaderboard yet (the first run: every model is then new)."""
+    if not _has_leaderboard(con):
+        return []
+    return [ModelFigures(**r) for r in _rows(con.execute(SNAPSHOT_SQL))]
+
+
+def _as_figures(rows: Sequence[ModelFigures | Mapping[str, Any]]) -> dict[str, ModelFigures]:
+    out: dict[str, ModelFigures] = {}
+    for r in rows:
+        if isinstance(r, ModelFigures):
+            out[r.model] = r
+        else:
+            out[str(r["model"])] = ModelFigures(
+                model=str(r["model"]),
+                total_co2e_t=r.get("total_co2e_t"),
+                training_co2e_t=r.get("training_co2e_t"),
+                estimation_tier=r.get("estimation_tier"),
+                training_co2e_basis=r.get("training_co2e_basis"),
+            )
+    return out
+
+
+def _changed(a: float | None, b: float | None) -> bool:
+    if a is None or b is None:
+        return (a is None) != (b is None)
+    return not math.isclose(a, b, rel_tol=CHANGE_TOLERANCE, abs_tol=1e-9)
+
+
+def _fmt(v: float | None) -> str:
+    if v is None:
+        return "–"
+    return f"{v:,.1f}" if abs(v) >= 1 else f"{v:.3g}"
+
+
+def _pct(a: float | None, b: float | None) -> str:
+    if a is None or a == 0 or b is None:
+        return ""
+    return f"{(b - a) / a:+.1%}"
+
+
+@dataclass(frozen=True)
+class RefreshDiff:
+    new_models: list[str]
+    dropped_models: list[str]
+    changed: list[tuple[ModelFigures, ModelFigures]]  # (before, after)
+
+
+def diff_leaderboards(
+    previous: Sequence[ModelFigures | Mapping[str, Any]],
+    current: Sequence[ModelFigures | Mapping[str, Any]],
+) -> RefreshDiff:
+    """What changed between two snapshots: models added, removed, and changed figures."""
+    before, after = _as_figures(previous), _as_figures(current)
+    changed = [
+        (before[m], after[m])
+        for m in after
+        if m in before
+        and (
+            _changed(before[m].total_co2e_t, after[m].total_co2e_t)
+            or _changed(before[m].training_co2e_t, after[m].training_co2e_t)
+            or before[m].estimation_tier != after[m].estimation_tier
+        )
+    ]
+    # Largest absolute move in total first: that is what a reader wants to see.
+    changed.sort(key=lambda p: -abs((p[1].total_co2e_t or 0) - (p[0].total_co2e_t or 0)))
+    return RefreshDiff(
+        new_models=sorted(m for m in after if m not in before),
+        dropped_models=sorted(m for m in before if m not in after),
+        changed=changed,
+    )
+
+
+def refresh_summary_markdown(
+    previous: Sequence[ModelFigures | Mapping[str, Any]],
+    current: Sequence[ModelFigures | Mapping[str, Any]],
+    quarantined: Sequence[Mapping[str, Any]],
+    *,
+    max_rows: int = 50,
+) -> str:
+    """Markdown: new models, changed figures and quarantined rows since the last run.
+
+    `quarantined` is rows of meta_quarantine for this run (table_name, source_url, row_number,
+    reason), or load results with a `quarantined` count (table, batch_scope, quarantined)."""
+    d = diff_leaderboards(previous, current)
+    first_run = not previous
+    lines = ["# Refresh summary", ""]
+    if first_run:
+        lines.append(f"First build: **{len(d.new_models)}** models on the leaderboard.")
+    else:
+        lines.append(
+            f"**{len(d.new_models)}** new, **{len(d.dropped_models)}** dropped and "
+            f"**{len(d.changed)}** changed models; {len(_as_figures(current))} on the leaderboard."
+        )
+    if d.new_models and not first_run:
+        lines += ["", "## New models", ""]
+        lines += [f"- {m}" for m in d.new_models[:max_rows]]
+        if len(d.new_models) > max_rows:
+            lines.append(f"- … and {len(d.new_models) - max_rows} more")
+    if d.dropped_models:
+        lines += ["", "## Dropped models", ""]
+        lines += [f"- {m}" for m in d.dropped_models[:max_rows]]
+    if d.changed:
+        lines += [
+            "",
+            "## Changed figures",
+            "",
+            "| model | total t CO2e before | after | change | training t before | after | tier |",
+            "|---|---:|---:|---:|---:|---:|---|",
+        ]
+        for b, a in d.changed[:max_rows]:
+            tier = (
+                f"{b.estimation_tier} → {a.estimation_tier}"
+                if b.estimation_tier != a.estimation_tier
+                else str(a.estimation_tier or "")
+            )
+            lines.append(
+                f"| {_md(a.model)} | {_fmt(b.total_co2e_t)} | {_fmt(a.total_co2e_t)} | "
+                f"{_pct(b.total_co2e_t, a.total_co2e_t)} | {_fmt(b.training_co2e_t)} | "
+                f"{_fmt(a.training_co2e_t)} | {tier} |"
+            )
+        if len(d.changed) > max_rows:
+            lines.append(f"\n… and {len(d.changed) - max_rows} more.")
+    lines += ["", "## Quarantined rows", ""]
+    q_rows = [q for q in quarantined if "reason" in q]
+    q_counts = [q for q in quarantined if "reason" not in q and q.get("quarantined")]
+    if not q_rows and not q_counts:
+        lines.append("None.")
+    for q in q_counts:
+        lines.append(
+            f"- {q.get('table', '')} `{q.get('batch_scope', '')}`: {q['quarantined']} row(s)"
+        )
+    if q_rows:
+        lines += ["| table | source | row | reason |", "|---|---|---:|---|"]
+        for q in q_rows[:max_rows]:
+            lines.append(
+                f"| {q.get('table_name', '')} | {_md(str(q.get('source_url', '')))} | "
+                f"{q.get('row_number', '')} | {_md(str(q.get('reason', '')))} |"
+            )
+        if len(q_rows) > max_rows:
+            lines.append(f"\n… and {len(q_rows) - max_rows} more (see meta_quarantine).")
+    return "\n".join(lines) + "\n"
+
+
+def _md(text: str) -> str:
+    """Table-cell safe: a pipe or newline in a model name or reason would break the table."""
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def quarantined_for_loads(
+    con: duckdb.DuckDBPyConnection, load_ids: Sequence[str]
+) -> list[dict[str, Any]]:
+    """Rows of meta_quarantine written by the given loads (the load results of this run)."""
+    ids = [i for i in load_ids if i]
+    if not ids:
+        return []
+    return _rows(
+        con.execute(
+            "select table_name, source_url, row_number, reason from meta_quarantine "
+            "where list_contains(?, load_id) order by table_name, source_url, row_number",
+            [ids],
+        )
+    )
+
+
+def _open_read_only(warehouse: str | None) -> duckdb.DuckDBPyConnection | None:
+    from pathlib import Path
+
+    from footprints.settings import get_settings
+    from tasks.warehouse import WarehouseError, connect
+
+    settings = get_settings(warehouse=Path(warehouse) if warehouse else None)
+    if not settings.warehouse.exists():
+        return None
+    try:
+        return connect(settings=settings, read_only=True)
+    except WarehouseError:
+        return None
+
+
+def capture_previous(warehouse: str | None = None) -> list[dict[str, Any]]:
+    """The leaderboard snapshot before a refresh writes anything ([] on a first run).
+
+    Plain dicts, so the result can cross a Prefect task boundary."""
+    con = _open_read_only(warehouse)
+    if con is None:
+        return []
+    try:
+        return [asdict(f) for f in snapshot_leaderboard(con)]
+    finally:
+        con.close()
+
+
+def publish_refresh_artifacts(
+    warehouse: str | None,
+    previous: Sequence[Mapping[str, Any]],
+    loads: Sequence[Mapping[str, Any]],
+    n: int = 20,
+) -> str:
+    """After the build: publish the leaderboard top and the refresh summary (new models, changed
+    figures, rows quarantined by `loads`, the LoadResult dicts of this run). Returns the
+    summary markdown."""
+    con = _open_read_only(warehouse)
+    if con is None:
+        return ""
+    try:
+        current = [asdict(f) for f in snapshot_leaderboard(con)]
+        quarantined = quarantined_for_loads(con, [str(r.get("load_id") or "") for r in loads])
+        publish_leaderboard_top(con, n)
+    finally:
+        con.close()
+    return publish_refresh_summary(previous, current, quarantined)
+
+
+def publish_refresh_summary(
+    previous: Sequence[ModelFigures | Mapping[str, Any]],
+    current: Sequence[ModelFigures | Mapping[str, Any]],
+    quarantined: Sequence[Mapping[str, Any]],
+    key: str = "refresh-summary",
+) -> str:
+    """Publish `refresh_summary_markdown` as a markdown artifact; returns the markdown."""
+    text = refresh_summary_markdown(previous, current, quarantined)
+    create_markdown_artifact(
+        key=key, markdown=text, description="New models, changed figures, quarantined rows"
+    )
+    return text

@@ -2,21 +2,39 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from prefect import flow
 
 from flows._artifacts import publish_load_summary
-from tasks.prefect_tasks import land_model_disclosures, land_user_cards
+from flows._live import run_live_sources
+from tasks.live import DISCLOSURE_SOURCES
+from tasks.prefect_tasks import land_codecarbon_runs, land_model_disclosures, land_user_cards
 
 
 @flow(name="ingest_model_disclosures")
 def ingest_model_disclosures(
-    warehouse: str | None = None, cards_dir: str | None = None
+    warehouse: str | None = None,
+    cards_dir: str | None = None,
+    source: Literal["snapshot", "live"] = "snapshot",
+    hf_repos: list[str] | None = None,
+    hf_max_cards: int = 200,
+    sources: list[str] | None = None,
+    codecarbon: str | None = None,
+    codecarbon_model: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Land the snapshot's disclosures and, when given, a directory of users' own cards."""
-    results = land_model_disclosures(warehouse)
+    """Land the snapshot's disclosures (or the live Epoch database and model cards from GitHub and
+    the Hugging Face Hub) and, when given, a directory of users' own cards."""
+    if source == "live":
+        options = {"hf_repos": hf_repos, "hf_max_cards": hf_max_cards}
+        results = run_live_sources(
+            sources or DISCLOSURE_SOURCES, warehouse, options, "ingest-model-disclosures-live"
+        )
+    else:
+        results = land_model_disclosures(warehouse)
     if cards_dir:
         results = [*results, land_user_cards(cards_dir, warehouse)]
+    if codecarbon and codecarbon_model:
+        results = [*results, land_codecarbon_runs(codecarbon, codecarbon_model, warehouse)]
     publish_load_summary("ingest-model-disclosures", results)
     return results

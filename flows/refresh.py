@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from prefect import flow
 
+from flows._artifacts import capture_previous, publish_refresh_artifacts
 from flows.build_leaderboard import build_leaderboard
 from flows.ingest_gpu_specs import ingest_gpu_specs
 from flows.ingest_grid_intensity import ingest_grid_intensity
@@ -21,16 +22,26 @@ def refresh(
     warehouse: str | None = None,
     cards_dir: str | None = None,
     source: Literal["snapshot", "live"] = "snapshot",
+    codecarbon: str | None = None,
+    codecarbon_model: str | None = None,
 ) -> dict[str, Any]:
     """Ingest every source (a failing one does not stop the others), then build the leaderboard."""
+    previous = capture_previous(warehouse)
     states = {
         "ingest_grid_intensity": ingest_grid_intensity(warehouse, source=source, return_state=True),
-        "ingest_gpu_specs": ingest_gpu_specs(warehouse, return_state=True),
+        "ingest_gpu_specs": ingest_gpu_specs(warehouse, source=source, return_state=True),
         "ingest_model_disclosures": ingest_model_disclosures(
-            warehouse, cards_dir, return_state=True
+            warehouse,
+            cards_dir,
+            source=source,
+            codecarbon=codecarbon,
+            codecarbon_model=codecarbon_model,
+            return_state=True,
         ),
     }
     build = build_leaderboard(warehouse)
+    loads = [r for s in states.values() if s.is_completed() for r in s.result()]
+    publish_refresh_artifacts(warehouse, previous, loads)
     failed = {name: s.message for name, s in states.items() if s.is_failed()}
     if failed:
         raise RefreshFailed("; ".join(f"{k}: {v}" for k, v in failed.items()))

@@ -72,8 +72,21 @@ def run(
         SourceKind,
         typer.Option("--source", help="snapshot: the bundled data; live: the sources' APIs"),
     ] = SourceKind.snapshot,
+    codecarbon: Annotated[
+        Path | None,
+        typer.Option(
+            "--codecarbon",
+            help="import CodeCarbon emissions.csv file(s) (a file or a folder) as measured runs",
+            exists=True,
+        ),
+    ] = None,
+    model: Annotated[
+        str | None, typer.Option("--model", help="the model the --codecarbon runs trained")
+    ] = None,
 ) -> None:
     """Run the full refresh (the `refresh` Prefect flow), on the bundled snapshot by default."""
+    if codecarbon is not None and not model:
+        _fail("--codecarbon needs --model NAME (the model those runs trained)", code=2)
     _prefect_env()
     settings = get_settings(warehouse=warehouse)
     from flows.refresh import refresh
@@ -82,6 +95,8 @@ def run(
         str(settings.warehouse),
         str(cards.resolve()) if cards else None,
         source.value,
+        str(codecarbon.resolve()) if codecarbon else None,
+        model,
         return_state=True,
     )
     if state.is_failed():
@@ -201,6 +216,10 @@ def _export(name: str, warehouse: Path | None, out: Path | None) -> None:
     try:
         with open_warehouse(settings=settings, read_only=True) as con:
             result = export_table(con, name, target)
+            if name == "leaderboard":  # the CSV describes itself (Frictionless Data Package)
+                from tasks.datapackage import write_datapackage
+
+                write_datapackage(result.path, name, con)
     except WarehouseError as err:
         _fail(str(err))
     typer.echo(f"wrote {result.rows} rows to {result.path}")
@@ -222,9 +241,15 @@ def export_audit(
 
 def _register_commands() -> None:
     """Commands that live in their own modules (footprints/commands/)."""
+    from footprints.commands.card import card
+    from footprints.commands.report import report
+    from footprints.commands.schema import schema
     from footprints.commands.whatif import whatif
 
     app.command("whatif")(whatif)
+    app.command("report")(report)
+    app.command("card")(card)
+    app.command("schema")(schema)
 
 
 _register_commands()

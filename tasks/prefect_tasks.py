@@ -39,28 +39,17 @@ class LiveSourceFailed(RuntimeError):
     """A live source could not be fetched or landed; the message names it and why."""
 
 
-@task(name="land_live_grid_source")
-def land_live_grid_source(
-    name: str,
-    warehouse: str | None = None,
-    zones: list[str] | None = None,
-    balancing_authorities: list[str] | None = None,
-    days: int = 7,
+@task(name="land_live_source")
+def land_live_source(
+    name: str, warehouse: str | None = None, options: dict[str, Any] | None = None
 ) -> dict[str, Any]:
-    """Fetch and land one live grid-intensity source (Electricity Maps, Ember, OWID, ...)."""
-    from tasks.grid_live import LiveGridOptions, land_grid_source
+    """Fetch and land one live source (grid intensity, GPU specs or disclosures)."""
+    from tasks.live import LiveOptions, land_source
 
-    defaults = LiveGridOptions()
-    options = LiveGridOptions(
-        zones=tuple(zones) if zones else defaults.zones,
-        balancing_authorities=tuple(balancing_authorities)
-        if balancing_authorities
-        else defaults.balancing_authorities,
-        days=days,
-    )
+    given = {k: tuple(v) if isinstance(v, list) else v for k, v in (options or {}).items() if v}
     settings = get_settings(warehouse=Path(warehouse) if warehouse else None)
     with open_warehouse(settings=settings) as con:
-        outcome = land_grid_source(con, settings, name, options, run_id=_run_id())
+        outcome = land_source(con, settings, name, LiveOptions(**given), run_id=_run_id())
     if outcome.status == "failed":
         raise LiveSourceFailed(f"{name}: {outcome.message}")
     return {
@@ -99,6 +88,17 @@ def land_user_cards(cards_dir: str, warehouse: str | None = None) -> dict[str, A
     }
 
 
+@task(name="land_codecarbon")
+def land_codecarbon_runs(path: str, model: str, warehouse: str | None = None) -> dict[str, Any]:
+    """Land CodeCarbon emissions.csv runs of a model: the last run as training, the rest as
+    development, energy and emissions as measured (tier 1)."""
+    from tasks.codecarbon import land_codecarbon
+
+    settings = get_settings(warehouse=Path(warehouse) if warehouse else None)
+    with open_warehouse(settings=settings) as con:
+        return asdict(land_codecarbon(con, Path(path), model, settings=settings, run_id=_run_id()))
+
+
 @task(name="land_assumptions")
 def land_assumptions(warehouse: str | None = None) -> list[dict[str, Any]]:
     """Land the footprint model's coefficients (low/central/high with sources)."""
@@ -108,6 +108,15 @@ def land_assumptions(warehouse: str | None = None) -> list[dict[str, Any]]:
 @task(name="build_footprints")
 def build_footprints(warehouse: str | None = None) -> dict[str, Any]:
     """Rebuild staging, intermediate, marts and reports (skipped when nothing changed)."""
+    from prefect.logging import get_run_logger
+
+    from tasks.schema_docs import apply_comments
+
     settings = get_settings(warehouse=Path(warehouse) if warehouse else None)
     with open_warehouse(settings=settings) as con:
-        return asdict(build_models(con, run_id=_run_id()))
+        built = build_models(con, run_id=_run_id())
+        if built.status == "built":
+            # Rebuilt tables lose their comments: document them again (grain, units, sources).
+            for problem in apply_comments(con):
+                get_run_logger().warning("table comment not applied: %s", problem)
+    return asdict(built)

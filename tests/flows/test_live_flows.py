@@ -42,7 +42,8 @@ def grid_rows(db: Path) -> dict[str, int]:
 
 
 def test_live_grid_flow(prefect_harness, env: Path) -> None:
-    from flows.ingest_grid_intensity import GridSourcesFailed, ingest_grid_intensity
+    from flows._live import LiveSourcesFailed
+    from flows.ingest_grid_intensity import ingest_grid_intensity
 
     db = str(env)
     ingest_grid_intensity(db)  # the snapshot first: what the warehouse holds before
@@ -51,7 +52,7 @@ def test_live_grid_flow(prefect_harness, env: Path) -> None:
     # keyless sources only: OWID is up, the GB API is down
     state = ingest_grid_intensity(db, source="live", return_state=True)
     assert state.is_failed()
-    with pytest.raises(GridSourcesFailed, match="ukcarbon") as failure:
+    with pytest.raises(LiveSourcesFailed, match="ukcarbon") as failure:
         state.result()
     assert "503" in str(failure.value)
     after = grid_rows(env)

@@ -1,7 +1,10 @@
-"""Live grid-intensity sources, one after another: a failing source is reported, the rest land.
+"""Live sources, one at a time: a failing source is reported, the others still land.
 
-Which sources run: those whose token is set (Electricity Maps, Ember, EIA) and the keyless ones
-(OWID, the GB Carbon Intensity API). Each lands through its own connector module.
+Three groups, one per ingest flow: grid intensity (Electricity Maps, Ember, EIA need a token and
+are skipped without one; OWID and the GB Carbon Intensity API are keyless), GPU specifications
+(Epoch's ML hardware table with the mlco2 and Green Algorithms tables) and model disclosures
+(Epoch's model database, model cards on GitHub and the Hugging Face Hub). Each lands through its
+own connector module and the one loading path.
 """
 
 from __future__ import annotations
@@ -19,17 +22,20 @@ from tasks.warehouse import LoadResult
 # most (US hyperscaler regions, the big European grids); override per deployment.
 DEFAULT_ZONES = ("US-CAL-CISO", "US-NW-PACW", "US-MIDA-PJM", "US-TEX-ERCO", "DE", "FR", "GB", "SE")
 DEFAULT_BALANCING_AUTHORITIES = ("CISO", "PJM", "ERCO", "MISO", "BPAT")
-LIVE_SOURCES = ("owid", "ember", "electricitymaps", "ukcarbon", "eia")
+GRID_SOURCES = ("owid", "ember", "electricitymaps", "ukcarbon", "eia")
+GPU_SOURCES = ("gpus",)
+DISCLOSURE_SOURCES = ("epoch", "github", "hfhub")
 NEEDS_TOKEN = frozenset({"ember", "electricitymaps", "eia"})
 
 
 @dataclass(frozen=True)
-class LiveGridOptions:
+class LiveOptions:
     zones: tuple[str, ...] = DEFAULT_ZONES
     balancing_authorities: tuple[str, ...] = DEFAULT_BALANCING_AUTHORITIES
     days: int = 7  # the window of hourly series, ending at the start of the current hour
     first_year: int = 2000
-    sources: tuple[str, ...] = LIVE_SOURCES
+    hf_repos: tuple[str, ...] = ()  # named Hub repos, fetched besides the co2_eq_emissions list
+    hf_max_cards: int = 200  # cards per run from the Hub listing (the Hub holds thousands)
 
 
 @dataclass
@@ -46,7 +52,7 @@ def _window(days: int) -> tuple[datetime, datetime]:
 
 
 def _runner(
-    name: str, options: LiveGridOptions
+    name: str, options: LiveOptions
 ) -> Callable[[duckdb.DuckDBPyConnection, Settings, str | None], list[LoadResult]]:
     start, end = _window(options.days)
     year = end.year
@@ -99,16 +105,40 @@ def _runner(
                 end=end.strftime("%Y-%m-%dT%H"),
                 run_id=run_id,
             )
-        raise ValueError(f"unknown live grid source {name!r}; known: {', '.join(LIVE_SOURCES)}")
+        if name == "gpus":
+            from tasks.epoch import land_gpu_specs_live
+
+            return land_gpu_specs_live(con, settings, run_id).results
+        if name == "epoch":
+            from tasks.epoch import land_epoch_models
+
+            return [land_epoch_models(con, settings, run_id)]
+        if name == "github":
+            from tasks.github_cards import land_github_cards
+
+            return [land_github_cards(con, settings, run_id=run_id).result]
+        if name == "hfhub":
+            from tasks.hf_hub import land_hf_cards
+
+            loaded = land_hf_cards(
+                con,
+                settings,
+                repo_ids=options.hf_repos,
+                max_cards=options.hf_max_cards,
+                run_id=run_id,
+            )
+            return [loaded.result]
+        known = (*GRID_SOURCES, *GPU_SOURCES, *DISCLOSURE_SOURCES)
+        raise ValueError(f"unknown live source {name!r}; known: {', '.join(known)}")
 
     return run
 
 
-def land_grid_source(
+def land_source(
     con: duckdb.DuckDBPyConnection,
     settings: Settings,
     name: str,
-    options: LiveGridOptions,
+    options: LiveOptions,
     run_id: str | None = None,
 ) -> SourceOutcome:
     """One live source; an error is caught and reported (the caller decides what fails)."""

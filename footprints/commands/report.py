@@ -1,0 +1,41 @@
+"""`footprints report [--out DIR]`: the static HTML report (works offline, data embedded)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from footprints.commands._common import WarehouseOpt, fail
+
+
+def report(
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="folder for index.html [default: warehouse/exports/report]",
+            show_default=False,
+        ),
+    ] = None,
+    warehouse: WarehouseOpt = None,
+    top: Annotated[
+        int, typer.Option("--top", min=1, help="models shown in the carbon chart at first")
+    ] = 30,
+) -> None:
+    """Write the report: the whole leaderboard (sortable, filterable), charts, sources."""
+    from footprints.settings import get_settings
+    from tasks.report import build_report
+    from tasks.warehouse import WarehouseError, open_warehouse
+
+    settings = get_settings(warehouse=warehouse)
+    # A folder the CLI user typed is trusted, like `export --out` (tasks/export.py).
+    out_dir = out if out is not None else settings.exports_path / "report"
+    try:
+        with open_warehouse(settings=settings, read_only=True) as con:
+            path = build_report(con, out_dir, top_n=top)
+    except (WarehouseError, LookupError) as err:
+        fail(str(err))
+        return
+    typer.echo(f"wrote {path}")

@@ -1,0 +1,676 @@
+-- Comments on every raw, meta, intermediate, mart, report table and staging view: grain, units,
+-- source. Run after each build (the build recreates derived tables, which drops their comments):
+-- tasks/schema_docs.apply_comments runs it statement by statement. `footprints schema` prints them.
+-- Deliberately not named create_*.sql: apply_ddl must not run it before the tables exist.
+
+-- raw_grid_intensity_annual
+comment on table raw_grid_intensity_annual is 'Raw: annual grid carbon intensity. Grain: source x zone_key x year x basis. Unit: g CO2e/kWh. From Our World in Data / Ember, Electricity Maps via co2.js, mlco2 (snapshot grid/grid_intensity_annual.csv).';
+comment on column raw_grid_intensity_annual.zone_key is 'Grid zone: ISO 3166-1 alpha-2 country (FR) or Electricity Maps zone key (US-CAL-CISO).';
+comment on column raw_grid_intensity_annual.year is 'Calendar year the value covers.';
+comment on column raw_grid_intensity_annual.carbon_intensity_g_per_kwh is 'Carbon intensity of electricity, g CO2e per kWh, as the source publishes it.';
+comment on column raw_grid_intensity_annual.basis is 'What the intensity counts: lifecycle or direct (combustion) emissions; unknown when the source does not say; marginal for marginal-emission series.';
+comment on column raw_grid_intensity_annual.source is 'Short id of the source (ember_owid, electricitymaps_co2js, mlco2_em_2021, ...) or a citation.';
+comment on column raw_grid_intensity_annual.source_url is 'URL of the upstream file, page or card the row comes from.';
+comment on column raw_grid_intensity_annual._batch_scope is 'Batch the row belongs to; rows of a scope missing from that scope''s next batch are deleted.';
+comment on column raw_grid_intensity_annual._source_url is 'File or URL of the payload the row came from (never with credentials).';
+comment on column raw_grid_intensity_annual._source_sha256 is 'SHA-256 of that payload; the raw copy is under raw/<source>/<sha256> (meta_raw_manifest).';
+comment on column raw_grid_intensity_annual._row_hash is 'Hash of the row''s business columns: an unchanged hash means an unchanged row on the next load.';
+comment on column raw_grid_intensity_annual._load_id is 'Load that last inserted or changed the row (meta_load_log.load_id).';
+comment on column raw_grid_intensity_annual._loaded_at is 'When that load ran (UTC, naive timestamp).';
+
+-- raw_grid_intensity_monthly
+comment on table raw_grid_intensity_monthly is 'Raw: monthly grid carbon intensity. Grain: source x zone_key x year x month x basis. Unit: g CO2e/kWh. From live sources (Ember, EIA, ...).';
+comment on column raw_grid_intensity_monthly.zone_key is 'Grid zone: ISO 3166-1 alpha-2 country (FR) or Electricity Maps zone key (US-CAL-CISO).';
+comment on column raw_grid_intensity_monthly.year is 'Calendar year the value covers.';
+comment on column raw_grid_intensity_monthly.month is 'Calendar month (1-12) the value covers.';
+comment on column raw_grid_intensity_monthly.carbon_intensity_g_per_kwh is 'Carbon intensity of electricity, g CO2e per kWh, as the source publishes it.';
+comment on column raw_grid_intensity_monthly.basis is 'What the intensity counts: lifecycle or direct (combustion) emissions; unknown when the source does not say; marginal for marginal-emission series.';
+comment on column raw_grid_intensity_monthly.source is 'Short id of the source (ember_owid, electricitymaps_co2js, mlco2_em_2021, ...) or a citation.';
+comment on column raw_grid_intensity_monthly.source_url is 'URL of the upstream file, page or card the row comes from.';
+comment on column raw_grid_intensity_monthly._batch_scope is 'Batch the row belongs to; rows of a scope missing from that scope''s next batch are deleted.';
+comment on column raw_grid_intensity_monthly._source_url is 'File or URL of the payload the row came from (never with credentials).';
+comment on column raw_grid_intensity_monthly._source_sha256 is 'SHA-256 of that payload; the raw copy is under raw/<source>/<sha256> (meta_raw_manifest).';
+comment on column raw_grid_intensity_monthly._row_hash is 'Hash of the row''s business columns: an unchanged hash means an unchanged row on the next load.';
+comment on column raw_grid_intensity_monthly._load_id is 'Load that last inserted or changed the row (meta_load_log.load_id).';
+comment on column raw_grid_intensity_monthly._loaded_at is 'When that load ran (UTC, naive timestamp).';
+
+-- raw_grid_intensity_hourly
+comment on table raw_grid_intensity_hourly is 'Raw: hourly (or finer) grid carbon intensity. Grain: zone_key x ts_utc x source. Unit: g CO2e/kWh. From live sources (Electricity Maps, UK Carbon Intensity, EIA, ...) or the bundled hourly snapshot.';
+comment on column raw_grid_intensity_hourly.zone_key is 'Grid zone: ISO 3166-1 alpha-2 country (FR) or Electricity Maps zone key (US-CAL-CISO).';
+comment on column raw_grid_intensity_hourly.ts_utc is 'Start of the interval, UTC (naive timestamp).';
+comment on column raw_grid_intensity_hourly.period_minutes is 'Length of the interval, minutes (5, 15, 30, 60).';
+comment on column raw_grid_intensity_hourly.carbon_intensity_g_per_kwh is 'Carbon intensity of electricity, g CO2e per kWh, as the source publishes it.';
+comment on column raw_grid_intensity_hourly.basis is 'What the intensity counts: lifecycle or direct (combustion) emissions; unknown when the source does not say; marginal for marginal-emission series.';
+comment on column raw_grid_intensity_hourly.source is 'Short id of the source (ember_owid, electricitymaps_co2js, mlco2_em_2021, ...) or a citation.';
+comment on column raw_grid_intensity_hourly.source_url is 'URL of the upstream file, page or card the row comes from.';
+comment on column raw_grid_intensity_hourly._batch_scope is 'Batch the row belongs to; rows of a scope missing from that scope''s next batch are deleted.';
+comment on column raw_grid_intensity_hourly._source_url is 'File or URL of the payload the row came from (never with credentials).';
+comment on column raw_grid_intensity_hourly._source_sha256 is 'SHA-256 of that payload; the raw copy is under raw/<source>/<sha256> (meta_raw_manifest).';
+comment on column raw_grid_intensity_hourly._row_hash is 'Hash of the row''s business columns: an unchanged hash means an unchanged row on the next load.';
+comment on column raw_grid_intensity_hourly._load_id is 'Load that last inserted or changed the row (meta_load_log.load_id).';
+comment on column raw_grid_intensity_hourly._loaded_at is 'When that load ran (UTC, naive timestamp).';
+
+-- raw_zones
+comment on table raw_zones is 'Raw: grid zones. Grain: zone_key. From Electricity Maps zone configs and ISO 3166 (snapshot grid/zones.csv).';
+comment on column raw_zones.zone_key is 'Grid zone: ISO 3166-1 alpha-2 country (FR) or Electricity Maps zone key (US-CAL-CISO).';
+comment on column raw_zones.zone_name is 'Display name of the zone.';
+comment on column raw_zones.zone_type is 'country, subzone (part of a country''s grid) or world.';
+comment on column raw_zones.country_iso2 is 'ISO 3166-1 alpha-2 code of the country (for a sub-zone, the country it lies in).';
+comment on column raw_zones.country_iso3 is 'ISO 3166-1 alpha-3 code of the country.';
+comment on column raw_zones.source is 'Short id of the source (ember_owid, electricitymaps_co2js, mlco2_em_2021, ...) or a citation.';
+comment on column raw_zones._batch_scope is 'Batch the row belongs to; rows of a scope missing from that scope''s next batch are deleted.';
+comment on column raw_zones._source_url is 'File or URL of the payload the row came from (never with credentials).';
+comment on column raw_zones._source_sha256 is 'SHA-256 of that payload; the raw copy is under raw/<source>/<sha256> (meta_raw_manifest).';
+comment on column raw_zones._row_hash is 'Hash of the row''s business columns: an unchanged hash means an unchanged row on the next load.';
+comment on column raw_zones._load_id is 'Load that last inserted or changed the row (meta_load_log.load_id).';
+comment on column raw_zones._loaded_at is 'When that load ran (UTC, naive timestamp).';
+
+-- raw_cloud_regions
+comment on table raw_cloud_regions is 'Raw: cloud regions and the grid zone each lies in. Grain: provider x region. From mlco2/impact, CodeCarbon, Boavizta, Google region-carbon-info (snapshot grid/cloud_regions.csv).';
+comment on column raw_cloud_regions.provider is 'Cloud provider: aws, gcp, azure, ...';
+comment on column raw_cloud_regions.region is 'Cloud region id as the provider writes it (us-west-2, us-central1, westus2).';
+comment on column raw_cloud_regions.region_name is 'Region name as the provider displays it (free text).';
+comment on column raw_cloud_regions.zone_key is 'Grid zone the region draws from.';
+comment on column raw_cloud_regions.country_iso2 is 'ISO 3166-1 alpha-2 code of the country (for a sub-zone, the country it lies in).';
+comment on column raw_cloud_regions.pue is 'PUE the provider publishes for the region, ratio (null when not published).';
+comment on column raw_cloud_regions.source is 'Short id of the source (ember_owid, electricitymaps_co2js, mlco2_em_2021, ...) or a citation.';
+comment on column raw_cloud_regions._batch_scope is 'Batch the row belongs to; rows of a scope missing from that scope''s next batch are deleted.';
+comment on column raw_cloud_regions._source_url is 'File or URL of the payload the row came from (never with credentials).';
+comment on column raw_cloud_regions._source_sha256 is 'SHA-256 of that payload; the raw copy is under raw/<source>/<sha256> (meta_raw_manifest).';
+comment on column raw_cloud_regions._row_hash is 'Hash of the row''s business columns: an unchanged hash means an unchanged row on the next load.';
+comment on column raw_cloud_regions._load_id is 'Load that last inserted or changed the row (meta_load_log.load_id).';
+comment on column raw_cloud_regions._loaded_at is 'When that load ran (UTC, naive timestamp).';
+
+-- raw_location_aliases
+comment on table raw_location_aliases is 'Raw: names of places as disclosures write them, each mapped to a grid zone. Grain: alias x zone_key. kind: country_name, iso2, iso3, em_zone, balancing_authority, cloud_region, city, other.';
+comment on column raw_location_aliases.alias is 'Another way the name is written, matched case- and punctuation-insensitively.';
+comment on column raw_location_aliases.zone_key is 'Grid zone the alias means.';
+comment on column raw_location_aliases.kind is 'country_name, iso2, iso3, em_zone, balancing_authority, cloud_region, city or other.';
+comment on column raw_location_aliases.source is 'Short id of the source (ember_owid, electricitymaps_co2js, mlco2_em_2021, ...) or a citation.';
+comment on column raw_location_aliases._batch_scope is 'Batch the row belongs to; rows of a scope missing from that scope''s next batch are deleted.';
+comment on column raw_location_aliases._source_url is 'File or URL of the payload the row came from (never with credentials).';
+comment on column raw_location_aliases._source_sha256 is 'SHA-256 of that payload; the raw copy is under raw/<source>/<sha256> (meta_raw_manifest).';
+comment on column raw_location_aliases._row_hash is 'Hash of the row''s business columns: an unchanged hash means an unchanged row on the next load.';
+comment on column raw_location_aliases._load_id is 'Load that last inserted or changed the row (meta_load_log.load_id).';
+comment on column raw_location_aliases._loaded_at is 'When that load ran (UTC, naive timestamp).';
+
+-- raw_gpu_specs
+comment on table raw_gpu_specs is 'Raw: accelerator specifications. Grain: gpu_id. Units in the column names (W, GB, TFLOP/s dense, kg CO2e, L, USD). From Epoch AI hardware data, vendor datasheets, mlco2, Green Algorithms, LLMCarbon, Boavizta (snapshot gpus/gpu_specs.csv).';
+comment on column raw_gpu_specs.gpu_id is 'Canonical accelerator id (slug), e.g. nvidia-h100-sxm5-80gb.';
+comment on column raw_gpu_specs.name is 'Display name of the accelerator.';
+comment on column raw_gpu_specs.manufacturer is 'Manufacturer of the accelerator.';
+comment on column raw_gpu_specs.kind is 'gpu, tpu or accelerator.';
+comment on column raw_gpu_specs.is_training_accelerator is 'True for curated data-centre training parts, false for catalogue entries.';
+comment on column raw_gpu_specs.release_date is 'Public release date.';
+comment on column raw_gpu_specs.tdp_w is 'Thermal design power of the board or chip, W.';
+comment on column raw_gpu_specs.memory_gb is 'Memory, GB.';
+comment on column raw_gpu_specs.memory_bandwidth_gb_s is 'Memory bandwidth, GB/s.';
+comment on column raw_gpu_specs.peak_fp64_tflops is 'Peak dense FP64 throughput, TFLOP/s (no sparsity).';
+comment on column raw_gpu_specs.peak_fp32_tflops is 'Peak dense FP32 throughput, TFLOP/s (no sparsity).';
+comment on column raw_gpu_specs.peak_tf32_tflops is 'Peak dense TF32 throughput, TFLOP/s (no sparsity).';
+comment on column raw_gpu_specs.peak_bf16_tflops is 'Peak dense BF16 throughput, TFLOP/s (no sparsity).';
+comment on column raw_gpu_specs.peak_fp8_tflops is 'Peak dense FP8 throughput, TFLOP/s (no sparsity).';
+comment on column raw_gpu_specs.die_area_mm2 is 'Die area, mm2.';
+comment on column raw_gpu_specs.embodied_co2e_kg_low is 'Low end of the range: manufacturing carbon per unit incl. its share of the server, kg CO2e.';
+comment on column raw_gpu_specs.embodied_co2e_kg_central is 'Manufacturing carbon per unit incl. its share of the server, kg CO2e (central).';
+comment on column raw_gpu_specs.embodied_co2e_kg_high is 'High end of the range: manufacturing carbon per unit incl. its share of the server, kg CO2e.';
+comment on column raw_gpu_specs.embodied_water_l is 'Manufacturing water per unit, L.';
+comment on column raw_gpu_specs.price_usd is 'List or launch price per unit, USD.';
+comment on column raw_gpu_specs.rental_usd_per_gpu_hour_low is 'Low end of the range: cloud rental price per device-hour, USD.';
+comment on column raw_gpu_specs.rental_usd_per_gpu_hour_central is 'Cloud rental price per device-hour, USD (central).';
+comment on column raw_gpu_specs.rental_usd_per_gpu_hour_high is 'High end of the range: cloud rental price per device-hour, USD.';
+comment on column raw_gpu_specs.specs_source is 'URL or citation of the specification figures.';
+comment on column raw_gpu_specs.embodied_source is 'URL or citation of the embodied carbon and water figures.';
+comment on column raw_gpu_specs.price_source is 'URL or citation of the prices.';
+comment on column raw_gpu_specs._batch_scope is 'Batch the row belongs to; rows of a scope missing from that scope''s next batch are deleted.';
+comment on column raw_gpu_specs._source_url is 'File or URL of the payload the row came from (never with credentials).';
+comment on column raw_gpu_specs._source_sha256 is 'SHA-256 of that payload; the raw copy is under raw/<source>/<sha256> (meta_raw_manifest).';
+comment on column raw_gpu_specs._row_hash is 'Hash of the row''s business columns: an unchanged hash means an unchanged row on the next load.';
+comment on column raw_gpu_specs._load_id is 'Load that last inserted or changed the row (meta_load_log.load_id).';
+comment on column raw_gpu_specs._loaded_at is 'When that load ran (UTC, naive timestamp).';
+
+-- raw_gpu_aliases
+comment on table raw_gpu_aliases is 'Raw: names of accelerators as disclosures write them. Grain: alias. An ambiguous family name maps to its most common training variant, and the note says so.';
+comment on column raw_gpu_aliases.alias is 'Another way the name is written, matched case- and punctuation-insensitively.';
+comment on column raw_gpu_aliases.gpu_id is 'Canonical accelerator the alias means.';
+comment on column raw_gpu_aliases.note is 'Anything a reader needs: contradictions, unit corrections, assumptions.';
+comment on column raw_gpu_aliases._batch_scope is 'Batch the row belongs to; rows of a scope missing from that scope''s next batch are deleted.';
+comment on column raw_gpu_aliases._source_url is 'File or URL of the payload the row came from (never with credentials).';
+comment on column raw_gpu_aliases._source_sha256 is 'SHA-256 of that payload; the raw copy is under raw/<source>/<sha256> (meta_raw_manifest).';
+comment on column raw_gpu_aliases._row_hash is 'Hash of the row''s business columns: an unchanged hash means an unchanged row on the next load.';
+comment on column raw_gpu_aliases._load_id is 'Load that last inserted or changed the row (meta_load_log.load_id).';
+comment on column raw_gpu_aliases._loaded_at is 'When that load ran (UTC, naive timestamp).';
+
+-- raw_model_disclosures
+comment on table raw_model_disclosures is 'Raw: disclosed facts, one figure each. Grain: source_url x model x phase x field x source_locator. Units: the field''s canonical unit (docs/data-contracts.md). From developers'' model cards, Epoch AI, the Hugging Face co2_eq_emissions data, users'' YAML files and CodeCarbon runs.';
+comment on column raw_model_disclosures.model is 'Model name as the source wrote it (aliases are resolved in staging).';
+comment on column raw_model_disclosures.phase is 'model (metadata), training (the final run) or development (everything before it).';
+comment on column raw_model_disclosures.field is 'Disclosure field (docs/data-contracts.md: gpu, gpu_hours, energy_mwh, co2e_t, ...).';
+comment on column raw_model_disclosures.value is 'The value as text, normalised to the field''s unit (ISO date for dates).';
+comment on column raw_model_disclosures.unit is 'Unit of the value (empty for text).';
+comment on column raw_model_disclosures.source_kind is 'card (developer''s card or paper), user (a user''s own file), epoch, hfco2 (Hugging Face co2_eq_emissions) or codecarbon (a measured run).';
+comment on column raw_model_disclosures.source_url is 'URL of the card, file or dataset the figure comes from.';
+comment on column raw_model_disclosures.source_locator is 'Where in the source: line, table row and column, or file:row.';
+comment on column raw_model_disclosures.raw_text is 'The figure as written in the source, at most 200 characters.';
+comment on column raw_model_disclosures.confidence is 'high (a field meant for it), medium (prose or inferred unit) or low (suspect; never drives an estimate).';
+comment on column raw_model_disclosures.note is 'Anything a reader needs: contradictions, unit corrections, assumptions.';
+comment on column raw_model_disclosures._batch_scope is 'Batch the row belongs to; rows of a scope missing from that scope''s next batch are deleted.';
+comment on column raw_model_disclosures._source_url is 'File or URL of the payload the row came from (never with credentials).';
+comment on column raw_model_disclosures._source_sha256 is 'SHA-256 of that payload; the raw copy is under raw/<source>/<sha256> (meta_raw_manifest).';
+comment on column raw_model_disclosures._row_hash is 'Hash of the row''s business columns: an unchanged hash means an unchanged row on the next load.';
+comment on column raw_model_disclosures._load_id is 'Load that last inserted or changed the row (meta_load_log.load_id).';
+comment on column raw_model_disclosures._loaded_at is 'When that load ran (UTC, naive timestamp).';
+
+-- raw_model_aliases
+comment on table raw_model_aliases is 'Raw: other spellings of model names. Grain: alias. Maps, e.g., Epoch''s ''Llama 3.1-405B'' to ''Llama 3.1 405B''.';
+comment on column raw_model_aliases.alias is 'Another way the name is written, matched case- and punctuation-insensitively.';
+comment on column raw_model_aliases.model is 'The display name the alias means.';
+comment on column raw_model_aliases._batch_scope is 'Batch the row belongs to; rows of a scope missing from that scope''s next batch are deleted.';
+comment on column raw_model_aliases._source_url is 'File or URL of the payload the row came from (never with credentials).';
+comment on column raw_model_aliases._source_sha256 is 'SHA-256 of that payload; the raw copy is under raw/<source>/<sha256> (meta_raw_manifest).';
+comment on column raw_model_aliases._row_hash is 'Hash of the row''s business columns: an unchanged hash means an unchanged row on the next load.';
+comment on column raw_model_aliases._load_id is 'Load that last inserted or changed the row (meta_load_log.load_id).';
+comment on column raw_model_aliases._loaded_at is 'When that load ran (UTC, naive timestamp).';
+
+-- raw_assumptions
+comment on table raw_assumptions is 'Raw: coefficients of the footprint model (PUE, power share, WUE, hardware life, embodied per GPU, development ratio, MFU, prices, world-average intensity). Grain: key. low/central/high in the unit column, each with its source (snapshot assumptions.csv).';
+comment on column raw_assumptions.key is 'Coefficient id (pue, mfu, dev_ratio, ...).';
+comment on column raw_assumptions.low is 'Low end of the plausible range.';
+comment on column raw_assumptions.central is 'Central value used by the estimate.';
+comment on column raw_assumptions.high is 'High end of the plausible range.';
+comment on column raw_assumptions.unit is 'Unit of low, central and high.';
+comment on column raw_assumptions.source is 'Citation of the value.';
+comment on column raw_assumptions.note is 'Anything a reader needs: contradictions, unit corrections, assumptions.';
+comment on column raw_assumptions._batch_scope is 'Batch the row belongs to; rows of a scope missing from that scope''s next batch are deleted.';
+comment on column raw_assumptions._source_url is 'File or URL of the payload the row came from (never with credentials).';
+comment on column raw_assumptions._source_sha256 is 'SHA-256 of that payload; the raw copy is under raw/<source>/<sha256> (meta_raw_manifest).';
+comment on column raw_assumptions._row_hash is 'Hash of the row''s business columns: an unchanged hash means an unchanged row on the next load.';
+comment on column raw_assumptions._load_id is 'Load that last inserted or changed the row (meta_load_log.load_id).';
+comment on column raw_assumptions._loaded_at is 'When that load ran (UTC, naive timestamp).';
+
+-- raw_equivalences
+comment on table raw_equivalences is 'Raw: constants for everyday equivalences (car lifetime t CO2e, diesel kg CO2/L, per-person electricity, drinking water). Grain: key. Each with its source (snapshot equivalences.csv).';
+comment on column raw_equivalences.key is 'Equivalence constant id (car_lifetime_co2e_t, diesel_kg_co2_per_l, ...).';
+comment on column raw_equivalences.value is 'The constant, in unit.';
+comment on column raw_equivalences.unit is 'Unit of value.';
+comment on column raw_equivalences.source is 'Citation of the constant.';
+comment on column raw_equivalences.note is 'Anything a reader needs: contradictions, unit corrections, assumptions.';
+comment on column raw_equivalences._batch_scope is 'Batch the row belongs to; rows of a scope missing from that scope''s next batch are deleted.';
+comment on column raw_equivalences._source_url is 'File or URL of the payload the row came from (never with credentials).';
+comment on column raw_equivalences._source_sha256 is 'SHA-256 of that payload; the raw copy is under raw/<source>/<sha256> (meta_raw_manifest).';
+comment on column raw_equivalences._row_hash is 'Hash of the row''s business columns: an unchanged hash means an unchanged row on the next load.';
+comment on column raw_equivalences._load_id is 'Load that last inserted or changed the row (meta_load_log.load_id).';
+comment on column raw_equivalences._loaded_at is 'When that load ran (UTC, naive timestamp).';
+
+-- meta_raw_manifest
+comment on table meta_raw_manifest is 'Meta: every payload fetched or read, archived content-addressed under raw/<source>/<sha256>. Grain: source x url x sha256.';
+comment on column meta_raw_manifest.sha256 is 'SHA-256 of the payload (its file name in the archive).';
+comment on column meta_raw_manifest.source is 'Source id (snapshot, electricitymaps, codecarbon, ...).';
+comment on column meta_raw_manifest.url is 'File path or URL, never with credentials.';
+comment on column meta_raw_manifest.etag is 'HTTP ETag, when served.';
+comment on column meta_raw_manifest.last_modified is 'HTTP Last-Modified, when served.';
+comment on column meta_raw_manifest.http_status is 'HTTP status (null for files).';
+comment on column meta_raw_manifest.content_type is 'HTTP Content-Type, when served.';
+comment on column meta_raw_manifest.bytes is 'Size of the payload, bytes.';
+comment on column meta_raw_manifest.fetched_at is 'When it was fetched or read (UTC).';
+comment on column meta_raw_manifest.raw_path is 'Path of the archived copy.';
+
+-- meta_load_log
+comment on table meta_load_log is 'Meta: one row per load of one payload into one raw table, whatever its outcome. Grain: load_id.';
+comment on column meta_load_log.load_id is 'Id of one load (one payload into one table).';
+comment on column meta_load_log.run_id is 'Prefect flow run that did it, when there was one.';
+comment on column meta_load_log.table_name is 'Warehouse table concerned.';
+comment on column meta_load_log.batch_scope is 'Batch the load replaced (rows of this scope missing from the batch were deleted).';
+comment on column meta_load_log.source_url is 'File or URL of the payload.';
+comment on column meta_load_log.source_sha256 is 'SHA-256 of the payload.';
+comment on column meta_load_log.started_at is 'When the load started (UTC).';
+comment on column meta_load_log.finished_at is 'When it committed (UTC).';
+comment on column meta_load_log.rows_in is 'Rows in the batch.';
+comment on column meta_load_log.rows_inserted is 'New natural keys inserted.';
+comment on column meta_load_log.rows_updated is 'Existing keys whose row hash changed.';
+comment on column meta_load_log.rows_deleted is 'Keys of this batch scope absent from the batch, deleted.';
+comment on column meta_load_log.rows_quarantined is 'Rows set aside into meta_quarantine.';
+comment on column meta_load_log.status is 'success, unchanged (payload identical to the last one: skipped) or rejected (nothing landed).';
+comment on column meta_load_log.message is 'Why a batch was rejected, or other detail.';
+
+-- meta_quarantine
+comment on table meta_quarantine is 'Meta: rows that failed validation, kept with the reason; they never reach the raw tables. Grain: load_id x row_number (x reason).';
+comment on column meta_quarantine.load_id is 'Id of one load (one payload into one table).';
+comment on column meta_quarantine.run_id is 'Prefect flow run that did it, when there was one.';
+comment on column meta_quarantine.table_name is 'Warehouse table concerned.';
+comment on column meta_quarantine.source_url is 'File or URL of the payload.';
+comment on column meta_quarantine.source_sha256 is 'SHA-256 of the payload.';
+comment on column meta_quarantine.row_number is '1-based position of the row in the parsed batch.';
+comment on column meta_quarantine.row_key is 'The row''s natural key as text, when it could be read.';
+comment on column meta_quarantine.reason is 'Why the row was set aside (failed expectation, implausible value, duplicate key, ...).';
+comment on column meta_quarantine.row_json is 'The row as read, JSON.';
+comment on column meta_quarantine.quarantined_at is 'When (UTC).';
+
+-- meta_validation_results
+comment on table meta_validation_results is 'Meta: result of each Great Expectations expectation evaluated on a batch. Grain: load_id x expectation x column_name.';
+comment on column meta_validation_results.load_id is 'Id of one load (one payload into one table).';
+comment on column meta_validation_results.table_name is 'Warehouse table concerned.';
+comment on column meta_validation_results.expectation is 'Expectation type (expect_column_values_to_not_be_null, ...).';
+comment on column meta_validation_results.column_name is 'Column checked (null for table-level expectations).';
+comment on column meta_validation_results.success is 'True when every row met it.';
+comment on column meta_validation_results.unexpected_count is 'Rows that did not.';
+comment on column meta_validation_results.validated_at is 'When (UTC).';
+
+-- meta_build_log
+comment on table meta_build_log is 'Meta: one row per rebuild of the derived tables. Grain: build_id. A build is skipped when the inputs hash is unchanged.';
+comment on column meta_build_log.build_id is 'Id of the build.';
+comment on column meta_build_log.run_id is 'Prefect flow run that did it, when there was one.';
+comment on column meta_build_log.built_at is 'When it committed (UTC).';
+comment on column meta_build_log.inputs_hash is 'Hash of every raw table''s row hashes and of the SQL: equal hashes, equal outputs.';
+comment on column meta_build_log.models is 'Models on the leaderboard after the build.';
+comment on column meta_build_log.status is 'built.';
+
+-- int_names_resolved
+comment on table int_names_resolved is 'Intermediate: every GPU and place name written in a disclosure, and how it resolved. Grain: kind x input.';
+comment on column int_names_resolved.kind is 'gpu or location.';
+comment on column int_names_resolved.input is 'The name as written.';
+comment on column int_names_resolved.resolved is 'gpu_id or zone_key it resolved to (null: unresolved).';
+comment on column int_names_resolved.method is 'How it resolved (exact alias, normalised alias, count stripped, country, ...).';
+comment on column int_names_resolved.count is 'Device count parsed out of a GPU name (''8 v100'' -> 8), when any.';
+comment on column int_names_resolved.note is 'Ambiguities and assumptions.';
+
+-- int_grid_intensity_ranked
+comment on table int_grid_intensity_ranked is 'Intermediate: one annual intensity per zone x year, the best-ranked source and basis winning. Grain: zone_key x year. Unit: kg CO2e/kWh.';
+comment on column int_grid_intensity_ranked.zone_key is 'Grid zone: ISO 3166-1 alpha-2 country (FR) or Electricity Maps zone key (US-CAL-CISO).';
+comment on column int_grid_intensity_ranked.year is 'Calendar year the value covers.';
+comment on column int_grid_intensity_ranked.carbon_intensity_kg_per_kwh is 'Carbon intensity of electricity, kg CO2e per kWh (= t per MWh).';
+comment on column int_grid_intensity_ranked.basis is 'What the intensity counts: lifecycle or direct (combustion) emissions; unknown when the source does not say; marginal for marginal-emission series.';
+comment on column int_grid_intensity_ranked.source is 'Short id of the source (ember_owid, electricitymaps_co2js, mlco2_em_2021, ...) or a citation.';
+comment on column int_grid_intensity_ranked.source_url is 'URL of the upstream file, page or card the row comes from.';
+
+-- int_models_described
+comment on table int_models_described is 'Intermediate: model metadata (organisation, release date, size, tokens, FLOPs), best-ranked source per field. Grain: model.';
+comment on column int_models_described.model is 'Model name as displayed (aliases resolved through raw_model_aliases).';
+comment on column int_models_described.organization is 'Organisation that trained the model.';
+comment on column int_models_described.release_date is 'Public release date.';
+comment on column int_models_described.parameters_b is 'Total parameters, billions.';
+comment on column int_models_described.active_parameters_b is 'Parameters active per token (mixture of experts), billions.';
+comment on column int_models_described.training_tokens_b is 'Tokens seen in the final training run, billions.';
+comment on column int_models_described.training_flops is 'Floating-point operations of the final training run, FLOP.';
+comment on column int_models_described.sources is 'Sources of the row''s figures: '' ; ''-separated URLs and citations.';
+comment on column int_models_described.best_source_rank is 'Rank of the best source that described the model (1 = developer''s card).';
+
+-- int_disclosures_pivoted
+comment on table int_disclosures_pivoted is 'Intermediate: disclosed facts pivoted wide, best source per field. Grain: model x phase (training, development). Units in the column names.';
+comment on column int_disclosures_pivoted.model is 'Model name as displayed (aliases resolved through raw_model_aliases).';
+comment on column int_disclosures_pivoted.phase is 'model (metadata), training (the final run) or development (everything before it).';
+comment on column int_disclosures_pivoted.gpu_text is 'Accelerator as the disclosure wrote it.';
+comment on column int_disclosures_pivoted.gpu_count is 'Accelerators used, count.';
+comment on column int_disclosures_pivoted.gpu_hours is 'Device-hours, h.';
+comment on column int_disclosures_pivoted.duration_days is 'Wall-clock duration of the run, days.';
+comment on column int_disclosures_pivoted.start_date is 'First day of the run.';
+comment on column int_disclosures_pivoted.end_date is 'Last day of the run.';
+comment on column int_disclosures_pivoted.power_w is 'Power per device, W (disclosed average or TDP, else TDP x the training share).';
+comment on column int_disclosures_pivoted.power_includes_pue is 'True when the disclosed power figure is already PUE-adjusted (Meta''s cards).';
+comment on column int_disclosures_pivoted.pue is 'Power usage effectiveness: facility energy / IT energy (ratio, >= 1).';
+comment on column int_disclosures_pivoted.location_text is 'Place of the run as the disclosure wrote it.';
+comment on column int_disclosures_pivoted.carbon_intensity_kg_per_kwh is 'Carbon intensity of electricity, kg CO2e per kWh (= t per MWh).';
+comment on column int_disclosures_pivoted.energy_mwh is 'Facility energy (IT energy x PUE), MWh.';
+comment on column int_disclosures_pivoted.co2e_t is 'Operational carbon, t CO2e, location-based.';
+comment on column int_disclosures_pivoted.co2e_market_t is 'Market-based carbon as disclosed, t CO2e (never replaces location-based).';
+comment on column int_disclosures_pivoted.water_kl is 'Water, kL (on-site cooling + off-site electricity generation).';
+comment on column int_disclosures_pivoted.mfu is 'Model FLOP utilisation, ratio.';
+comment on column int_disclosures_pivoted.precision is 'Numeric precision of training (bf16, fp8, fp32, ...).';
+comment on column int_disclosures_pivoted.conflicting_fields is 'Fields on which sources disagree for this model and phase (the better-ranked source is used).';
+
+-- int_runs_hourly_matched
+comment on table int_runs_hourly_matched is 'Intermediate: a run''s mean intensity from an hourly series of its zone over its time window, with coverage. Grain: model x phase x hourly source. Unit: kg CO2e/kWh.';
+comment on column int_runs_hourly_matched.model is 'Model name as displayed (aliases resolved through raw_model_aliases).';
+comment on column int_runs_hourly_matched.phase is 'model (metadata), training (the final run) or development (everything before it).';
+comment on column int_runs_hourly_matched.zone_key is 'Grid zone of the run.';
+comment on column int_runs_hourly_matched.window_start_utc is 'Start of the run''s window (UTC, inclusive).';
+comment on column int_runs_hourly_matched.window_end_utc is 'End of the run''s window (UTC, exclusive).';
+comment on column int_runs_hourly_matched.window_hours is 'Length of the window, h.';
+comment on column int_runs_hourly_matched.source is 'Hourly source id (null when the zone has no series).';
+comment on column int_runs_hourly_matched.basis is 'What the intensity counts: lifecycle or direct (combustion) emissions; unknown when the source does not say; marginal for marginal-emission series.';
+comment on column int_runs_hourly_matched.is_marginal is 'True for a marginal-emissions series (not an average intensity).';
+comment on column int_runs_hourly_matched.period_minutes is 'Interval length of the series, minutes.';
+comment on column int_runs_hourly_matched.intervals is 'Intervals of the series overlapping the window.';
+comment on column int_runs_hourly_matched.covered_hours is 'Hours of the window the series covers.';
+comment on column int_runs_hourly_matched.coverage_share is 'covered_hours / window_hours (ratio).';
+comment on column int_runs_hourly_matched.carbon_intensity_kg_per_kwh is 'Time-weighted mean intensity over the covered window, kg CO2e/kWh.';
+comment on column int_runs_hourly_matched.interval_min_kg_per_kwh is 'Lowest interval intensity in the window, kg CO2e/kWh.';
+comment on column int_runs_hourly_matched.interval_max_kg_per_kwh is 'Highest interval intensity in the window, kg CO2e/kWh.';
+comment on column int_runs_hourly_matched.meets_coverage is 'True when coverage_share >= 0.9.';
+comment on column int_runs_hourly_matched.is_used is 'True when the estimate uses this mean.';
+comment on column int_runs_hourly_matched.preference is 'Order among sources for the same run (1 = preferred).';
+comment on column int_runs_hourly_matched.source_url is 'URL of the upstream file, page or card the row comes from.';
+
+-- int_runs_estimated
+comment on table int_runs_estimated is 'Intermediate: each run estimated at each bound, up the estimation ladder. Grain: model x phase x bound. Units in the column names (h, W, MWh, t CO2e, kL, kg/kWh).';
+comment on column int_runs_estimated.model is 'Model name as displayed (aliases resolved through raw_model_aliases).';
+comment on column int_runs_estimated.phase is 'model (metadata), training (the final run) or development (everything before it).';
+comment on column int_runs_estimated.bound is 'low, central or high: which end of every input''s range the row takes (interval arithmetic).';
+comment on column int_runs_estimated.estimation_tier is 'Estimation ladder step: 1 disclosed emissions, 2 disclosed energy x intensity, 3 disclosed GPU-hours x power x PUE x intensity, 4 GPU count x duration then as 3, 5 training FLOPs / (peak x MFU) then as 3.';
+comment on column int_runs_estimated.gpu_text is 'Accelerator as the disclosure wrote it.';
+comment on column int_runs_estimated.gpu_id is 'Canonical accelerator id (slug), e.g. nvidia-h100-sxm5-80gb.';
+comment on column int_runs_estimated.gpu_name is 'Display name of the resolved accelerator.';
+comment on column int_runs_estimated.gpu_resolution is 'How the GPU name resolved (int_names_resolved.method).';
+comment on column int_runs_estimated.gpu_count is 'Accelerators used, count.';
+comment on column int_runs_estimated.duration_days is 'Wall-clock duration of the run, days.';
+comment on column int_runs_estimated.gpu_hours is 'Device-hours, h.';
+comment on column int_runs_estimated.gpu_hours_basis is 'How GPU-hours were obtained: disclosed, count x duration, or from FLOPs.';
+comment on column int_runs_estimated.peak_tflops is 'Peak dense TFLOP/s used to turn FLOPs into GPU-hours (tier 5).';
+comment on column int_runs_estimated.peak_precision_used is 'Precision whose peak was used (bf16, fp8, ...).';
+comment on column int_runs_estimated.power_w is 'Power per device, W (disclosed average or TDP, else TDP x the training share).';
+comment on column int_runs_estimated.power_disclosed is 'True when power per GPU was disclosed.';
+comment on column int_runs_estimated.power_source is 'Where the power per GPU comes from (disclosed, TDP x share).';
+comment on column int_runs_estimated.pue is 'Power usage effectiveness: facility energy / IT energy (ratio, >= 1).';
+comment on column int_runs_estimated.location_text is 'Place of the run as the disclosure wrote it.';
+comment on column int_runs_estimated.zone_key is 'Grid zone the place resolved to.';
+comment on column int_runs_estimated.location_resolution is 'How the place resolved (int_names_resolved.method).';
+comment on column int_runs_estimated.intensity_zone is 'Zone whose intensity was used (the place''s, its country''s, or none).';
+comment on column int_runs_estimated.intensity_year_used is 'Year of the annual intensity used (nearest to the run''s year).';
+comment on column int_runs_estimated.intensity_basis is 'Basis of the intensity used (lifecycle, direct, marginal fallback).';
+comment on column int_runs_estimated.intensity_source is 'Source id of the intensity used.';
+comment on column int_runs_estimated.intensity_coverage_share is 'Share of the run''s window covered by the hourly or monthly series used (ratio).';
+comment on column int_runs_estimated.intensity_source_url is 'URL of the intensity used.';
+comment on column int_runs_estimated.carbon_intensity_kg_per_kwh is 'Intensity shown for the run, kg CO2e/kWh: implied by disclosed emissions / energy when disclosed, else the place''s.';
+comment on column int_runs_estimated.carbon_intensity_granularity is 'hourly, monthly, annual, disclosed (implied by the developer''s own numbers) or assumed (world average).';
+comment on column int_runs_estimated.location_intensity_kg_per_kwh is 'Intensity of the run''s place, kg CO2e/kWh, whatever was disclosed.';
+comment on column int_runs_estimated.location_intensity_granularity is 'Granularity of location_intensity_kg_per_kwh.';
+comment on column int_runs_estimated.energy_mwh is 'Facility energy (IT energy x PUE), MWh.';
+comment on column int_runs_estimated.energy_disclosed is 'True when the run''s energy was disclosed.';
+comment on column int_runs_estimated.co2e_t is 'Operational carbon, t CO2e, location-based.';
+comment on column int_runs_estimated.co2e_disclosed is 'True when the run''s emissions were disclosed (tier 1).';
+comment on column int_runs_estimated.disclosed_co2e_t is 'Disclosed location-based emissions, t CO2e.';
+comment on column int_runs_estimated.disclosed_co2e_market_t is 'Disclosed market-based emissions, t CO2e.';
+comment on column int_runs_estimated.water_kl is 'Water, kL (on-site cooling + off-site electricity generation).';
+comment on column int_runs_estimated.conflicting_fields is 'Fields on which sources disagree for this model and phase (the better-ranked source is used).';
+
+-- int_footprints_bounded
+comment on table int_footprints_bounded is 'Intermediate: training, development and embodied footprints and costs per model at each bound. Grain: model x bound. Units in the column names.';
+comment on column int_footprints_bounded.model is 'Model name as displayed (aliases resolved through raw_model_aliases).';
+comment on column int_footprints_bounded.bound is 'low, central or high: which end of every input''s range the row takes (interval arithmetic).';
+comment on column int_footprints_bounded.training_gpu_hours is 'GPU-hours of the final training run, h.';
+comment on column int_footprints_bounded.training_energy_mwh is 'Facility energy of the final training run, MWh.';
+comment on column int_footprints_bounded.training_co2e_t is 'Operational carbon of the final training run, t CO2e.';
+comment on column int_footprints_bounded.training_water_kl is 'Water of the final training run, kL.';
+comment on column int_footprints_bounded.development_disclosed is 'True when a development run was disclosed (else training x development ratio).';
+comment on column int_footprints_bounded.development_gpu_hours is 'GPU-hours of development, h.';
+comment on column int_footprints_bounded.development_energy_mwh is 'Facility energy of development, MWh.';
+comment on column int_footprints_bounded.development_co2e_t is 'Operational carbon of development, t CO2e.';
+comment on column int_footprints_bounded.development_water_kl is 'Water of development, kL.';
+comment on column int_footprints_bounded.embodied_co2e_t is 'Manufacturing carbon of the GPUs amortised over training + development GPU-hours, t CO2e.';
+comment on column int_footprints_bounded.embodied_water_kl is 'Manufacturing water likewise, kL.';
+comment on column int_footprints_bounded.rental_usd_per_gpu_hour is 'Rental price used, USD per GPU-hour.';
+comment on column int_footprints_bounded.rental_price_from_spec is 'True when the price is the GPU''s own (else a default).';
+comment on column int_footprints_bounded.training_cost_usd is 'Rental cost of the final run, USD.';
+comment on column int_footprints_bounded.training_energy_cost_usd is 'Electricity cost of the final run, USD.';
+comment on column int_footprints_bounded.gpu_price_usd is 'Purchase price per GPU used, USD.';
+comment on column int_footprints_bounded.gpu_price_from_spec is 'True when the price is the GPU''s own (else a default).';
+comment on column int_footprints_bounded.training_hardware_capex_usd is 'Purchase cost of the GPUs amortised over the run''s GPU-hours, USD.';
+
+-- fct_model_footprints
+comment on table fct_model_footprints is 'Mart: one row per model x footprint (training, development, embodied): energy MWh, carbon t CO2e, water kL, GPU-hours h, each low/central/high, and whether the central figure was disclosed or estimated.';
+comment on column fct_model_footprints.model is 'Model name as displayed (aliases resolved through raw_model_aliases).';
+comment on column fct_model_footprints.footprint is 'training, development or embodied.';
+comment on column fct_model_footprints.energy_mwh_low is 'Low end of the range: facility energy, MWh (null for embodied).';
+comment on column fct_model_footprints.energy_mwh is 'Facility energy, MWh (null for embodied).';
+comment on column fct_model_footprints.energy_mwh_high is 'High end of the range: facility energy, MWh (null for embodied).';
+comment on column fct_model_footprints.co2e_t_low is 'Low end of the range: carbon, t CO2e.';
+comment on column fct_model_footprints.co2e_t is 'Carbon, t CO2e.';
+comment on column fct_model_footprints.co2e_t_high is 'High end of the range: carbon, t CO2e.';
+comment on column fct_model_footprints.water_kl_low is 'Low end of the range: water, kL.';
+comment on column fct_model_footprints.water_kl is 'Water, kL.';
+comment on column fct_model_footprints.water_kl_high is 'High end of the range: water, kL.';
+comment on column fct_model_footprints.gpu_hours_low is 'Low end of the range: gPU-hours, h.';
+comment on column fct_model_footprints.gpu_hours is 'GPU-hours, h.';
+comment on column fct_model_footprints.gpu_hours_high is 'High end of the range: gPU-hours, h.';
+comment on column fct_model_footprints.co2e_basis is 'disclosed or estimated (the central carbon figure).';
+comment on column fct_model_footprints.method is 'How the footprint was obtained (tier, development ratio, embodied formula).';
+comment on column fct_model_footprints.estimation_tier is 'Estimation ladder step of the model''s training run (1-5).';
+
+-- dim_gpu
+comment on table dim_gpu is 'Mart: one row per accelerator with its specifications and how many leaderboard models trained on it. Units in the column names.';
+comment on column dim_gpu.gpu_id is 'Canonical accelerator id (slug), e.g. nvidia-h100-sxm5-80gb.';
+comment on column dim_gpu.name is 'Display name of the accelerator.';
+comment on column dim_gpu.manufacturer is 'Manufacturer of the accelerator.';
+comment on column dim_gpu.kind is 'gpu, tpu or accelerator.';
+comment on column dim_gpu.is_training_accelerator is 'True for curated data-centre training parts, false for catalogue entries.';
+comment on column dim_gpu.release_date is 'Public release date.';
+comment on column dim_gpu.tdp_w is 'Thermal design power of the board or chip, W.';
+comment on column dim_gpu.memory_gb is 'Memory, GB.';
+comment on column dim_gpu.memory_bandwidth_gb_s is 'Memory bandwidth, GB/s.';
+comment on column dim_gpu.peak_fp64_tflops is 'Peak dense FP64 throughput, TFLOP/s (no sparsity).';
+comment on column dim_gpu.peak_fp32_tflops is 'Peak dense FP32 throughput, TFLOP/s (no sparsity).';
+comment on column dim_gpu.peak_tf32_tflops is 'Peak dense TF32 throughput, TFLOP/s (no sparsity).';
+comment on column dim_gpu.peak_bf16_tflops is 'Peak dense BF16 throughput, TFLOP/s (no sparsity).';
+comment on column dim_gpu.peak_fp8_tflops is 'Peak dense FP8 throughput, TFLOP/s (no sparsity).';
+comment on column dim_gpu.die_area_mm2 is 'Die area, mm2.';
+comment on column dim_gpu.embodied_co2e_kg_low is 'Low end of the range: manufacturing carbon per unit incl. its share of the server, kg CO2e.';
+comment on column dim_gpu.embodied_co2e_kg_central is 'Manufacturing carbon per unit incl. its share of the server, kg CO2e (central).';
+comment on column dim_gpu.embodied_co2e_kg_high is 'High end of the range: manufacturing carbon per unit incl. its share of the server, kg CO2e.';
+comment on column dim_gpu.embodied_water_l is 'Manufacturing water per unit, L.';
+comment on column dim_gpu.price_usd is 'List or launch price per unit, USD.';
+comment on column dim_gpu.rental_usd_per_gpu_hour_low is 'Low end of the range: cloud rental price per device-hour, USD.';
+comment on column dim_gpu.rental_usd_per_gpu_hour_central is 'Cloud rental price per device-hour, USD (central).';
+comment on column dim_gpu.rental_usd_per_gpu_hour_high is 'High end of the range: cloud rental price per device-hour, USD.';
+comment on column dim_gpu.specs_source is 'URL or citation of the specification figures.';
+comment on column dim_gpu.embodied_source is 'URL or citation of the embodied carbon and water figures.';
+comment on column dim_gpu.price_source is 'URL or citation of the prices.';
+comment on column dim_gpu.models_trained is 'Leaderboard models whose final training run used it.';
+
+-- dim_zone
+comment on table dim_zone is 'Mart: one row per grid zone with its latest annual intensity (kg CO2e/kWh).';
+comment on column dim_zone.zone_key is 'Grid zone: ISO 3166-1 alpha-2 country (FR) or Electricity Maps zone key (US-CAL-CISO).';
+comment on column dim_zone.zone_name is 'Display name of the zone.';
+comment on column dim_zone.zone_type is 'country, subzone (part of a country''s grid) or world.';
+comment on column dim_zone.country_iso2 is 'ISO 3166-1 alpha-2 code of the country (for a sub-zone, the country it lies in).';
+comment on column dim_zone.country_iso3 is 'ISO 3166-1 alpha-3 code of the country.';
+comment on column dim_zone.source is 'Source of the zone definition.';
+comment on column dim_zone.latest_year is 'Year of the latest annual intensity.';
+comment on column dim_zone.latest_carbon_intensity_kg_per_kwh is 'Latest annual intensity, kg CO2e/kWh.';
+comment on column dim_zone.latest_basis is 'Basis of that value (lifecycle, direct).';
+comment on column dim_zone.latest_source is 'Source id of that value.';
+
+-- rpt_leaderboard
+comment on table rpt_leaderboard is 'Report: the leaderboard (exported as leaderboard.csv). Grain: model. Ranked by total t CO2e (training + development + embodied); every figure with its low-high range, basis (disclosed or estimated), estimation tier and sources. Units in the column names.';
+comment on column rpt_leaderboard.rank is 'Position by total_co2e_t, largest first.';
+comment on column rpt_leaderboard.model is 'Model name as displayed (aliases resolved through raw_model_aliases).';
+comment on column rpt_leaderboard.organization is 'Organisation that trained the model.';
+comment on column rpt_leaderboard.release_date is 'Public release date.';
+comment on column rpt_leaderboard.parameters_b is 'Total parameters, billions.';
+comment on column rpt_leaderboard.gpu is 'Accelerator of the final training run (canonical name when resolved, else as written).';
+comment on column rpt_leaderboard.gpu_id is 'Canonical accelerator id (slug), e.g. nvidia-h100-sxm5-80gb.';
+comment on column rpt_leaderboard.gpu_count is 'Accelerators used, count.';
+comment on column rpt_leaderboard.gpu_hours is 'GPU-hours of the final training run, h.';
+comment on column rpt_leaderboard.gpu_hours_low is 'Low end of the range: gPU-hours of the final training run, h.';
+comment on column rpt_leaderboard.gpu_hours_high is 'High end of the range: gPU-hours of the final training run, h.';
+comment on column rpt_leaderboard.grid_zone is 'Zone whose intensity was used (null when the place is unknown).';
+comment on column rpt_leaderboard.location is 'Place of training as the source wrote it.';
+comment on column rpt_leaderboard.carbon_intensity_kg_per_kwh is 'Intensity of the training run, kg CO2e/kWh (implied by disclosed emissions / energy when disclosed).';
+comment on column rpt_leaderboard.carbon_intensity_granularity is 'hourly, monthly, annual, disclosed or assumed (world average).';
+comment on column rpt_leaderboard.carbon_intensity_coverage_share is 'Share of the run''s window covered by the hourly or monthly series, ratio.';
+comment on column rpt_leaderboard.carbon_intensity_source is 'Source id of the intensity.';
+comment on column rpt_leaderboard.pue is 'Power usage effectiveness: facility energy / IT energy (ratio, >= 1).';
+comment on column rpt_leaderboard.training_energy_mwh is 'Facility energy of the final training run, MWh.';
+comment on column rpt_leaderboard.training_energy_mwh_low is 'Low end of the range: facility energy of the final training run, MWh.';
+comment on column rpt_leaderboard.training_energy_mwh_high is 'High end of the range: facility energy of the final training run, MWh.';
+comment on column rpt_leaderboard.training_co2e_t is 'Carbon of the final training run, t CO2e (location-based).';
+comment on column rpt_leaderboard.training_co2e_t_low is 'Low end of the range: carbon of the final training run, t CO2e (location-based).';
+comment on column rpt_leaderboard.training_co2e_t_high is 'High end of the range: carbon of the final training run, t CO2e (location-based).';
+comment on column rpt_leaderboard.training_water_kl is 'Water of the final training run, kL.';
+comment on column rpt_leaderboard.development_energy_mwh is 'Facility energy of development, MWh.';
+comment on column rpt_leaderboard.development_co2e_t is 'Carbon of development, t CO2e.';
+comment on column rpt_leaderboard.development_water_kl is 'Water of development, kL.';
+comment on column rpt_leaderboard.embodied_co2e_t is 'Manufacturing carbon of the GPUs, amortised, t CO2e.';
+comment on column rpt_leaderboard.embodied_water_kl is 'Manufacturing water of the GPUs, amortised, kL.';
+comment on column rpt_leaderboard.total_energy_mwh is 'Training + development energy, MWh.';
+comment on column rpt_leaderboard.total_energy_mwh_low is 'Low end of the range: training + development energy, MWh.';
+comment on column rpt_leaderboard.total_energy_mwh_high is 'High end of the range: training + development energy, MWh.';
+comment on column rpt_leaderboard.total_co2e_t is 'Training + development + embodied carbon, t CO2e.';
+comment on column rpt_leaderboard.total_co2e_t_low is 'Low end of the range: training + development + embodied carbon, t CO2e.';
+comment on column rpt_leaderboard.total_co2e_t_high is 'High end of the range: training + development + embodied carbon, t CO2e.';
+comment on column rpt_leaderboard.total_water_kl is 'Training + development + embodied water, kL.';
+comment on column rpt_leaderboard.total_water_kl_low is 'Low end of the range: training + development + embodied water, kL.';
+comment on column rpt_leaderboard.total_water_kl_high is 'High end of the range: training + development + embodied water, kL.';
+comment on column rpt_leaderboard.training_cost_usd is 'Rental cost of the final run, USD.';
+comment on column rpt_leaderboard.training_cost_usd_low is 'Low end of the range: rental cost of the final run, USD.';
+comment on column rpt_leaderboard.training_cost_usd_high is 'High end of the range: rental cost of the final run, USD.';
+comment on column rpt_leaderboard.training_energy_cost_usd is 'Electricity cost of the final run, USD.';
+comment on column rpt_leaderboard.training_energy_cost_usd_low is 'Low end of the range: electricity cost of the final run, USD.';
+comment on column rpt_leaderboard.training_energy_cost_usd_high is 'High end of the range: electricity cost of the final run, USD.';
+comment on column rpt_leaderboard.training_hardware_capex_usd is 'GPU purchase cost amortised over the run, USD.';
+comment on column rpt_leaderboard.training_hardware_capex_usd_low is 'Low end of the range: gPU purchase cost amortised over the run, USD.';
+comment on column rpt_leaderboard.training_hardware_capex_usd_high is 'High end of the range: gPU purchase cost amortised over the run, USD.';
+comment on column rpt_leaderboard.disclosed_training_co2e_t is 'Training emissions as disclosed, location-based, t CO2e.';
+comment on column rpt_leaderboard.disclosed_training_co2e_market_t is 'Training emissions as disclosed, market-based, t CO2e.';
+comment on column rpt_leaderboard.training_co2e_basis is 'disclosed or estimated.';
+comment on column rpt_leaderboard.estimation_tier is 'Estimation ladder step: 1 disclosed emissions, 2 disclosed energy x intensity, 3 disclosed GPU-hours x power x PUE x intensity, 4 GPU count x duration then as 3, 5 training FLOPs / (peak x MFU) then as 3.';
+comment on column rpt_leaderboard.gpu_hours_basis is 'How GPU-hours were obtained.';
+comment on column rpt_leaderboard.peak_precision_used is 'Precision whose peak FLOP/s was used (tier 5).';
+comment on column rpt_leaderboard.power_source is 'Where the power per GPU comes from.';
+comment on column rpt_leaderboard.conflicting_fields is 'Fields on which sources disagree for this model and phase (the better-ranked source is used).';
+comment on column rpt_leaderboard.sources is 'Sources of the row''s figures: '' ; ''-separated URLs and citations.';
+
+-- rpt_disclosure_audit
+comment on table rpt_disclosure_audit is 'Report: the disclosure audit. Grain: model x phase x field x finding: what a developer''s own numbers imply, checked against physics, the grid and each other (implied intensity, implied power per GPU, emissions vs recomputed, contradictions).';
+comment on column rpt_disclosure_audit.model is 'Model name as displayed (aliases resolved through raw_model_aliases).';
+comment on column rpt_disclosure_audit.phase is 'model (metadata), training (the final run) or development (everything before it).';
+comment on column rpt_disclosure_audit.field is 'Disclosure field (docs/data-contracts.md: gpu, gpu_hours, energy_mwh, co2e_t, ...).';
+comment on column rpt_disclosure_audit.finding is 'Kind of finding (implied_intensity, implied_power_per_gpu, emissions_vs_recomputed, contradiction, ...).';
+comment on column rpt_disclosure_audit.disclosed_value is 'The value as disclosed, in unit.';
+comment on column rpt_disclosure_audit.recomputed_value is 'The value recomputed from the other figures, in unit.';
+comment on column rpt_disclosure_audit.unit is 'Unit of the two values.';
+comment on column rpt_disclosure_audit.ratio is 'disclosed_value / recomputed_value.';
+comment on column rpt_disclosure_audit.severity is 'info, warning (implausible) or error (impossible, or two disclosures that cannot both be true).';
+comment on column rpt_disclosure_audit.detail is 'Explanation in words.';
+comment on column rpt_disclosure_audit.source_url is 'The disclosure the finding is about.';
+
+-- rpt_equivalences
+comment on table rpt_equivalences is 'Report: each leaderboard model''s total footprint in everyday terms (car lifetimes, diesel litres, car km, years of a person''s or home''s electricity, years of drinking water), with constants from raw_equivalences. Grain: model.';
+comment on column rpt_equivalences.rank is 'Leaderboard rank.';
+comment on column rpt_equivalences.model is 'Model name as displayed (aliases resolved through raw_model_aliases).';
+comment on column rpt_equivalences.total_co2e_t is 'Total carbon, t CO2e.';
+comment on column rpt_equivalences.car_lifetimes is 'Total carbon / an average car''s lifetime emissions incl. fuel (count).';
+comment on column rpt_equivalences.car_lifetimes_low is 'Low end of the range: total carbon / an average car''s lifetime emissions incl. fuel (count).';
+comment on column rpt_equivalences.car_lifetimes_high is 'High end of the range: total carbon / an average car''s lifetime emissions incl. fuel (count).';
+comment on column rpt_equivalences.diesel_litres is 'Litres of diesel whose burning emits the total carbon, L.';
+comment on column rpt_equivalences.car_km is 'Km driven by a typical passenger car for the same carbon, km.';
+comment on column rpt_equivalences.total_energy_mwh is 'Training + development energy, MWh.';
+comment on column rpt_equivalences.french_person_electricity_years is 'Years of a French person''s electricity use, years.';
+comment on column rpt_equivalences.us_home_electricity_years is 'Years of a US home''s electricity use, years.';
+comment on column rpt_equivalences.total_water_kl is 'Total water, kL.';
+comment on column rpt_equivalences.person_drinking_water_years is 'Years of one person''s drinking water (2 L a day), years.';
+
+-- stg_grid__intensity_annual
+comment on view stg_grid__intensity_annual is 'Staging view: raw_grid_intensity_annual in kg CO2e/kWh. Grain: source x zone_key x year x basis.';
+comment on column stg_grid__intensity_annual.zone_key is 'Grid zone: ISO 3166-1 alpha-2 country (FR) or Electricity Maps zone key (US-CAL-CISO).';
+comment on column stg_grid__intensity_annual.year is 'Calendar year the value covers.';
+comment on column stg_grid__intensity_annual.carbon_intensity_kg_per_kwh is 'Carbon intensity of electricity, kg CO2e per kWh (= t per MWh).';
+comment on column stg_grid__intensity_annual.basis is 'What the intensity counts: lifecycle or direct (combustion) emissions; unknown when the source does not say; marginal for marginal-emission series.';
+comment on column stg_grid__intensity_annual.source is 'Short id of the source (ember_owid, electricitymaps_co2js, mlco2_em_2021, ...) or a citation.';
+comment on column stg_grid__intensity_annual.source_url is 'URL of the upstream file, page or card the row comes from.';
+
+-- stg_grid__intensity_monthly
+comment on view stg_grid__intensity_monthly is 'Staging view: raw_grid_intensity_monthly in kg CO2e/kWh with the month''s UTC bounds. Grain: source x zone_key x year x month x basis.';
+comment on column stg_grid__intensity_monthly.zone_key is 'Grid zone: ISO 3166-1 alpha-2 country (FR) or Electricity Maps zone key (US-CAL-CISO).';
+comment on column stg_grid__intensity_monthly.year is 'Calendar year the value covers.';
+comment on column stg_grid__intensity_monthly.month is 'Calendar month (1-12) the value covers.';
+comment on column stg_grid__intensity_monthly.month_start_utc is 'First instant of the month, UTC.';
+comment on column stg_grid__intensity_monthly.month_end_utc is 'First instant of the next month, UTC (exclusive).';
+comment on column stg_grid__intensity_monthly.carbon_intensity_kg_per_kwh is 'Carbon intensity of electricity, kg CO2e per kWh (= t per MWh).';
+comment on column stg_grid__intensity_monthly.basis is 'What the intensity counts: lifecycle or direct (combustion) emissions; unknown when the source does not say; marginal for marginal-emission series.';
+comment on column stg_grid__intensity_monthly.source is 'Short id of the source (ember_owid, electricitymaps_co2js, mlco2_em_2021, ...) or a citation.';
+comment on column stg_grid__intensity_monthly.source_url is 'URL of the upstream file, page or card the row comes from.';
+
+-- stg_grid__intensity_hourly
+comment on view stg_grid__intensity_hourly is 'Staging view: raw_grid_intensity_hourly in kg CO2e/kWh with each interval''s end. Grain: zone_key x ts_utc x source.';
+comment on column stg_grid__intensity_hourly.zone_key is 'Grid zone: ISO 3166-1 alpha-2 country (FR) or Electricity Maps zone key (US-CAL-CISO).';
+comment on column stg_grid__intensity_hourly.ts_utc is 'Start of the interval, UTC.';
+comment on column stg_grid__intensity_hourly.ts_end_utc is 'End of the interval, UTC (exclusive).';
+comment on column stg_grid__intensity_hourly.period_minutes is 'Interval length, minutes.';
+comment on column stg_grid__intensity_hourly.carbon_intensity_kg_per_kwh is 'Carbon intensity of electricity, kg CO2e per kWh (= t per MWh).';
+comment on column stg_grid__intensity_hourly.basis is 'What the intensity counts: lifecycle or direct (combustion) emissions; unknown when the source does not say; marginal for marginal-emission series.';
+comment on column stg_grid__intensity_hourly.source is 'Short id of the source (ember_owid, electricitymaps_co2js, mlco2_em_2021, ...) or a citation.';
+comment on column stg_grid__intensity_hourly.source_url is 'URL of the upstream file, page or card the row comes from.';
+
+-- stg_grid__zones
+comment on view stg_grid__zones is 'Staging view: grid zones. Grain: zone_key.';
+comment on column stg_grid__zones.zone_key is 'Grid zone: ISO 3166-1 alpha-2 country (FR) or Electricity Maps zone key (US-CAL-CISO).';
+comment on column stg_grid__zones.zone_name is 'Display name of the zone.';
+comment on column stg_grid__zones.zone_type is 'country, subzone (part of a country''s grid) or world.';
+comment on column stg_grid__zones.country_iso2 is 'ISO 3166-1 alpha-2 code of the country (for a sub-zone, the country it lies in).';
+comment on column stg_grid__zones.country_iso3 is 'ISO 3166-1 alpha-3 code of the country.';
+comment on column stg_grid__zones.source is 'Short id of the source (ember_owid, electricitymaps_co2js, mlco2_em_2021, ...) or a citation.';
+
+-- stg_grid__cloud_regions
+comment on view stg_grid__cloud_regions is 'Staging view: cloud regions. Grain: provider x region.';
+comment on column stg_grid__cloud_regions.provider is 'Cloud provider: aws, gcp, azure, ...';
+comment on column stg_grid__cloud_regions.region is 'Cloud region id as the provider writes it (us-west-2, us-central1, westus2).';
+comment on column stg_grid__cloud_regions.region_name is 'Region name as the provider displays it (free text).';
+comment on column stg_grid__cloud_regions.zone_key is 'Grid zone the region draws from.';
+comment on column stg_grid__cloud_regions.country_iso2 is 'ISO 3166-1 alpha-2 code of the country (for a sub-zone, the country it lies in).';
+comment on column stg_grid__cloud_regions.pue is 'Power usage effectiveness: facility energy / IT energy (ratio, >= 1).';
+comment on column stg_grid__cloud_regions.source is 'Short id of the source (ember_owid, electricitymaps_co2js, mlco2_em_2021, ...) or a citation.';
+
+-- stg_gpus__specs
+comment on view stg_gpus__specs is 'Staging view: accelerator specifications. Grain: gpu_id.';
+comment on column stg_gpus__specs.gpu_id is 'Canonical accelerator id (slug), e.g. nvidia-h100-sxm5-80gb.';
+comment on column stg_gpus__specs.name is 'Display name of the accelerator.';
+comment on column stg_gpus__specs.manufacturer is 'Manufacturer of the accelerator.';
+comment on column stg_gpus__specs.kind is 'gpu, tpu or accelerator.';
+comment on column stg_gpus__specs.is_training_accelerator is 'True for curated data-centre training parts, false for catalogue entries.';
+comment on column stg_gpus__specs.release_date is 'Public release date.';
+comment on column stg_gpus__specs.tdp_w is 'Thermal design power of the board or chip, W.';
+comment on column stg_gpus__specs.memory_gb is 'Memory, GB.';
+comment on column stg_gpus__specs.memory_bandwidth_gb_s is 'Memory bandwidth, GB/s.';
+comment on column stg_gpus__specs.peak_fp64_tflops is 'Peak dense FP64 throughput, TFLOP/s (no sparsity).';
+comment on column stg_gpus__specs.peak_fp32_tflops is 'Peak dense FP32 throughput, TFLOP/s (no sparsity).';
+comment on column stg_gpus__specs.peak_tf32_tflops is 'Peak dense TF32 throughput, TFLOP/s (no sparsity).';
+comment on column stg_gpus__specs.peak_bf16_tflops is 'Peak dense BF16 throughput, TFLOP/s (no sparsity).';
+comment on column stg_gpus__specs.peak_fp8_tflops is 'Peak dense FP8 throughput, TFLOP/s (no sparsity).';
+comment on column stg_gpus__specs.die_area_mm2 is 'Die area, mm2.';
+comment on column stg_gpus__specs.embodied_co2e_kg_low is 'Low end of the range: manufacturing carbon per unit incl. its share of the server, kg CO2e.';
+comment on column stg_gpus__specs.embodied_co2e_kg_central is 'Manufacturing carbon per unit incl. its share of the server, kg CO2e (central).';
+comment on column stg_gpus__specs.embodied_co2e_kg_high is 'High end of the range: manufacturing carbon per unit incl. its share of the server, kg CO2e.';
+comment on column stg_gpus__specs.embodied_water_l is 'Manufacturing water per unit, L.';
+comment on column stg_gpus__specs.price_usd is 'List or launch price per unit, USD.';
+comment on column stg_gpus__specs.rental_usd_per_gpu_hour_low is 'Low end of the range: cloud rental price per device-hour, USD.';
+comment on column stg_gpus__specs.rental_usd_per_gpu_hour_central is 'Cloud rental price per device-hour, USD (central).';
+comment on column stg_gpus__specs.rental_usd_per_gpu_hour_high is 'High end of the range: cloud rental price per device-hour, USD.';
+comment on column stg_gpus__specs.specs_source is 'URL or citation of the specification figures.';
+comment on column stg_gpus__specs.embodied_source is 'URL or citation of the embodied carbon and water figures.';
+comment on column stg_gpus__specs.price_source is 'URL or citation of the prices.';
+
+-- stg_disclosures__facts
+comment on view stg_disclosures__facts is 'Staging view: disclosed facts with model aliases resolved, numbers parsed and sources ranked. Grain: as raw_model_disclosures.';
+comment on column stg_disclosures__facts.model is 'Model name as displayed (aliases resolved through raw_model_aliases).';
+comment on column stg_disclosures__facts.model_as_written is 'Model name as the source wrote it.';
+comment on column stg_disclosures__facts.phase is 'model (metadata), training (the final run) or development (everything before it).';
+comment on column stg_disclosures__facts.field is 'Disclosure field (docs/data-contracts.md: gpu, gpu_hours, energy_mwh, co2e_t, ...).';
+comment on column stg_disclosures__facts.value is 'The value as text, normalised to the field''s unit (ISO date for dates).';
+comment on column stg_disclosures__facts.value_num is 'value as a number (null for text and dates).';
+comment on column stg_disclosures__facts.unit is 'Unit of the value (empty for text).';
+comment on column stg_disclosures__facts.source_kind is 'card (developer''s card or paper), user (a user''s own file), epoch, hfco2 (Hugging Face co2_eq_emissions) or codecarbon (a measured run).';
+comment on column stg_disclosures__facts.source_url is 'URL of the upstream file, page or card the row comes from.';
+comment on column stg_disclosures__facts.source_locator is 'Where in the source: line, table row and column, or file:row.';
+comment on column stg_disclosures__facts.raw_text is 'The figure as written in the source, at most 200 characters.';
+comment on column stg_disclosures__facts.confidence is 'high (a field meant for it), medium (prose or inferred unit) or low (suspect; never drives an estimate).';
+comment on column stg_disclosures__facts.note is 'Anything a reader needs: contradictions, unit corrections, assumptions.';
+comment on column stg_disclosures__facts.source_rank is 'Rank of the source kind (1 = best: the developer''s card).';
+comment on column stg_disclosures__facts.confidence_rank is 'Rank of the confidence (1 = high).';
+
+-- stg_assumptions__coefficients
+comment on view stg_assumptions__coefficients is 'Staging view: the footprint model''s coefficients. Grain: key.';
+comment on column stg_assumptions__coefficients.key is 'Coefficient id (pue, mfu, dev_ratio, ...).';
+comment on column stg_assumptions__coefficients.low is 'Low end of the plausible range.';
+comment on column stg_assumptions__coefficients.central is 'Central value used by the estimate.';
+comment on column stg_assumptions__coefficients.high is 'High end of the plausible range.';
+comment on column stg_assumptions__coefficients.unit is 'Unit of low, central and high.';
+comment on column stg_assumptions__coefficients.source is 'Citation of the value.';
+comment on column stg_assumptions__coefficients.note is 'Anything a reader needs: contradictions, unit corrections, assumptions.';
+
+-- stg_reference__equivalences
+comment on view stg_reference__equivalences is 'Staging view: equivalence constants. Grain: key.';
+comment on column stg_reference__equivalences.key is 'Equivalence constant id.';
+comment on column stg_reference__equivalences.value is 'The constant, in unit.';
+comment on column stg_reference__equivalences.unit is 'Unit of value.';
+comment on column stg_reference__equivalences.source is 'Citation.';
+comment on column stg_reference__equivalences.note is 'Anything a reader needs: contradictions, unit corrections, assumptions.';
