@@ -109,6 +109,16 @@ def run(
     changed = sum(r["inserted"] + r["updated"] + r["deleted"] for r in loads)
     quarantined = sum(r["quarantined"] for r in loads)
     build = result["build"]
+    warnings = sum(len(load.get("warnings", [])) for load in loads)
+    if warnings:
+        typer.echo(f"{warnings} card warnings (unparsed cells, contradictions)", err=True)
+    if build.get("unresolved_gpus") or build.get("unresolved_locations"):
+        typer.echo(
+            f"names not resolved: {build['unresolved_gpus']} GPU names, "
+            f"{build['unresolved_locations']} locations (listed in int_names_resolved; their "
+            "runs use defaults)",
+            err=True,
+        )
     typer.echo(
         f"refresh complete: {len(loads)} loads, {changed} rows changed, {quarantined} quarantined; "
         f"leaderboard {build['status']} with {build['models']} models -> {settings.warehouse}"
@@ -216,10 +226,10 @@ def _export(name: str, warehouse: Path | None, out: Path | None) -> None:
     try:
         with open_warehouse(settings=settings, read_only=True) as con:
             result = export_table(con, name, target)
-            if name == "leaderboard":  # the CSV describes itself (Frictionless Data Package)
-                from tasks.datapackage import write_datapackage
+            # every CSV describes itself (Frictionless Data Package beside it)
+            from tasks.datapackage import write_datapackage
 
-                write_datapackage(result.path, name, con)
+            write_datapackage(result.path, name, con)
     except WarehouseError as err:
         _fail(str(err))
     typer.echo(f"wrote {result.rows} rows to {result.path}")

@@ -102,7 +102,7 @@ class Settings(BaseSettings):
         key = name.lower()
         if key not in SOURCES:
             raise ValueError(f"unknown source {name!r}; known: {', '.join(sorted(SOURCES))}")
-        token = getattr(self, f"{key}_token")
+        token = getattr(self, f"{key}_token") or _secret_block_token(key)
         return SourceSettings(key, getattr(self, f"{key}_base_url").rstrip("/"), token)
 
     @property
@@ -112,6 +112,29 @@ class Settings(BaseSettings):
     @property
     def raw_path(self) -> Path:
         return self.raw_dir or self.warehouse.parent / "raw"
+
+
+def secret_block_name(source: str) -> str:
+    """The Prefect Secret block a source's token may live in: `footprints-<source>-token`."""
+    return f"footprints-{source.lower()}-token"
+
+
+def _secret_block_token(source: str) -> SecretStr | None:
+    """A token from a Prefect Secret block, when running inside a flow or task run (where a
+    Prefect API is at hand); the environment variable, when set, always wins."""
+    try:
+        from prefect.context import FlowRunContext, TaskRunContext
+    except ImportError:  # pragma: no cover - prefect is a dependency
+        return None
+    if FlowRunContext.get() is None and TaskRunContext.get() is None:
+        return None
+    from prefect.blocks.system import Secret
+
+    try:
+        value = Secret.load(secret_block_name(source), _sync=True).get()  # type: ignore[call-arg]
+    except ValueError:  # no such block: the source simply has no token
+        return None
+    return SecretStr(str(value)) if value else None
 
 
 def get_settings(**overrides: object) -> Settings:

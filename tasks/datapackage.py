@@ -163,6 +163,51 @@ DUCKDB_TO_TABLE_SCHEMA = {
 }
 
 
+# The disclosure audit export (sql/reports/select_audit_export.sql): one row per model and finding.
+AUDIT_FIELDS: dict[str, tuple[str, str, str]] = {
+    "model": ("string", "", "Model name as shown on the leaderboard."),
+    "phase": ("string", "", "Run the finding is about: training or development."),
+    "field": ("string", "", "Disclosure field the finding is about (co2e_t, gpu_hours, ...)."),
+    "finding": (
+        "string",
+        "",
+        "Kind of finding: contradiction between facts, implied intensity or power against the "
+        "location's or the GPU's, disclosed against recomputed emissions, implausible value, "
+        "low-confidence or unit-flagged fact.",
+    ),
+    "disclosed_value": ("number", "", "The value the developer disclosed, in `unit`."),
+    "recomputed_value": (
+        "number",
+        "",
+        "What the model's other inputs imply, or the contradicting fact's value, in `unit`.",
+    ),
+    "unit": ("string", "", "Unit of disclosed_value and recomputed_value."),
+    "ratio": ("number", "", "disclosed_value / recomputed_value."),
+    "severity": ("string", "", "info, warning or error (rules in rpt_disclosure_audit.sql)."),
+    "detail": ("string", "", "What was compared, with the facts' sources and locators."),
+    "source_url": ("string", "", "Sources of the facts involved, ' ; '-separated."),
+}
+
+# resource -> (fields, warehouse table its types come from, description, primary key)
+RESOURCES: dict[str, tuple[Mapping[str, tuple[str, str, str]], str, str, list[str]]] = {
+    "leaderboard": (
+        LEADERBOARD_FIELDS,
+        "rpt_leaderboard",
+        "One row per model: the training, development and embodied footprints of creating an "
+        "AI model, each in energy (MWh), carbon (t CO2e) and water (kL), with low-high ranges, "
+        "whether the figure was disclosed or estimated, and its sources.",
+        ["model"],
+    ),
+    "audit": (
+        AUDIT_FIELDS,
+        "rpt_disclosure_audit",
+        "One row per model and finding: what each developer's own disclosures imply, checked "
+        "against each other and against the location's grid and the GPU's specification.",
+        [],
+    ),
+}
+
+
 class UndescribedColumnError(KeyError):
     """A CSV column with no entry in the field dictionary."""
 
@@ -202,7 +247,7 @@ def _types_from(schema_source: Any, resource: str) -> dict[str, str]:
         rows = schema_source.execute(
             "select column_name, data_type from information_schema.columns "
             "where table_name = ? order by ordinal_position",
-            [f"rpt_{resource}"],
+            [RESOURCES[resource][1] if resource in RESOURCES else f"rpt_{resource}"],
         ).fetchall()
         return {name: dtype for name, dtype in rows}
     return {str(k): str(v) for k, v in dict(schema_source).items()}
@@ -214,10 +259,12 @@ def build_descriptor(
     csv_name: str,
     *,
     types: Mapping[str, str] | None = None,
-    fields: Mapping[str, tuple[str, str, str]] = LEADERBOARD_FIELDS,
+    fields: Mapping[str, tuple[str, str, str]] | None = None,
     created: datetime | None = None,
 ) -> dict[str, Any]:
     """The descriptor as a dict: one tabular resource, the CSV, with its schema."""
+    known, _table, about, key = RESOURCES.get(resource, (LEADERBOARD_FIELDS, "", "", []))
+    fields = fields or known
     schema_fields = []
     for column in columns:
         field = describe(column, fields)
@@ -231,10 +278,9 @@ def build_descriptor(
         "name": f"footprints-{name}",
         "title": f"footprints: {resource} — energy, carbon and water of training AI models",
         "description": (
-            "One row per model: the training, development and embodied footprints of creating "
-            "an AI model, each in energy (MWh), carbon (t CO2e) and water (kL), with low-high "
-            "ranges, whether the figure was disclosed or estimated, and its sources. Text cells "
-            "a spreadsheet would run as a formula are prefixed with a single quote."
+            "What it cost, in energy, carbon and water, to create AI models: the footprints' "
+            "exports. Text cells a spreadsheet would run as a formula are prefixed with a "
+            "single quote."
         ),
         "created": (created or datetime.now(UTC)).replace(microsecond=0).isoformat(),
         "licenses": LICENSES,
@@ -243,6 +289,7 @@ def build_descriptor(
             {
                 "profile": "tabular-data-resource",
                 "name": name,
+                "description": about,
                 "path": csv_name,
                 "format": "csv",
                 "mediatype": "text/csv",
@@ -251,7 +298,7 @@ def build_descriptor(
                 "schema": {
                     "fields": schema_fields,
                     "missingValues": [""],
-                    **({"primaryKey": ["model"]} if "model" in columns else {}),
+                    **({"primaryKey": key} if key and set(key) <= set(columns) else {}),
                 },
             }
         ],
@@ -266,8 +313,9 @@ def write_datapackage(
     """Write `datapackage.json` beside `csv_path` (atomically) and return its path.
 
     Columns come from the CSV's header (what was actually written); types from
-    `schema_source` — an open warehouse (reads table `rpt_<resource>`) or {column: DuckDB type}
-    — else from the field dictionary."""
+    `schema_source` — an open warehouse (reads the resource's report table) or {column: DuckDB
+    type} — else from the field dictionary. Exports written to the same folder share one
+    package: this resource replaces its earlier entry, the others are kept."""
     csv_path = Path(csv_path)
     descriptor = build_descriptor(
         _csv_header(csv_path),
@@ -276,6 +324,19 @@ def write_datapackage(
         types=_types_from(schema_source, resource),
     )
     target = csv_path.parent / DESCRIPTOR_NAME
+    try:
+        previous = json.loads(target.read_text(encoding="utf-8"))
+        kept = [
+            r
+            for r in previous.get("resources", [])
+            if r.get("name") != descriptor["resources"][0]["name"]
+            and (csv_path.parent / str(r.get("path", ""))).is_file()
+        ]
+    except (OSError, ValueError, AttributeError):
+        kept = []  # no package yet, or not ours to keep
+    descriptor["resources"] = sorted(
+        [*kept, *descriptor["resources"]], key=lambda r: str(r.get("name"))
+    )
     text = json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n"
     atomic_write_bytes(target, text.encode("utf-8"))
     return target

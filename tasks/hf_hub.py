@@ -49,6 +49,7 @@ from tasks.http import (
     previous_validators,
     redact,
 )
+from tasks.progress import track
 from tasks.validate import QUARANTINE_SCHEMA, ValidationFailed, validate_batch
 from tasks.warehouse import (
     LoadResult,
@@ -186,7 +187,7 @@ def land_remote_cards(
     digests = [f"{key}:refused" for key, _ in refused]
     not_modified = 0
     with make_session(source, settings) as session:
-        for card in cards:
+        for card in track(cards, f"{source.name}: fetching model cards"):
             try:
                 payload, unchanged = fetch_current(con, session, source, settings, card.path_or_url)
             except HttpError as err:  # already token-free

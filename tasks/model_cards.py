@@ -20,6 +20,7 @@ from footprints.settings import Settings
 from tasks.card_parsing import parse_card
 from tasks.disclosure_yaml import Quarantined, iter_cards_dir
 from tasks.facts import FACT_COLUMNS, Fact, facts_to_rows
+from tasks.progress import track
 from tasks.validate import QUARANTINE_SCHEMA, ValidationFailed, validate_batch
 from tasks.warehouse import (
     LoadResult,
@@ -71,7 +72,8 @@ def land_user_cards(
     bad: list[Quarantined] = []
     digests: list[str] = []
     files = 0
-    for path, outcome in iter_cards_dir(directory, _markdown_parser(warnings)):
+    cards = iter_cards_dir(directory, _markdown_parser(warnings))
+    for path, outcome in track(cards, f"cards: reading {directory.name}"):
         files += 1
         payload = archive_payload(
             "user_cards", path.as_uri(), path.read_bytes()[: 16 * 1024 * 1024], settings=settings

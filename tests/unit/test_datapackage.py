@@ -104,3 +104,24 @@ def test_validates_with_frictionless_when_installed(exported: tuple[Path, Path])
     frictionless = pytest.importorskip("frictionless", reason="frictionless is optional")
     report = frictionless.validate(str(exported[1]))
     assert report.valid, report.flatten(["type", "note"])
+
+
+def test_exports_in_one_folder_share_one_package(tmp_path) -> None:
+    """The leaderboard and the audit, exported side by side, are two resources of one package;
+    re-exporting one replaces only its own entry."""
+    import json
+
+    from tasks.datapackage import AUDIT_FIELDS, write_datapackage
+
+    (tmp_path / "leaderboard.csv").write_text("model,total_co2e_t\nX,1.0\n")
+    (tmp_path / "disclosure_audit.csv").write_text(",".join(AUDIT_FIELDS) + "\n")
+    write_datapackage(tmp_path / "leaderboard.csv", "leaderboard")
+    write_datapackage(tmp_path / "disclosure_audit.csv", "audit")
+    write_datapackage(tmp_path / "leaderboard.csv", "leaderboard")
+    package = json.loads((tmp_path / "datapackage.json").read_text())
+    resources = {r["name"]: r for r in package["resources"]}
+    assert set(resources) == {"leaderboard", "audit"}
+    assert [f["name"] for f in resources["audit"]["schema"]["fields"]] == list(AUDIT_FIELDS)
+    assert all(f["description"] for f in resources["audit"]["schema"]["fields"])
+    assert resources["leaderboard"]["schema"]["primaryKey"] == ["model"]
+    assert "primaryKey" not in resources["audit"]["schema"]
