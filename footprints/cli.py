@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import os
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
+from footprints.commands._common import render
 from footprints.settings import get_settings
 
 app = typer.Typer(
@@ -125,36 +123,6 @@ def run(
     )
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return f"{value:,.1f}" if abs(value) >= 100 else f"{value:.4g}"
-    return str(value)
-
-
-def _render(columns: list[str], rows: list[tuple[Any, ...]], fmt: Format) -> str:
-    if fmt is Format.json:
-        return json.dumps([dict(zip(columns, r, strict=True)) for r in rows], default=str, indent=2)
-    if fmt is Format.csv:
-        buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow(columns)
-        writer.writerows(rows)
-        return buf.getvalue().rstrip("\n")
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(show_lines=False)
-    for c in columns:
-        table.add_column(c, no_wrap=True)
-    for r in rows:
-        table.add_row(*(_cell(v) for v in r))
-    console = Console(width=400, record=True, file=io.StringIO())
-    console.print(table)
-    return console.export_text().rstrip("\n")
-
-
 @app.command()
 def query(
     sql: Annotated[str, typer.Argument(help="SQL to run on the warehouse (read-only)")],
@@ -179,7 +147,7 @@ def query(
         if "read-only" in text.lower() or "read only" in text.lower():
             _fail(f"the warehouse is opened read-only for queries; nothing was changed ({text})")
         _fail(f"query failed: {text}")
-    typer.echo(_render(columns, rows, fmt))
+    typer.echo(render(columns, rows, fmt.value))
 
 
 @app.command()
@@ -199,7 +167,7 @@ def leaderboard(
             rows = cursor.fetchall()
     except WarehouseError as err:
         _fail(str(err))
-    typer.echo(_render(columns, rows, fmt))
+    typer.echo(render(columns, rows, fmt.value))
 
 
 @export_app.command("leaderboard")

@@ -49,8 +49,9 @@ from tasks.http import (
     previous_validators,
     redact,
 )
+from tasks.model_cards import whole_item_quarantine
 from tasks.progress import track
-from tasks.validate import QUARANTINE_SCHEMA, ValidationFailed, validate_batch
+from tasks.validate import ValidationFailed, validate_batch
 from tasks.warehouse import (
     LoadResult,
     Payload,
@@ -60,7 +61,6 @@ from tasks.warehouse import (
     new_load_id,
     record_manifest,
     sha256_bytes,
-    to_json_row,
 )
 
 log = logging.getLogger(__name__)
@@ -230,18 +230,7 @@ def land_remote_cards(
 
     columns = [*FACT_COLUMNS, "_source_url", "_source_sha256"]
     frame = pl.DataFrame(rows, schema={c: pl.String for c in columns})
-    card_quarantine = pl.DataFrame(
-        [
-            {
-                "row_number": 0,  # the whole card, not a row of it
-                "row_key": f"{key_name}={key}",
-                "reason": reason,
-                "row_json": to_json_row({key_name: key}),
-            }
-            for key, reason in bad
-        ],
-        schema=QUARANTINE_SCHEMA,
-    )
+    card_quarantine = whole_item_quarantine(bad, key_name)
     common: dict[str, Any] = {
         "batch_scope": batch_scope,
         "payload_sha256": batch_sha,

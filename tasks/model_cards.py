@@ -8,7 +8,7 @@ quarantined with its name and the reason, and the other files still land.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -43,6 +43,23 @@ class CardsLoad:
     files: int
     quarantined: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
     warnings: list[tuple[str, str]] = field(default_factory=list)  # (file, warning)
+
+
+def whole_item_quarantine(items: Sequence[tuple[str, str]], key_name: str) -> pl.DataFrame:
+    """Quarantine rows for whole files or cards that could not be used, as (key, reason) pairs;
+    row_number 0 says the reason is about the whole item, not a row of it."""
+    return pl.DataFrame(
+        [
+            {
+                "row_number": 0,
+                "row_key": f"{key_name}={key}",
+                "reason": reason,
+                "row_json": to_json_row({key_name: key}),
+            }
+            for key, reason in items
+        ],
+        schema=QUARANTINE_SCHEMA,
+    )
 
 
 def _markdown_parser(warnings: list[tuple[str, str]]) -> Callable[[str, str], list[Fact]]:
@@ -99,18 +116,7 @@ def land_user_cards(
 
     columns = [*FACT_COLUMNS, "_source_url", "_source_sha256"]
     frame = pl.DataFrame(rows, schema={c: pl.String for c in columns})
-    file_quarantine = pl.DataFrame(
-        [
-            {
-                "row_number": 0,  # the whole file, not a row of it
-                "row_key": f"file={file}",
-                "reason": reason,
-                "row_json": to_json_row({"file": file}),
-            }
-            for file, reason in quarantined
-        ],
-        schema=QUARANTINE_SCHEMA,
-    )
+    file_quarantine = whole_item_quarantine(quarantined, "file")
     if frame.height == 0:
         land_batch(
             con,

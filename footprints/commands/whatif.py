@@ -5,48 +5,19 @@ Register on the Typer app in footprints/cli.py with `app.command("whatif")(whati
 
 from __future__ import annotations
 
-import csv
-import io
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
+from footprints.commands._common import render
 from footprints.settings import get_settings
 
 
 class WhatIfFormat(StrEnum):
     table = "table"
     csv = "csv"
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return f"{value:,.1f}" if abs(value) >= 100 else f"{value:.4g}"
-    return str(value)
-
-
-def render(columns: list[str], rows: list[tuple[Any, ...]], fmt: WhatIfFormat) -> str:
-    if fmt is WhatIfFormat.csv:
-        buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow(columns)
-        writer.writerows(rows)
-        return buf.getvalue().rstrip("\n")
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(show_lines=False)
-    for c in columns:
-        table.add_column(c, no_wrap=True)
-    for r in rows:
-        table.add_row(*(_cell(v) for v in r))
-    console = Console(width=400, record=True, file=io.StringIO())
-    console.print(table)
-    return console.export_text().rstrip("\n")
 
 
 def whatif(
@@ -87,4 +58,4 @@ def whatif(
     except (WarehouseError, WhatIfError) as err:
         typer.echo(f"footprints: {err}", err=True)
         raise typer.Exit(1) from err
-    typer.echo(render(list(COLUMNS), [tuple(r.as_dict().values()) for r in rows], fmt))
+    typer.echo(render(list(COLUMNS), [tuple(r.as_dict().values()) for r in rows], fmt.value))
