@@ -484,25 +484,30 @@ def paginate(
 
     Raises PaginationError after `max_pages` pages, or when a cursor comes round again (a server
     whose next link points back would otherwise loop for ever)."""
+    from tasks.progress import progress
+
     seen: set[C] = set()
     cursor: C | None = first
     pages = 0
     last_url = str(first)
-    while cursor is not None:
-        if cursor in seen:
-            raise PaginationError(
-                source, last_url, None, f"pagination repeats: cursor {cursor!r} seen before"
-            )
-        if pages >= max_pages:
-            raise PaginationError(
-                source, last_url, None, f"pagination did not end within {max_pages} pages"
-            )
-        seen.add(cursor)
-        page = fetch_page(cursor)
-        pages += 1
-        last_url = page.url
-        yield page
-        cursor = next_of(cursor, page)
+    # A bar (pages fetched) for a person at a terminal; silent in logs and CI.
+    with progress(f"{source}: fetching pages", None) as advance:
+        while cursor is not None:
+            if cursor in seen:
+                raise PaginationError(
+                    source, last_url, None, f"pagination repeats: cursor {cursor!r} seen before"
+                )
+            if pages >= max_pages:
+                raise PaginationError(
+                    source, last_url, None, f"pagination did not end within {max_pages} pages"
+                )
+            seen.add(cursor)
+            page = fetch_page(cursor)
+            pages += 1
+            last_url = page.url
+            advance()
+            yield page
+            cursor = next_of(cursor, page)
 
 
 def time_windows(
