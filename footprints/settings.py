@@ -131,7 +131,8 @@ def _secret_block_token(source: str) -> SecretStr | None:
     from prefect.blocks.system import Secret
 
     try:
-        value = Secret.load(secret_block_name(source), _sync=True).get()  # type: ignore[call-arg]
+        block = Secret.load(secret_block_name(source), _sync=True)  # type: ignore[call-arg]
+        value = block.get()  # type: ignore[union-attr]
     except ValueError:  # no such block: the source simply has no token
         return None
     return SecretStr(str(value)) if value else None

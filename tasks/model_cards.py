@@ -137,24 +137,24 @@ def land_user_cards(
             f"cards: no usable disclosure in {directory}; "
             + "; ".join(f"{f}: {r}" for f, r in quarantined)
         )
-    outcome = validate_batch(TABLE, frame, threshold=settings.quarantine_threshold)
+    checked = validate_batch(TABLE, frame, threshold=settings.quarantine_threshold)
     result = land_batch(
         con,
         TABLE,
-        outcome.good,
+        checked.good,
         batch_scope=scope,
         payload_sha256=batch_sha,
         source_url=directory.as_uri(),
-        rows_in=outcome.rows_in,
-        quarantine=pl.concat([file_quarantine, outcome.quarantine]),
-        validation=outcome.results,
+        rows_in=checked.rows_in,
+        quarantine=pl.concat([file_quarantine, checked.quarantine]),
+        validation=checked.results,
         run_id=run_id,
         load_id=new_load_id(),
         started_at=started,
-        rejected_reason=outcome.rejected_reason,
+        rejected_reason=checked.rejected_reason,
     )
-    if outcome.rejected_reason:
-        raise ValidationFailed(f"{directory}: {outcome.rejected_reason}")
-    for row in outcome.quarantine.iter_rows(named=True):
+    if checked.rejected_reason:
+        raise ValidationFailed(f"{directory}: {checked.rejected_reason}")
+    for row in checked.quarantine.iter_rows(named=True):
         quarantined.append((row["row_key"], row["reason"]))
     return CardsLoad(result, files, quarantined, warnings)

@@ -46,7 +46,9 @@ def land_live_source(
     """Fetch and land one live source (grid intensity, GPU specs or disclosures)."""
     from tasks.live import LiveOptions, land_source
 
-    given = {k: tuple(v) if isinstance(v, list) else v for k, v in (options or {}).items() if v}
+    given: dict[str, Any] = {
+        k: tuple(v) if isinstance(v, list) else v for k, v in (options or {}).items() if v
+    }
     settings = get_settings(warehouse=Path(warehouse) if warehouse else None)
     with open_warehouse(settings=settings) as con:
         outcome = land_source(con, settings, name, LiveOptions(**given), run_id=_run_id())

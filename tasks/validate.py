@@ -209,7 +209,7 @@ def _to_utc_naive(series: pl.Series) -> pl.Series:
     """Timestamps as naive UTC (the warehouse's convention), from datetimes or ISO 8601 text
     with or without an offset (`2022-01-01T05:00:00Z`, `2022-01-01 05:00+01:00`)."""
     if isinstance(series.dtype, pl.Datetime):
-        if series.dtype.time_zone is not None:  # type: ignore[union-attr]
+        if series.dtype.time_zone is not None:
             series = series.dt.convert_time_zone("UTC").dt.replace_time_zone(None)
         return series.dt.cast_time_unit("us")
     text = series.cast(pl.String, strict=False).str.strip_chars().str.replace(r"Z$", "+00:00")
