@@ -219,6 +219,7 @@ def export_audit(
 def _register_commands() -> None:
     """Commands that live in their own modules (footprints/commands/)."""
     from footprints.commands.card import card
+    from footprints.commands.maintenance import backup, doctor, rebuild
     from footprints.commands.report import report
     from footprints.commands.schema import schema
     from footprints.commands.whatif import whatif
@@ -227,6 +228,9 @@ def _register_commands() -> None:
     app.command("report")(report)
     app.command("card")(card)
     app.command("schema")(schema)
+    app.command("doctor")(doctor)
+    app.command("backup")(backup)
+    app.command("rebuild")(rebuild)
 
 
 _register_commands()

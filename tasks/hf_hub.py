@@ -33,12 +33,11 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 import duckdb
-import polars as pl
 import requests
 
 from footprints.settings import Settings, SourceSettings
 from tasks.card_parsing import CardError, parse_card
-from tasks.facts import FACT_COLUMNS, facts_to_rows
+from tasks.facts import facts_to_rows
 from tasks.http import (
     Conditional,
     Expect,
@@ -49,16 +48,13 @@ from tasks.http import (
     previous_validators,
     redact,
 )
-from tasks.model_cards import whole_item_quarantine
+from tasks.model_cards import land_fact_rows
 from tasks.progress import track
-from tasks.validate import ValidationFailed, validate_batch
 from tasks.warehouse import (
     LoadResult,
     Payload,
     archive_payload,
-    land_batch,
     last_loaded_sha,
-    new_load_id,
     record_manifest,
     sha256_bytes,
 )
@@ -228,52 +224,27 @@ def land_remote_cards(
             warnings,
         )
 
-    columns = [*FACT_COLUMNS, "_source_url", "_source_sha256"]
-    frame = pl.DataFrame(rows, schema={c: pl.String for c in columns})
-    card_quarantine = whole_item_quarantine(bad, key_name)
-    common: dict[str, Any] = {
-        "batch_scope": batch_scope,
-        "payload_sha256": batch_sha,
-        "source_url": batch_url,
-        "run_id": run_id,
-        "load_id": new_load_id(),
-        "started_at": started,
-    }
-    if frame.height == 0:
-        reason = f"{source_name}: no usable disclosure in {len(cards) + len(refused)} card(s)"
-        land_batch(
-            con,
-            TABLE,
-            frame,
-            rows_in=0,
-            quarantine=card_quarantine,
-            validation=pl.DataFrame(),
-            rejected_reason=reason,
-            **common,
-        )
-        raise ValidationFailed(f"{reason}; " + "; ".join(f"{k}: {r}" for k, r in bad))
-    outcome = validate_batch(TABLE, frame, threshold=settings.quarantine_threshold)
-    result = land_batch(
+    result, rejected_rows = land_fact_rows(
         con,
-        TABLE,
-        outcome.good,
-        rows_in=outcome.rows_in,
-        quarantine=pl.concat([card_quarantine, outcome.quarantine]),
-        validation=outcome.results,
-        rejected_reason=outcome.rejected_reason,
-        **common,
+        rows,
+        bad,
+        key_name,
+        batch_scope=batch_scope,
+        batch_sha=batch_sha,
+        batch_url=batch_url,
+        empty_reason=f"{source_name}: no usable disclosure in {len(cards) + len(refused)} card(s)",
+        started_at=started,
+        settings=settings,
+        run_id=run_id,
     )
-    if outcome.rejected_reason:
-        raise ValidationFailed(f"{batch_scope}: {outcome.rejected_reason}")
-    for row in outcome.quarantine.iter_rows(named=True):
-        bad.append((row["row_key"], row["reason"]))
+    bad.extend(rejected_rows)
     log.info(
         "%s: %d card(s), %d not modified, %d quarantined, %d fact(s) in",
         batch_scope,
         len(cards),
         not_modified,
         len(bad),
-        outcome.rows_in,
+        result.rows_in,
     )
     return RemoteCardsLoad(result, len(cards), not_modified, bad, warnings)
 

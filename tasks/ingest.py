@@ -98,6 +98,7 @@ def ingest_payload(
         load_id=new_load_id(),
         started_at=started,
         rejected_reason=outcome.rejected_reason,
+        settings=settings,
     )
     if outcome.rejected_reason:
         raise ValidationFailed(f"{payload.url}: {outcome.rejected_reason}")

@@ -62,6 +62,66 @@ def whole_item_quarantine(items: Sequence[tuple[str, str]], key_name: str) -> pl
     )
 
 
+def land_fact_rows(
+    con: duckdb.DuckDBPyConnection,
+    rows: list[dict[str, str]],
+    bad_items: Sequence[tuple[str, str]],
+    key_name: str,
+    *,
+    batch_scope: str,
+    batch_sha: str,
+    batch_url: str,
+    empty_reason: str,
+    started_at: datetime,
+    settings: Settings,
+    run_id: str | None,
+) -> tuple[LoadResult, list[tuple[str, str]]]:
+    """Land fact rows gathered from many files or cards as one batch: the unusable items are
+    quarantined whole (`key_name=<key>`), the rows are validated, and everything lands in one
+    transaction. Returns the load and the rows quarantined by validation as (key, reason).
+
+    Raises ValidationFailed (after recording why) when nothing was usable or the batch is over the
+    quarantine threshold."""
+    columns = [*FACT_COLUMNS, "_source_url", "_source_sha256"]
+    frame = pl.DataFrame(rows, schema={c: pl.String for c in columns})
+    item_quarantine = whole_item_quarantine(bad_items, key_name)
+    common = {
+        "batch_scope": batch_scope,
+        "settings": settings,
+        "payload_sha256": batch_sha,
+        "source_url": batch_url,
+        "run_id": run_id,
+        "load_id": new_load_id(),
+        "started_at": started_at,
+    }
+    if frame.height == 0:
+        land_batch(
+            con,
+            TABLE,
+            frame,
+            rows_in=0,
+            quarantine=item_quarantine,
+            validation=pl.DataFrame(),
+            rejected_reason=empty_reason,
+            **common,  # type: ignore[arg-type]
+        )
+        raise ValidationFailed(f"{empty_reason}; " + "; ".join(f"{k}: {r}" for k, r in bad_items))
+    checked = validate_batch(TABLE, frame, threshold=settings.quarantine_threshold)
+    result = land_batch(
+        con,
+        TABLE,
+        checked.good,
+        rows_in=checked.rows_in,
+        quarantine=pl.concat([item_quarantine, checked.quarantine]),
+        validation=checked.results,
+        rejected_reason=checked.rejected_reason,
+        **common,  # type: ignore[arg-type]
+    )
+    if checked.rejected_reason:
+        raise ValidationFailed(f"{batch_url}: {checked.rejected_reason}")
+    return result, [(r["row_key"], r["reason"]) for r in checked.quarantine.iter_rows(named=True)]
+
+
 def _markdown_parser(warnings: list[tuple[str, str]]) -> Callable[[str, str], list[Fact]]:
     def parse(text: str, source_url: str) -> list[Fact]:
         parsed = parse_card(text, source_url, source_kind="user")
@@ -114,47 +174,18 @@ def land_user_cards(
             warnings,
         )
 
-    columns = [*FACT_COLUMNS, "_source_url", "_source_sha256"]
-    frame = pl.DataFrame(rows, schema={c: pl.String for c in columns})
-    file_quarantine = whole_item_quarantine(quarantined, "file")
-    if frame.height == 0:
-        land_batch(
-            con,
-            TABLE,
-            frame,
-            batch_scope=scope,
-            payload_sha256=batch_sha,
-            source_url=directory.as_uri(),
-            rows_in=0,
-            quarantine=file_quarantine,
-            validation=pl.DataFrame(),
-            run_id=run_id,
-            load_id=new_load_id(),
-            started_at=started,
-            rejected_reason=f"cards: no usable disclosure in {directory}",
-        )
-        raise ValidationFailed(
-            f"cards: no usable disclosure in {directory}; "
-            + "; ".join(f"{f}: {r}" for f, r in quarantined)
-        )
-    checked = validate_batch(TABLE, frame, threshold=settings.quarantine_threshold)
-    result = land_batch(
+    result, rejected_rows = land_fact_rows(
         con,
-        TABLE,
-        checked.good,
+        rows,
+        quarantined,
+        "file",
         batch_scope=scope,
-        payload_sha256=batch_sha,
-        source_url=directory.as_uri(),
-        rows_in=checked.rows_in,
-        quarantine=pl.concat([file_quarantine, checked.quarantine]),
-        validation=checked.results,
-        run_id=run_id,
-        load_id=new_load_id(),
+        batch_sha=batch_sha,
+        batch_url=directory.as_uri(),
+        empty_reason=f"cards: no usable disclosure in {directory}",
         started_at=started,
-        rejected_reason=checked.rejected_reason,
+        settings=settings,
+        run_id=run_id,
     )
-    if checked.rejected_reason:
-        raise ValidationFailed(f"{directory}: {checked.rejected_reason}")
-    for row in checked.quarantine.iter_rows(named=True):
-        quarantined.append((row["row_key"], row["reason"]))
+    quarantined.extend(rejected_rows)
     return CardsLoad(result, files, quarantined, warnings)

@@ -3,19 +3,29 @@
 Every load follows RELIABILITY.md: stage the batch, validate it, quarantine bad rows, MERGE by
 natural key with a row hash, write the load log - all inside one transaction. A batch whose
 payload hash equals the last successful load of its scope is skipped (nothing changed).
+
+Replay from raw alone (the dlt 'load packages are kept for replay' promise): before its
+transaction every load writes its validated batch, quarantine and validation results as a load
+package `raw/_packages/<load_id>.parquet` (temp file + rename), and after COMMIT appends one line
+to `raw/_packages/journal.jsonl` (fsynced). Every archived payload appends its manifest row to
+`raw/manifest.jsonl`. `footprints rebuild` (tasks/maintenance.py) replays the journal in order
+through `land_batch` into a new file: the warehouse is a cache of the raw area.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import io
 import json
 import os
 import re
 import shutil
 import tempfile
+import threading
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -23,6 +33,8 @@ from pathlib import Path
 
 import duckdb
 import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from footprints.settings import Settings, get_settings
 
@@ -62,6 +74,20 @@ class WarehouseError(RuntimeError):
 class WarehouseLockedError(WarehouseError):
     """Another process holds the write lock on the warehouse file."""
 
+    def __init__(self, message: str, pid: int | None = None) -> None:
+        super().__init__(message)
+        self.pid = pid
+
+
+class WarehouseCorruptError(WarehouseError):
+    """The database file or its write-ahead log cannot be read; the message names the file."""
+
+
+PACKAGES_DIR = "_packages"
+JOURNAL_FILE = "journal.jsonl"
+MANIFEST_FILE = "manifest.jsonl"
+_APPEND_LOCK = threading.Lock()  # fetch threads archive concurrently; one line per write
+
 
 def read_sql(relative: str, **identifiers: str) -> str:
     """SQL text from sql/<relative>, with allow-listed identifiers substituted (values use `?`)."""
@@ -74,13 +100,50 @@ def read_sql(relative: str, **identifiers: str) -> str:
     return text
 
 
-def _lock_message(path: Path, err: Exception) -> str:
+def lock_holder(err: Exception | str) -> tuple[int | None, str | None]:
+    """(PID, command line) of the process DuckDB says holds the lock, from /proc when we can."""
     holder = re.search(r"\(PID (\d+)\)", str(err))
-    who = f"process {holder.group(1)}" if holder else "another process"
+    if not holder:
+        return None, None
+    pid = int(holder.group(1))
+    try:
+        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
+        cmdline = raw.replace(b"\0", b" ").decode("utf-8", "replace").strip() or None
+    except OSError:  # not Linux, or the process has just ended
+        cmdline = None
+    return pid, cmdline
+
+
+def _lock_message(path: Path, err: Exception) -> str:
+    pid, cmdline = lock_holder(err)
+    who = f"process {pid}" if pid else "another process"
+    if cmdline:
+        who += f" ({cmdline[:200]})"
     return (
         f"warehouse {path} is locked by {who} (a refresh is probably writing). "
         f"Wait for it to finish, or stop it; DuckDB said: {err}"
     )
+
+
+def _open_error(path: Path, err: Exception) -> WarehouseError:
+    """A clear error naming the file that failed, and the documented recovery."""
+    text = str(err)
+    if "lock" in text.lower() and isinstance(err, duckdb.IOException):
+        return WarehouseLockedError(_lock_message(path, err), lock_holder(err)[0])
+    recovery = (
+        "Recovery (RELIABILITY.md case 7): restore a backup (`footprints backup` makes one), or "
+        "`footprints rebuild` to recreate the warehouse from the raw area; the damaged file is "
+        "kept as .bak. Nothing was deleted."
+    )
+    wal = Path(f"{path}.wal")
+    if "wal" in text.lower() and wal.exists():
+        return WarehouseCorruptError(
+            f"the write-ahead log {wal} of warehouse {path} cannot be replayed: {text}. "
+            f"Do not delete it by hand (it may hold committed loads). {recovery}"
+        )
+    if "corrupt" in text.lower() or "not a valid duckdb" in text.lower():
+        return WarehouseCorruptError(f"warehouse file {path} is damaged: {text}. {recovery}")
+    return WarehouseError(f"cannot open warehouse {path}: {text}")
 
 
 def connect(
@@ -104,24 +167,63 @@ def connect(
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
             con = duckdb.connect(str(path))
-    except duckdb.IOException as err:
-        if "lock" in str(err).lower():
-            raise WarehouseLockedError(_lock_message(path, err)) from err
-        raise WarehouseError(f"cannot open warehouse {path}: {err}") from err
+    except duckdb.Error as err:
+        raise _open_error(path, err) from err
     if not read_only:
-        apply_ddl(con)
+        try:
+            apply_ddl(con)
+        except duckdb.Error as err:
+            con.close()
+            raise _open_error(path, err) from err
     return con
+
+
+# Threads of one process share one DuckDB instance per file, so DuckDB's file lock does not keep
+# two of them from writing at once (they would meet as transaction conflicts). One writer per
+# file per process, then: a second thread waits for the first (RELIABILITY.md case 3).
+WRITER_WAIT_S = 600.0
+_WRITERS: dict[str, threading.RLock] = {}
+_WRITERS_GUARD = threading.Lock()
+
+
+def _writer_lock(path: Path) -> threading.RLock:
+    key = str(path.absolute())
+    with _WRITERS_GUARD:
+        return _WRITERS.setdefault(key, threading.RLock())
 
 
 @contextmanager
 def open_warehouse(
-    path: Path | None = None, *, read_only: bool = False, settings: Settings | None = None
+    path: Path | None = None,
+    *,
+    read_only: bool = False,
+    settings: Settings | None = None,
+    wait_s: float = WRITER_WAIT_S,
 ) -> Iterator[duckdb.DuckDBPyConnection]:
-    con = connect(path, read_only=read_only, settings=settings)
+    """A connection closed on exit. A read-write one is the process's only writer of the file:
+    another thread waits up to `wait_s` for it; another process fails at once, naming it."""
+    if read_only:
+        con = connect(path, read_only=True, settings=settings)
+        try:
+            yield con
+        finally:
+            con.close()
+        return
+    target = Path(path or (settings or get_settings()).warehouse)
+    lock = _writer_lock(target)
+    if not lock.acquire(timeout=wait_s):
+        raise WarehouseLockedError(
+            f"warehouse {target} is being written by another thread of this process "
+            f"(PID {os.getpid()}); waited {wait_s:g} s"
+        )
     try:
-        yield con
+        con = connect(target, settings=settings)
+        try:
+            yield con
+        finally:
+            con.close()
     finally:
-        con.close()
+        lock.release()
 
 
 def apply_ddl(con: duckdb.DuckDBPyConnection) -> None:
@@ -160,6 +262,22 @@ def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def append_line(target: Path, line: str) -> None:
+    """Append one line and fsync it: the journal and manifest of the raw area are append-only."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    data = (line.rstrip("\n") + "\n").encode("utf-8")
+    with _APPEND_LOCK:
+        fd = os.open(target, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            os.write(fd, data)  # one write with O_APPEND: lines of two writers never interleave
+            os.fsync(fd)
+        except OSError as err:
+            reason = f"{err.strerror} (appending to {target})"
+            raise OSError(err.errno, reason, str(target)) from err
+        finally:
+            os.close(fd)
+
+
 def atomic_write_bytes(target: Path, data: bytes) -> None:
     """Write via a temp file in the same folder and rename, so readers never see half a file."""
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -170,6 +288,12 @@ def atomic_write_bytes(target: Path, data: bytes) -> None:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, target)
+    except OSError as err:
+        Path(tmp).unlink(missing_ok=True)
+        if err.filename:
+            raise
+        # A write error (disk full) carries no file name by itself; the reader needs it.
+        raise OSError(err.errno, f"{err.strerror or err} (writing {target})", str(target)) from err
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -188,6 +312,26 @@ class Payload:
     http_status: int | None = None
     etag: str | None = None
     last_modified: str | None = None
+    fetched_at: datetime | None = None
+
+
+def _manifest_row(payload: Payload) -> dict[str, object]:
+    return {
+        "sha256": payload.sha256,
+        "source": payload.source,
+        "url": payload.url,
+        "etag": payload.etag,
+        "last_modified": payload.last_modified,
+        "http_status": payload.http_status,
+        "content_type": payload.content_type,
+        "bytes": len(payload.data),
+        "fetched_at": (payload.fetched_at or _now()).isoformat(),
+        "raw_path": str(payload.raw_path),
+    }
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def archive_payload(
@@ -201,7 +345,8 @@ def archive_payload(
     etag: str | None = None,
     last_modified: str | None = None,
 ) -> Payload:
-    """Keep the payload content-addressed (raw first: every load can be replayed from it)."""
+    """Keep the payload content-addressed (raw first: every load can be replayed from it), and
+    append its manifest row to raw/manifest.jsonl so meta_raw_manifest can be rebuilt."""
     settings = settings or get_settings()
     digest = sha256_bytes(data)
     if not re.fullmatch(r"[a-z0-9_]+", source):
@@ -209,25 +354,42 @@ def archive_payload(
     target = settings.raw_path / source / digest
     if not target.exists():
         atomic_write_bytes(target, data)
-    return Payload(
-        source, url, data, digest, target, content_type, http_status, etag, last_modified
+    payload = Payload(
+        source,
+        url,
+        data,
+        digest,
+        target,
+        content_type,
+        http_status,
+        etag,
+        last_modified,
+        _now(),
     )
+    append_line(settings.raw_path / MANIFEST_FILE, to_json_row(_manifest_row(payload)))
+    return payload
 
 
 def record_manifest(con: duckdb.DuckDBPyConnection, payload: Payload) -> None:
+    row = _manifest_row(payload)
+    insert_manifest_row(con, row)
+
+
+def insert_manifest_row(con: duckdb.DuckDBPyConnection, row: dict[str, object]) -> None:
+    """One meta_raw_manifest row (the first record of a source x URL x sha256 wins)."""
     con.execute(
         read_sql("load/insert_into_raw_manifest.sql"),
         [
-            payload.sha256,
-            payload.source,
-            payload.url,
-            payload.etag,
-            payload.last_modified,
-            payload.http_status,
-            payload.content_type,
-            len(payload.data),
-            datetime.now(UTC).replace(tzinfo=None),
-            str(payload.raw_path),
+            row["sha256"],
+            row["source"],
+            row["url"],
+            row.get("etag"),
+            row.get("last_modified"),
+            row.get("http_status"),
+            row.get("content_type"),
+            row["bytes"],
+            datetime.fromisoformat(str(row["fetched_at"])),
+            row["raw_path"],
         ],
     )
 
@@ -278,14 +440,33 @@ def land_batch(
     load_id: str,
     started_at: datetime,
     rejected_reason: str | None = None,
+    settings: Settings | None = None,
+    record: bool = True,
 ) -> LoadResult:
     """One transaction: merge the good rows, record quarantine, validation and the load log.
 
     `good` holds the table's business columns plus `_source_url` and `_source_sha256`.
     When `rejected_reason` is set nothing is merged; the rejection and its reasons are recorded.
+    With `record` (always, except when replaying) the batch is first written as a load package
+    and, once committed, journaled (see the module docstring), under `settings.raw_path` or,
+    without settings, the raw folder of the connection's own database file.
     """
     if table not in RAW_TABLE_KEYS:
         raise WarehouseError(f"unknown raw table {table!r}")
+    packages = packages_dir(con, settings) if record else None
+    header: dict[str, object] = {
+        "load_id": load_id,
+        "table": table,
+        "batch_scope": batch_scope,
+        "payload_sha256": payload_sha256,
+        "source_url": source_url,
+        "rows_in": rows_in,
+        "run_id": run_id,
+        "started_at": started_at.isoformat(),
+        "rejected_reason": rejected_reason,
+    }
+    if packages is not None:
+        write_load_package(packages / f"{load_id}.parquet", header, good, quarantine, validation)
     inserted = updated = deleted = 0
     con.execute("begin transaction")
     try:
@@ -351,8 +532,26 @@ def land_batch(
         )
         con.execute("commit")
     except BaseException:
-        con.execute("rollback")
+        _rollback(con)
         raise
+    if packages is not None:
+        _journal(
+            packages / JOURNAL_FILE,
+            load_id,
+            {
+                "load_id": load_id,
+                "table": table,
+                "batch_scope": batch_scope,
+                "payload_sha256": payload_sha256,
+                "source_url": source_url,
+                "status": status,
+                "rows": good.height if rejected_reason is None else 0,
+                "rows_in": rows_in,
+                "quarantined": quarantine.height,
+                "package": f"{load_id}.parquet",
+                "finished_at": _now().isoformat(),
+            },
+        )
     return LoadResult(
         table,
         batch_scope,
@@ -367,6 +566,97 @@ def land_batch(
         validation.filter(~pl.col("success")).height if validation.height else 0,
         rejected_reason or "",
     )
+
+
+def _journal(journal: Path, load_id: str, entry: dict[str, object]) -> None:
+    try:
+        append_line(journal, to_json_row(entry))
+    except OSError as err:
+        raise WarehouseError(
+            f"load {load_id} is committed, but its journal line could not be written to "
+            f"{journal} ({err}): `footprints rebuild` cannot replay it until it is loaded again; "
+            "`footprints doctor` lists such loads"
+        ) from err
+
+
+def database_path(con: duckdb.DuckDBPyConnection) -> Path | None:
+    """The file behind a connection (None for an in-memory database)."""
+    rows = con.execute(
+        "select path from duckdb_databases() where database_name = current_database()"
+    ).fetchall()
+    return Path(rows[0][0]) if rows and rows[0][0] else None
+
+
+def packages_dir(con: duckdb.DuckDBPyConnection, settings: Settings | None) -> Path | None:
+    """raw/_packages of this warehouse (None for an in-memory database without settings)."""
+    if settings is not None:
+        return settings.raw_path / PACKAGES_DIR
+    db = database_path(con)
+    return get_settings(warehouse=db).raw_path / PACKAGES_DIR if db else None
+
+
+def _ipc_b64(frame: pl.DataFrame) -> bytes:
+    buffer = io.BytesIO()
+    frame.write_ipc(buffer)
+    return base64.b64encode(buffer.getvalue())
+
+
+def _frame_of_b64(data: bytes | None) -> pl.DataFrame:
+    return pl.read_ipc(io.BytesIO(base64.b64decode(data))) if data else pl.DataFrame()
+
+
+def write_load_package(
+    target: Path,
+    header: dict[str, object],
+    good: pl.DataFrame,
+    quarantine: pl.DataFrame,
+    validation: pl.DataFrame,
+) -> None:
+    """The batch as it is about to land, replayable without the source: the rows in the
+    Parquet body, the load's parameters, quarantine and validation results in its metadata."""
+    table = good.to_arrow()
+    table = table.replace_schema_metadata(
+        {
+            b"footprints.load": to_json_row(header).encode(),
+            b"footprints.quarantine": _ipc_b64(quarantine),
+            b"footprints.validation": _ipc_b64(validation),
+        }
+    )
+    buffer = io.BytesIO()
+    pq.write_table(table, buffer, compression="zstd")
+    atomic_write_bytes(target, buffer.getvalue())
+
+
+@dataclass(frozen=True)
+class LoadPackage:
+    header: dict[str, object]
+    good: pl.DataFrame
+    quarantine: pl.DataFrame
+    validation: pl.DataFrame
+
+
+def read_load_package(path: Path) -> LoadPackage:
+    """A load package written by `write_load_package`."""
+    table: pa.Table = pq.read_table(path)
+    meta = table.schema.metadata or {}
+    if b"footprints.load" not in meta:
+        raise WarehouseError(f"{path} is not a footprints load package")
+    good = pl.from_arrow(table.replace_schema_metadata(None))
+    assert isinstance(good, pl.DataFrame)
+    return LoadPackage(
+        json.loads(meta[b"footprints.load"]),
+        good,
+        _frame_of_b64(meta.get(b"footprints.quarantine")),
+        _frame_of_b64(meta.get(b"footprints.validation")),
+    )
+
+
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll back without hiding the error that caused it: after a fatal error (disk full while
+    writing the WAL or a checkpoint) DuckDB refuses even the rollback, and the original error is
+    the one that names the file."""
+    with suppress(duckdb.Error):
+        con.execute("rollback")
 
 
 def table_fingerprint(con: duckdb.DuckDBPyConnection) -> str:

@@ -52,8 +52,15 @@ def settings_for(tmp_path: Path, base: str, **overrides: object) -> Settings:
 
 
 def archived(settings: Settings) -> list[Path]:
+    """The archived payloads (not the archive's own bookkeeping: manifest.jsonl, load packages)."""
     root = settings.raw_path
-    return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
+    if not root.exists():
+        return []
+    return sorted(
+        p
+        for p in root.rglob("*")
+        if p.is_file() and p.name != "manifest.jsonl" and "_packages" not in p.parts
+    )
 
 
 @pytest.fixture

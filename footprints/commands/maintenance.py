@@ -1,0 +1,90 @@
+"""`footprints doctor`, `footprints backup --out PATH`, `footprints rebuild [--from-raw DIR]`.
+
+The logic is in tasks/maintenance.py; these functions only parse options and print.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from footprints.commands._common import WarehouseOpt, fail
+
+
+def doctor(warehouse: WarehouseOpt = None) -> None:
+    """Check the warehouse, its lock, its raw archive, the settings and tokens; exit 1 on a
+    problem, each with what to do."""
+    from tasks.maintenance import run_checks
+
+    checks = run_checks(warehouse)
+    for check in checks:
+        typer.echo(f"{'ok  ' if check.ok else 'FAIL'} {check.name}: {check.detail}")
+        if check.advice and not check.ok:
+            typer.echo(f"     -> {check.advice}")
+    failed = [c.name for c in checks if not c.ok]
+    if failed:
+        fail(f"{len(failed)} check(s) failed: {', '.join(failed)}")
+    typer.echo(f"all {len(checks)} checks passed")
+
+
+def backup(
+    out: Annotated[
+        Path,
+        typer.Option("--out", help="file to write the copy to (temp file + rename)"),
+    ],
+    warehouse: WarehouseOpt = None,
+) -> None:
+    """A consistent copy of the warehouse: CHECKPOINT, then copy; refused while a refresh writes."""
+    from footprints.settings import get_settings
+    from tasks.maintenance import MaintenanceError, backup_warehouse
+    from tasks.warehouse import WarehouseError
+
+    settings = get_settings(warehouse=warehouse)
+    try:
+        path = backup_warehouse(settings, out)
+    except (MaintenanceError, WarehouseError) as err:
+        fail(str(err))
+    typer.echo(f"backed up {settings.warehouse} to {path}")
+
+
+def rebuild(
+    warehouse: WarehouseOpt = None,
+    from_raw: Annotated[
+        Path | None,
+        typer.Option(
+            "--from-raw",
+            help="raw folder to replay [default: the warehouse's own raw/]",
+            show_default=False,
+            file_okay=False,
+        ),
+    ] = None,
+) -> None:
+    """Recreate the whole warehouse from the raw area alone (the old file is kept as .bak)."""
+    from footprints.settings import get_settings
+    from tasks.maintenance import MaintenanceError, rebuild_warehouse
+    from tasks.warehouse import WarehouseError
+
+    settings = get_settings(warehouse=warehouse)
+    raw = from_raw or settings.raw_path
+    try:
+        result = rebuild_warehouse(settings.warehouse, raw)
+    except (MaintenanceError, WarehouseError) as err:
+        fail(str(err))
+    kept = f"; the previous file is kept as {result.backup}" if result.backup else ""
+    torn = (
+        f"; {result.skipped_lines} torn journal/manifest line(s) skipped"
+        if result.skipped_lines
+        else ""
+    )
+    typer.echo(
+        f"rebuilt {result.path} from {raw}: {result.loads} loads replayed, "
+        f"{result.manifest_rows} payloads in the manifest, {result.models} models{kept}{torn}"
+    )
+    if Path(raw).absolute() != settings.raw_path.absolute():
+        # Later loads journal into the warehouse's own raw folder; its history stays in `raw`.
+        typer.echo(
+            f"note: this warehouse's raw folder is {settings.raw_path}; set "
+            f"FOOTPRINTS_RAW_DIR={raw} to keep using {raw} with it"
+        )
