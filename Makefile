@@ -39,8 +39,13 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy tasks flows footprints
 
+# Speed and memory against the machine's limit and against dlt (bench/README.md); < 10 min.
+bench: install
+	$(UV) pip install --python $(PY) --quiet 'dlt[duckdb,parquet]==1.31.0'
+	$(PY) -m bench.run
+
 lock:
-	$(UV) pip compile --python $(PY) --extra dev pyproject.toml -o requirements.lock --quiet
+	$(UV) pip compile --python $(PY) --extra dev --extra dask pyproject.toml -o requirements.lock --quiet
 
 clean:
 	rm -rf $(VENV) .prefect warehouse/*.duckdb warehouse/*.duckdb.wal warehouse/exports warehouse/raw

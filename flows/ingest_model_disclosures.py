@@ -8,8 +8,16 @@ from prefect import flow
 
 from flows._artifacts import publish_load_summary
 from flows._live import run_live_sources
+from tasks.fanout import parse_and_land_cards
 from tasks.live import DISCLOSURE_SOURCES
 from tasks.prefect_tasks import land_codecarbon_runs, land_model_disclosures, land_user_cards
+
+
+def _flow_run_id() -> str | None:
+    from prefect.runtime import flow_run
+
+    run = flow_run.get_id()
+    return str(run) if run else None
 
 
 @flow(name="ingest_model_disclosures")
@@ -22,6 +30,7 @@ def ingest_model_disclosures(
     sources: list[str] | None = None,
     codecarbon: str | None = None,
     codecarbon_model: str | None = None,
+    fan_out_cards: bool = False,
 ) -> list[dict[str, Any]]:
     """Land the snapshot's disclosures (or the live Epoch database and model cards from GitHub and
     the Hugging Face Hub) and, when given, a directory of users' own cards."""
@@ -32,7 +41,12 @@ def ingest_model_disclosures(
         )
     else:
         results = land_model_disclosures(warehouse)
-    if cards_dir:
+    if cards_dir and fan_out_cards:
+        # Parsing fans out on this flow's task runner (threads, or a Dask cluster); the
+        # landing stays one write.
+        fanned = parse_and_land_cards(cards_dir, warehouse, run_id=_flow_run_id())
+        results = [*results, fanned.summary()]
+    elif cards_dir:
         results = [*results, land_user_cards(cards_dir, warehouse)]
     if codecarbon and codecarbon_model:
         results = [*results, land_codecarbon_runs(codecarbon, codecarbon_model, warehouse)]

@@ -11,6 +11,7 @@ from flows.build_leaderboard import build_leaderboard
 from flows.ingest_gpu_specs import ingest_gpu_specs
 from flows.ingest_grid_intensity import ingest_grid_intensity
 from flows.ingest_model_disclosures import ingest_model_disclosures
+from tasks.fanout import task_runner_for
 
 
 class RefreshFailed(RuntimeError):
@@ -24,18 +25,25 @@ def refresh(
     source: Literal["snapshot", "live"] = "snapshot",
     codecarbon: str | None = None,
     codecarbon_model: str | None = None,
+    task_runner: Literal["thread", "dask"] = "thread",
+    dask_address: str | None = None,
 ) -> dict[str, Any]:
     """Ingest every source (a failing one does not stop the others), then build the leaderboard."""
     previous = capture_previous(warehouse)
     states = {
         "ingest_grid_intensity": ingest_grid_intensity(warehouse, source=source, return_state=True),
         "ingest_gpu_specs": ingest_gpu_specs(warehouse, source=source, return_state=True),
-        "ingest_model_disclosures": ingest_model_disclosures(
+        # Fan-out work (parsing many cards) runs on the chosen task runner; writes stay one at a
+        # time in this process. Subflows do not inherit a task runner: it is set here.
+        "ingest_model_disclosures": ingest_model_disclosures.with_options(
+            task_runner=task_runner_for(task_runner, dask_address)
+        )(
             warehouse,
             cards_dir,
             source=source,
             codecarbon=codecarbon,
             codecarbon_model=codecarbon_model,
+            fan_out_cards=task_runner == "dask",
             return_state=True,
         ),
     }

@@ -36,6 +36,11 @@ class Format(StrEnum):
     json = "json"
 
 
+class TaskRunner(StrEnum):
+    thread = "thread"
+    dask = "dask"
+
+
 class SourceKind(StrEnum):
     snapshot = "snapshot"
     live = "live"
@@ -80,22 +85,38 @@ def run(
     model: Annotated[
         str | None, typer.Option("--model", help="the model the --codecarbon runs trained")
     ] = None,
+    task_runner: Annotated[
+        TaskRunner,
+        typer.Option("--task-runner", help="where fan-out work (parsing cards) runs"),
+    ] = TaskRunner.thread,
+    dask_address: Annotated[
+        str | None,
+        typer.Option("--dask-address", help="a Dask scheduler (default: a local cluster)"),
+    ] = None,
 ) -> None:
     """Run the full refresh (the `refresh` Prefect flow), on the bundled snapshot by default."""
     if codecarbon is not None and not model:
         _fail("--codecarbon needs --model NAME (the model those runs trained)", code=2)
     _prefect_env()
     settings = get_settings(warehouse=warehouse)
-    from flows.refresh import refresh
+    from contextlib import nullcontext
 
-    state = refresh(
-        str(settings.warehouse),
-        str(cards.resolve()) if cards else None,
-        source.value,
-        str(codecarbon.resolve()) if codecarbon else None,
-        model,
-        return_state=True,
-    )
+    from flows.refresh import refresh
+    from tasks.fanout import prefect_api_for_workers
+
+    # Dask worker processes need a Prefect API they can all reach (one shared server).
+    shared_api = prefect_api_for_workers() if task_runner is TaskRunner.dask else nullcontext()
+    with shared_api:
+        state = refresh(
+            str(settings.warehouse),
+            str(cards.resolve()) if cards else None,
+            source.value,
+            str(codecarbon.resolve()) if codecarbon else None,
+            model,
+            task_runner.value,
+            dask_address,
+            return_state=True,
+        )
     if state.is_failed():
         _fail(f"refresh failed: {state.message}")
     result = state.result()

@@ -1,0 +1,469 @@
+"""`make bench`: footprints at the scale users bring, each metric beside its baseline.
+
+Every measurement runs in a fresh subprocess (`python -m bench.run --child NAME`), so imports,
+caches and memory of one never help or hurt another; peak memory is the child's whole process
+tree (Dask workers included), sampled from /proc, and its own `ru_maxrss`. Wall times of the
+Prefect runs are the subprocess's, start to exit, as a user would time `footprints run`; the data
+operations time the operation itself inside the child (interpreter and library imports are not
+the loader's cost; they are in the Prefect numbers). The table is printed and written to
+`bench/results/latest.json` with the goals, pass/fail and the machine.
+
+    python -m bench.run [--data DIR] [--cards N] [--only METRIC ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+RESULTS = REPO / "bench" / "results" / "latest.json"
+HOURLY_TABLE = "raw_grid_intensity_hourly"
+
+# metric -> (goal as text, test, unit); a None test is a baseline.
+GOALS: dict[str, tuple[str, Callable[[float], bool] | None, str]] = {
+    "prefect_floor_s": ("baseline", None, "s"),
+    "refresh_snapshot_s": ("baseline", None, "s"),
+    "refresh_vs_floor": ("<= 1.5", lambda v: v <= 1.5, "x"),
+    "noop_rerun_vs_first": ("<= 0.2", lambda v: v <= 0.2, "x"),
+    "grid_land_10m_s": ("baseline", None, "s"),
+    "duckdb_raw_10m_s": ("the limit", None, "s"),
+    "grid_land_vs_duckdb": ("<= 2.0", lambda v: v <= 2.0, "x"),
+    "grid_land_vs_dlt": ("< 1.0", lambda v: v < 1.0, "x"),
+    "grid_land_peak_rss_mb": ("<= 2,000", lambda v: v <= 2000, "MB"),
+    "hourly_match_1000_s": ("<= 1.0", lambda v: v <= 1.0, "s"),
+    "cards_parsed_per_s": (">= 1,000", lambda v: v >= 1000, "/s"),
+    "cards_100k_peak_rss_mb": ("<= 1,000", lambda v: v <= 1000, "MB"),
+}
+
+
+def prefect_env(home: Path) -> dict[str, str]:
+    """The settings `footprints run` gets from the Makefile: offline, quiet, its own home."""
+    env = dict(os.environ)
+    env.update(
+        DO_NOT_TRACK="1",
+        PREFECT_SERVER_ANALYTICS_ENABLED="false",
+        PREFECT_HOME=str(home),
+        PREFECT_LOGGING_LEVEL="WARNING",
+    )
+    env.pop("PREFECT_API_URL", None)  # a temporary server per run, as `footprints run` has
+    return env
+
+
+# --- measuring a subprocess ----------------------------------------------------------------------
+
+
+def _tree_rss_kb(root: int) -> int:
+    """Resident memory of a process and all its descendants, from /proc."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            status = Path(f"/proc/{entry}/status").read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        pid = int(entry)
+        children.setdefault(int(fields.get("PPid", "0").strip() or 0), []).append(pid)
+        rss[pid] = int(fields.get("VmRSS", "0 kB").split()[0]) if "VmRSS" in fields else 0
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        total += rss.get(pid, 0)
+        stack.extend(children.get(pid, []))
+    return total
+
+
+def measure(cmd: list[str], env: dict[str, str] | None = None) -> dict[str, Any]:
+    """Run a command; its wall time, exit code, output, and peak memory of its process tree."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        cmd, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    peak = [0]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.wait(0.2):
+            peak[0] = max(peak[0], _tree_rss_kb(proc.pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out, err = proc.communicate()
+    wall = time.perf_counter() - start
+    done.set()
+    sampler.join()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return {
+        "wall_s": wall,
+        "code": proc.returncode,
+        "stdout": out,
+        "stderr": err,
+        "tree_peak_rss_mb": peak[0] / 1024,
+        # ru_maxrss of the children is the largest single process seen so far in this run
+        "maxrss_mb": after / 1024 if after > before else None,
+    }
+
+
+def child(name: str, *args: str, env: dict[str, str] | None = None) -> dict[str, Any]:
+    """Run `--child NAME` in a fresh interpreter; merge the JSON it prints last."""
+    run = measure([sys.executable, "-m", "bench.run", "--child", name, *args], env)
+    if run["code"] != 0:
+        raise RuntimeError(f"bench child {name} failed:\n{run['stderr'][-3000:]}")
+    lines = [ln for ln in run["stdout"].splitlines() if ln.startswith("{")]
+    return {**run, **json.loads(lines[-1])}
+
+
+# --- the children --------------------------------------------------------------------------------
+
+
+def child_floor() -> dict[str, Any]:
+    from prefect import flow
+
+    @flow(name="noop")
+    def noop() -> int:
+        return 1
+
+    noop()
+    return {}
+
+
+def child_grid_land(warehouse: str, file: str, ddl: str = "current") -> dict[str, Any]:
+    """The bulk landing; with ddl='no_pk', into a raw_grid_intensity_hourly created without its
+    primary key (the DDL change docs/scaling.md proposes), everything else as it is."""
+    import re
+
+    import duckdb
+
+    from footprints.settings import get_settings
+    from tasks.bulk import LAST_PHASES, land_parquet
+    from tasks.validate import _gx_context
+    from tasks.warehouse import open_warehouse
+
+    _gx_context()  # a one-off ~3 s per process; the refresh numbers carry it
+    if ddl == "no_pk":
+        from tasks.warehouse import SQL_DIR
+
+        text = (SQL_DIR / "ddl" / "create_raw_tables.sql").read_text()
+        table = re.search(rf"create table if not exists {HOURLY_TABLE} \(.*?\);", text, re.S)
+        assert table is not None
+        Path(warehouse).parent.mkdir(parents=True, exist_ok=True)
+        con = duckdb.connect(warehouse)  # before connect() applies the rest of the DDL
+        con.execute(re.sub(r",\s*primary key \([^)]*\)", "", table.group(0)))
+        con.close()
+    settings = get_settings(warehouse=Path(warehouse))
+    with open_warehouse(settings=settings) as con:
+        start = time.perf_counter()
+        result = land_parquet(
+            con,
+            Path(file),
+            HOURLY_TABLE,
+            source="bench",
+            url=Path(file).as_uri(),
+            batch_scope="bench:intensity_hourly",
+            settings=settings,
+        )
+        seconds = time.perf_counter() - start
+    return {
+        "seconds": seconds,
+        "rows_in": result.rows_in,
+        "inserted": result.inserted,
+        "quarantined": result.quarantined,
+        "phases": {k: round(v, 2) for k, v in LAST_PHASES.items()},
+    }
+
+
+def child_duckdb_raw(warehouse: str, file: str) -> dict[str, Any]:
+    import duckdb
+
+    con = duckdb.connect(warehouse)
+    con.execute("set enable_progress_bar = false")
+    start = time.perf_counter()
+    con.execute("create table raw as select * from read_parquet(?)", [file])
+    seconds = time.perf_counter() - start
+    rows = con.execute("select count(*) from raw").fetchall()[0][0]
+    con.close()
+    return {"seconds": seconds, "rows": rows}
+
+
+def child_dlt(folder: str, file: str) -> dict[str, Any]:
+    os.environ["RUNTIME__LOG_LEVEL"] = "WARNING"
+    os.environ["DLT_DATA_DIR"] = str(Path(folder) / "dlt_data")
+    os.environ["DLT_PROJECT_DIR"] = folder
+    import dlt
+    import pyarrow.parquet as pq
+
+    @dlt.resource(
+        name=HOURLY_TABLE,
+        write_disposition="merge",
+        primary_key=("zone_key", "ts_utc", "source"),
+    )
+    def hourly():  # type: ignore[no-untyped-def]
+        parquet = pq.ParquetFile(file)
+        for i in range(parquet.num_row_groups):
+            yield parquet.read_row_group(i)
+
+    pipeline = dlt.pipeline(
+        pipeline_name="bench_hourly",
+        destination=dlt.destinations.duckdb(str(Path(folder) / "dlt.duckdb")),
+        dataset_name="raw",
+        pipelines_dir=str(Path(folder) / "pipelines"),
+    )
+    start = time.perf_counter()
+    pipeline.run(hourly())
+    seconds = time.perf_counter() - start
+    with pipeline.sql_client() as client:
+        rows = client.execute_sql(f"select count(*) from {HOURLY_TABLE}")[0][0]
+    return {"seconds": seconds, "rows": rows}
+
+
+def child_hourly_match(warehouse: str, windows: str) -> dict[str, Any]:
+    """The real int_runs_hourly_matched.sql over the landed 10M rows, with its two inputs stood
+    in for by 1,000 windowed runs (the rest of the model graph is not what is measured)."""
+    from tasks.warehouse import SQL_DIR, connect
+
+    con = connect(Path(warehouse))
+    con.execute("set enable_progress_bar = false")
+    con.execute(
+        "create temp table int_disclosures_pivoted as select model, 'training' as phase, "
+        "zone_key as location_text, start_date, end_date, null::double as duration_days "
+        "from read_parquet(?)",
+        [windows],
+    )
+    con.execute(
+        "create temp table int_names_resolved as select distinct 'location' as kind, "
+        "location_text as input, location_text as resolved from int_disclosures_pivoted"
+    )
+    stg = (SQL_DIR / "staging" / "stg_grid__intensity_hourly.sql").read_text()
+    con.execute(f"create temp view stg_grid__intensity_hourly as {stg}")
+    sql = (SQL_DIR / "intermediate" / "int_runs_hourly_matched.sql").read_text()
+    start = time.perf_counter()
+    con.execute(f"create temp table matched as {sql}")
+    seconds = time.perf_counter() - start
+    runs, used = con.execute(
+        "select count(distinct model), count_if(is_used) from matched"
+    ).fetchall()[0]
+    con.close()
+    return {"seconds": seconds, "runs": runs, "used": used}
+
+
+def child_cards(warehouse: str, cards: str, runner: str) -> dict[str, Any]:
+    from prefect import flow
+
+    from tasks.fanout import parse_and_land_cards, prefect_api_for_workers, task_runner_for
+
+    @flow(name="bench_cards")
+    def bench_cards() -> dict[str, Any]:
+        loaded = parse_and_land_cards(cards, warehouse)
+        return {
+            "files": loaded.files,
+            "chunks": loaded.chunks,
+            "facts": loaded.facts,
+            "quarantined_files": len(loaded.quarantined),
+            "parse_s": loaded.parse_s,
+            "land_s": loaded.land_s,
+            "status": loaded.result.status,
+        }
+
+    # Dask workers are other processes: they report to one temporary server, not one each.
+    with prefect_api_for_workers():
+        start = time.perf_counter()
+        out = bench_cards.with_options(task_runner=task_runner_for(runner, None, workers=2))()
+        return {**out, "flow_s": time.perf_counter() - start}
+
+
+CHILDREN: dict[str, Callable[..., dict[str, Any]]] = {
+    "floor": child_floor,
+    "grid_land": child_grid_land,
+    "duckdb_raw": child_duckdb_raw,
+    "dlt": child_dlt,
+    "hourly_match": child_hourly_match,
+    "cards": child_cards,
+}
+
+
+# --- the suite -----------------------------------------------------------------------------------
+
+
+def machine() -> dict[str, Any]:
+    import duckdb
+    import great_expectations
+    import polars
+    import prefect
+
+    cpu = ""
+    with open("/proc/cpuinfo") as fh:
+        for line in fh:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    mem_kb = int(Path("/proc/meminfo").read_text().split()[1])
+    return {
+        "cpus": os.cpu_count(),
+        "cpu": cpu,
+        "memory_gb": round(mem_kb / 1024 / 1024, 1),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "duckdb": duckdb.__version__,
+        "prefect": prefect.__version__,
+        "polars": polars.__version__,
+        "great_expectations": great_expectations.__version__,
+    }
+
+
+def run_suite(data: Path, n_cards: int, only: set[str] | None) -> dict[str, Any]:
+    from bench import generate
+
+    def wanted(*names: str) -> bool:
+        return only is None or bool(only & set(names))
+
+    values: dict[str, float] = {}
+    details: dict[str, Any] = {}
+    t0 = time.perf_counter()
+    hourly = generate.write_hourly(data)
+    windows = generate.write_windows(data)
+    cards = generate.write_cards(data, n_cards) if wanted("cards") else None
+    details["generate_s"] = round(time.perf_counter() - t0, 1)
+    work = Path(tempfile.mkdtemp(prefix="footprints-bench-"))
+    footprints = str(Path(sys.executable).with_name("footprints"))
+    try:
+        env = prefect_env(work / "prefect")
+        if wanted("prefect", "refresh"):
+            child("floor", env=env)  # the first run creates the Prefect database: not a floor
+            floors = [child("floor", env=env)["wall_s"] for _ in range(3)]
+            values["prefect_floor_s"] = statistics.median(floors)
+            details["prefect_floor_runs_s"] = [round(f, 2) for f in floors]
+            db = work / "refresh" / "footprints.duckdb"
+            first = measure([footprints, "run", "--warehouse", str(db)], env)
+            second = measure([footprints, "run", "--warehouse", str(db)], env)
+            for run in (first, second):
+                if run["code"] != 0:
+                    raise RuntimeError(f"footprints run failed:\n{run['stderr'][-3000:]}")
+            floor = values["prefect_floor_s"]
+            values["refresh_snapshot_s"] = first["wall_s"]
+            values["refresh_vs_floor"] = first["wall_s"] / floor
+            values["noop_rerun_vs_first"] = (second["wall_s"] - floor) / (first["wall_s"] - floor)
+            details["refresh_rerun_s"] = round(second["wall_s"], 2)
+            details["refresh_peak_rss_mb"] = round(first["tree_peak_rss_mb"])
+        if wanted("grid"):
+            raw = child("duckdb_raw", str(work / "raw.duckdb"), str(hourly))
+            land = child("grid_land", str(work / "grid" / "footprints.duckdb"), str(hourly))
+            values["grid_land_10m_s"] = land["seconds"]
+            values["duckdb_raw_10m_s"] = raw["seconds"]
+            values["grid_land_vs_duckdb"] = land["seconds"] / raw["seconds"]
+            values["grid_land_peak_rss_mb"] = land["tree_peak_rss_mb"]
+            details["grid_land"] = {
+                k: land[k] for k in ("rows_in", "inserted", "quarantined", "phases")
+            }
+            no_pk = child(
+                "grid_land", str(work / "grid_no_pk" / "footprints.duckdb"), str(hourly), "no_pk"
+            )
+            details["grid_land_no_pk_s"] = round(no_pk["seconds"], 2)
+            details["grid_land_no_pk_peak_rss_mb"] = round(no_pk["tree_peak_rss_mb"])
+            details["grid_land_no_pk_phases"] = no_pk["phases"]
+            if wanted("grid", "dlt"):
+                dlt_run = child("dlt", str(work / "dlt"), str(hourly))
+                values["grid_land_vs_dlt"] = land["seconds"] / dlt_run["seconds"]
+                details["dlt_merge_10m_s"] = round(dlt_run["seconds"], 2)
+                details["dlt_rows"] = dlt_run["rows"]
+                details["dlt_peak_rss_mb"] = round(dlt_run["tree_peak_rss_mb"])
+            match = child("hourly_match", str(work / "grid" / "footprints.duckdb"), str(windows))
+            values["hourly_match_1000_s"] = match["seconds"]
+            details["hourly_match"] = {k: match[k] for k in ("runs", "used")}
+        if cards is not None:
+            (work / "cards").mkdir()
+            got = child(
+                "cards", str(work / "cards" / "footprints.duckdb"), str(cards), "dask", env=env
+            )
+            values["cards_parsed_per_s"] = got["files"] / got["parse_s"]
+            values["cards_100k_peak_rss_mb"] = got["tree_peak_rss_mb"]
+            details["cards"] = {
+                k: (round(got[k], 2) if isinstance(got[k], float) else got[k])
+                for k in (
+                    "files",
+                    "chunks",
+                    "facts",
+                    "quarantined_files",
+                    "parse_s",
+                    "land_s",
+                    "flow_s",
+                    "status",
+                )
+            }
+            details["cards_runner"] = "dask LocalCluster, 2 worker processes x 1 thread"
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    details["total_s"] = round(time.perf_counter() - t0, 1)
+    return {"values": values, "details": details}
+
+
+def report(values: dict[str, float]) -> tuple[list[dict[str, Any]], str]:
+    rows, lines = [], []
+    lines.append(f"{'metric':<24} {'value':>12}  {'goal':<10} result")
+    lines.append("-" * 58)
+    for name, (goal, test, unit) in GOALS.items():
+        if name not in values:
+            continue
+        value = values[name]
+        ok = None if test is None else bool(test(value))
+        rows.append(
+            {"metric": name, "value": round(value, 3), "unit": unit, "goal": goal, "pass": ok}
+        )
+        shown = f"{value:,.2f}" if value < 100 else f"{value:,.0f}"
+        verdict = "" if ok is None else ("pass" if ok else "FAIL")
+        lines.append(f"{name:<24} {shown:>12}  {goal:<10} {verdict}")
+    return rows, "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="footprints benchmarks")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("args", nargs="*", help=argparse.SUPPRESS)
+    parser.add_argument("--data", type=Path, default=None, help="default: generate.DEFAULT_OUT")
+    parser.add_argument("--cards", type=int, default=100_000)
+    parser.add_argument("--only", nargs="*", choices=["prefect", "refresh", "grid", "dlt", "cards"])
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    opts = parser.parse_args()
+    if opts.child:
+        print(json.dumps(CHILDREN[opts.child](*opts.args), default=str))
+        return
+    from bench.generate import DEFAULT_OUT
+
+    suite = run_suite(opts.data or DEFAULT_OUT, opts.cards, set(opts.only) if opts.only else None)
+    rows, table = report(suite["values"])
+    print(table)
+    print(f"\n(total {suite['details']['total_s']} s; details in {opts.out})")
+    opts.out.parent.mkdir(parents=True, exist_ok=True)
+    opts.out.write_text(
+        json.dumps(
+            {
+                "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                "machine": machine(),
+                "metrics": rows,
+                "details": suite["details"],
+            },
+            indent=2,
+        )
+        + "\n"
+    )
+
+
+if __name__ == "__main__":
+    main()
