@@ -12,6 +12,7 @@ import duckdb
 import polars as pl
 
 from footprints.settings import Settings
+from tasks.progress import track
 from tasks.validate import ValidationFailed, validate_batch
 from tasks.warehouse import (
     LoadResult,
@@ -116,7 +117,7 @@ def ingest_snapshot_files(
     not stop the others; the failures are raised together at the end."""
     results = []
     errors: list[str] = []
-    for spec in files:
+    for spec in track(files, "snapshot: landing files"):
         path = Path(settings.snapshot_dir) / spec.relative_path
         try:
             if not path.is_file():
