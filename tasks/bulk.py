@@ -63,14 +63,13 @@ from tasks.validate import (
     CONTRACTS,
     FACT_RANGES,
     QUARANTINE_SCHEMA,
-    RESULTS_SCHEMA,
     ValidationFailed,
     _fact_range_reasons,
     _row_key,
     _row_suite,
     _run_suite,
-    _table_suite,
     business_columns,
+    finish_with_table_suite,
 )
 from tasks.warehouse import (
     MANIFEST_FILE,
@@ -464,22 +463,9 @@ def check_batch(
             all_params,
         )
     with _phase("gx table suite on sample"):
-        table_result = _run_suite(f"{table}_table", _table_suite(contract, business), good_sample)
-    for res in table_result.results:
-        cfg = res.expectation_config
-        records.append(
-            (
-                cfg.type,
-                cfg.kwargs.get("column"),
-                bool(res.success),
-                int(res.result.get("unexpected_count") or 0),
-            )
+        results, rejected = finish_with_table_suite(
+            table, contract, business, good_sample, records, rejected
         )
-        if not res.success and rejected is None:
-            rejected = f"{table}: table expectation {cfg.type} failed"
-    results = pl.DataFrame(records, schema=RESULTS_SCHEMA, orient="row")
-    if results.height == 0:
-        rejected = rejected or f"{table}: the suite evaluated no expectations"
     return BulkValidation(rows_in, bad_count, quarantine, results, rejected)
 
 

@@ -471,9 +471,24 @@ def validate_batch(table: str, frame: pl.DataFrame, *, threshold: float) -> Vali
             f"{table}: {len(bad)} of {rows_in} rows failed validation "
             f"(over the {threshold:.0%} threshold); first: row {bad[0] + 1}: {reasons[bad[0]][0]}"
         )
-    table_result = _run_suite(
-        f"{table}_table", _table_suite(contract, business), good.select(business)
+    results, rejected = finish_with_table_suite(
+        table, contract, business, good.select(business), records, rejected
     )
+    return ValidationOutcome(good, quarantine, results, rows_in, rejected)
+
+
+def finish_with_table_suite(
+    table: str,
+    contract: TableContract,
+    business: list[str],
+    frame: pl.DataFrame,
+    records: list[tuple[str, str | None, bool, int]],
+    rejected: str | None,
+) -> tuple[pl.DataFrame, str | None]:
+    """Run the table-level contract (columns, at least one row, unique key) on `frame`, add its
+    results to the row-level `records`, and say why the batch is rejected, if it is: a failed
+    table expectation, or a suite that evaluated nothing (RELIABILITY.md case 22)."""
+    table_result = _run_suite(f"{table}_table", _table_suite(contract, business), frame)
     for res in table_result.results:
         cfg = res.expectation_config
         records.append(
@@ -489,4 +504,4 @@ def validate_batch(table: str, frame: pl.DataFrame, *, threshold: float) -> Vali
     results = pl.DataFrame(records, schema=RESULTS_SCHEMA, orient="row")
     if results.height == 0:
         rejected = rejected or f"{table}: the suite evaluated no expectations"
-    return ValidationOutcome(good, quarantine, results, rows_in, rejected)
+    return results, rejected

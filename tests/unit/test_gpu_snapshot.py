@@ -14,36 +14,11 @@ import polars as pl
 import pytest
 
 from tasks.gpu_names import FAMILY_DEFAULTS, normalise_gpu_name
+from tasks.validate import business_columns
 
 REPO = Path(__file__).resolve().parents[2]
-SPEC_COLUMNS = [
-    "gpu_id",
-    "name",
-    "manufacturer",
-    "kind",
-    "is_training_accelerator",
-    "release_date",
-    "tdp_w",
-    "memory_gb",
-    "memory_bandwidth_gb_s",
-    "peak_fp64_tflops",
-    "peak_fp32_tflops",
-    "peak_tf32_tflops",
-    "peak_bf16_tflops",
-    "peak_fp8_tflops",
-    "die_area_mm2",
-    "embodied_co2e_kg_low",
-    "embodied_co2e_kg_central",
-    "embodied_co2e_kg_high",
-    "embodied_water_l",
-    "price_usd",
-    "rental_usd_per_gpu_hour_low",
-    "rental_usd_per_gpu_hour_central",
-    "rental_usd_per_gpu_hour_high",
-    "specs_source",
-    "embodied_source",
-    "price_source",
-]
+# The snapshot's columns are the raw table's business columns, in the DDL's order (the contract).
+SPEC_COLUMNS = list(business_columns("raw_gpu_specs"))
 FLOAT_COLUMNS = [
     c
     for c in SPEC_COLUMNS
