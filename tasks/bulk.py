@@ -82,6 +82,7 @@ from tasks.warehouse import (
     last_loaded_sha,
     new_load_id,
     read_sql,
+    record_load,
     to_json_row,
 )
 
@@ -749,38 +750,20 @@ def _record(
     deleted: int,
 ) -> None:
     """Quarantine, validation results and the load log (inside the caller's transaction)."""
-    for name, frame, sql in (
-        ("quarantine_batch", checked.quarantine, "load/insert_into_quarantine.sql"),
-        ("validation_batch", checked.results, "load/insert_into_validation_results.sql"),
-    ):
-        if frame.height == 0:
-            continue
-        con.register(name, frame.to_arrow())
-        try:
-            params: list[object] = [load_id, table]
-            if name == "quarantine_batch":
-                params = [load_id, run_id, table, archived.url, archived.sha256]
-            con.execute(read_sql(sql), params)
-        finally:
-            con.unregister(name)
-    con.execute(
-        read_sql("load/insert_into_load_log.sql"),
-        [
-            load_id,
-            run_id,
-            table,
-            batch_scope,
-            archived.url,
-            archived.sha256,
-            started,
-            checked.rows_in,
-            inserted,
-            updated,
-            deleted,
-            checked.quarantine.height,
-            "rejected" if checked.rejected_reason else "success",
-            checked.rejected_reason,
-        ],
+    record_load(
+        con,
+        table,
+        load_id=load_id,
+        run_id=run_id,
+        batch_scope=batch_scope,
+        source_url=archived.url,
+        payload_sha256=archived.sha256,
+        started_at=started,
+        rows_in=checked.rows_in,
+        changed=(inserted, updated, deleted),
+        quarantine=checked.quarantine,
+        validation=checked.results,
+        rejected_reason=checked.rejected_reason,
     )
 
 

@@ -425,6 +425,60 @@ def _key_join(table: str) -> str:
     return " and ".join(f"t.{c} = s.{c}" for c in RAW_TABLE_KEYS[table])
 
 
+def record_load(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    *,
+    load_id: str,
+    run_id: str | None,
+    batch_scope: str,
+    source_url: str,
+    payload_sha256: str,
+    started_at: datetime,
+    rows_in: int,
+    changed: tuple[int, int, int],
+    quarantine: pl.DataFrame,
+    validation: pl.DataFrame,
+    rejected_reason: str | None,
+) -> None:
+    """A load's quarantined rows, validation results and load-log row, inside the caller's
+    transaction (every loading path records them the same way)."""
+    for name, frame, sql in (
+        ("quarantine_batch", quarantine, "load/insert_into_quarantine.sql"),
+        ("validation_batch", validation, "load/insert_into_validation_results.sql"),
+    ):
+        if frame.height == 0:
+            continue
+        con.register(name, frame.to_arrow())
+        try:
+            params: list[object] = [load_id, table]
+            if name == "quarantine_batch":
+                params = [load_id, run_id, table, source_url, payload_sha256]
+            con.execute(read_sql(sql), params)
+        finally:
+            con.unregister(name)
+    inserted, updated, deleted = changed
+    con.execute(
+        read_sql("load/insert_into_load_log.sql"),
+        [
+            load_id,
+            run_id,
+            table,
+            batch_scope,
+            source_url,
+            payload_sha256,
+            started_at,
+            rows_in,
+            inserted,
+            updated,
+            deleted,
+            quarantine.height,
+            "rejected" if rejected_reason else "success",
+            rejected_reason,
+        ],
+    )
+
+
 def land_batch(
     con: duckdb.DuckDBPyConnection,
     table: str,
@@ -497,38 +551,20 @@ def land_batch(
                     deleted += 1
             con.execute("drop table if exists stage")
         status = "rejected" if rejected_reason else "success"
-        for name, frame, sql in (
-            ("quarantine_batch", quarantine, "load/insert_into_quarantine.sql"),
-            ("validation_batch", validation, "load/insert_into_validation_results.sql"),
-        ):
-            if frame.height == 0:
-                continue
-            con.register(name, frame.to_arrow())
-            try:
-                params: list[object] = [load_id, table]
-                if name == "quarantine_batch":
-                    params = [load_id, run_id, table, source_url, payload_sha256]
-                con.execute(read_sql(sql), params)
-            finally:
-                con.unregister(name)
-        con.execute(
-            read_sql("load/insert_into_load_log.sql"),
-            [
-                load_id,
-                run_id,
-                table,
-                batch_scope,
-                source_url,
-                payload_sha256,
-                started_at,
-                rows_in,
-                inserted,
-                updated,
-                deleted,
-                quarantine.height,
-                status,
-                rejected_reason,
-            ],
+        record_load(
+            con,
+            table,
+            load_id=load_id,
+            run_id=run_id,
+            batch_scope=batch_scope,
+            source_url=source_url,
+            payload_sha256=payload_sha256,
+            started_at=started_at,
+            rows_in=rows_in,
+            changed=(inserted, updated, deleted),
+            quarantine=quarantine,
+            validation=validation,
+            rejected_reason=rejected_reason,
         )
         con.execute("commit")
     except BaseException:
