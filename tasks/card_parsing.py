@@ -16,8 +16,10 @@ every fact and add a warning plus a note: the reader decides, the parser does no
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from html.parser import HTMLParser
@@ -166,20 +168,34 @@ _MASS_UNITS: list[tuple[str, float]] = [
 ]
 
 
+_MASS_UNIT_RES = [(re.compile(pat, re.IGNORECASE), f) for pat, f in _MASS_UNITS if pat != "mt"]
+_HTML_TAG = re.compile(r"<[^>]+>")
+_CO2_SUFFIX = re.compile(r"(?i)\s*(?:of\s+)?(?:eq\.?\s*)?co\s*[2₂]\s*-?\s*(?:eq|e)?\.?\s*$")
+_EQ_SUFFIX = re.compile(r"(?i)\s*eq\.?$")
+
+
 def mass_factor(unit: str) -> float | None:
     """Factor to tonnes for a mass unit as written ('tCO2eq', 'kg', 'metric tons', 'KgCO2')."""
+    # The same few units are written in every row of every table: remember short ones.
+    if len(unit) <= 64:
+        return _mass_factor_cached(unit)
+    return _mass_factor(unit)
+
+
+def _mass_factor(unit: str) -> float | None:
     u = unit.strip()
-    u = re.sub(r"<[^>]+>", "", u)  # tCO<sub>2</sub>eq
-    u = re.sub(r"(?i)\s*(?:of\s+)?(?:eq\.?\s*)?co\s*[2₂]\s*-?\s*(?:eq|e)?\.?\s*$", "", u).strip()
-    u = re.sub(r"(?i)\s*eq\.?$", "", u).strip()
+    u = _HTML_TAG.sub("", u)  # tCO<sub>2</sub>eq
+    u = _CO2_SUFFIX.sub("", u).strip()
+    u = _EQ_SUFFIX.sub("", u).strip()
     if u == "Mt":
         return 1e6
-    for pat, f in _MASS_UNITS:
-        if pat == "mt":
-            continue
-        if re.fullmatch(pat, u, flags=re.IGNORECASE):
+    for pat, f in _MASS_UNIT_RES:
+        if pat.fullmatch(u):
             return f
     return None
+
+
+_mass_factor_cached = functools.lru_cache(maxsize=1024)(_mass_factor)
 
 
 _ENERGY_UNITS = {"wh": 1e-6, "kwh": 1e-3, "mwh": 1.0, "gwh": 1e3, "twh": 1e6}
@@ -215,12 +231,15 @@ _DURATION_PART = re.compile(
 )
 
 
+_RANGE = re.compile(r"\d\s*[-–]\s*\d")
+
+
 def parse_duration_days(text: str) -> tuple[float, str] | None:
     """'1 day and 19 hours' -> 1.79; '~ 44 hours' -> 1.83; 'two months' -> 60.88 (30.44 d/month).
 
     Returns (days, the matched text). Ranges ('40-45 days') return None.
     """
-    if re.search(r"\d\s*[-–]\s*\d", text):
+    if _RANGE.search(text):
         return None
     total = 0.0
     parts = []
@@ -242,26 +261,32 @@ _TAG = re.compile(r"<[^>]{0,300}>")
 
 def clean_inline(text: str) -> str:
     """Drop Markdown emphasis, links (keep text), HTML tags and escapes; collapse spaces."""
-    t = _LINK.sub(r"\1", text)
-    t = _TAG.sub("", t)
-    t = t.replace("\\-", "-").replace("\\*", "*").replace("\\_", "_").replace("\\+", "+")
+    t = _LINK.sub(r"\1", text) if "[" in text else text
+    if "<" in t:
+        t = _TAG.sub("", t)
+    if "\\" in t:
+        t = t.replace("\\-", "-").replace("\\*", "*").replace("\\_", "_").replace("\\+", "+")
     t = t.replace("**", "").replace("__", "").replace("`", "")
-    return re.sub(r"\s+", " ", t).strip()
+    # str.split() and the regex \s agree on what is white space (both Py_UNICODE_ISSPACE).
+    return " ".join(t.split())
 
 
 def normalise_model_name(name: str) -> str:
     """Consistent display names: markup stripped, 'Meta-Llama-3.1-8B' / 'Llama3.1 8B' ->
     'Llama 3.1 8B'. Other names keep their spelling (resolved later via model_aliases)."""
     n = clean_inline(name).strip(" *^:")
-    n = re.sub(r"\s+", " ", n)
-    m = re.match(r"(?i)^(?:meta[- ])?llama[- ]?(\d(?:\.\d)?)(.*)$", n)
+    m = _LLAMA.match(n)
     if m:
         rest = m.group(2)
         # 'Llama-3.1-8B-Instruct' -> 'Llama 3.1 8B Instruct'; '3.2-vision 11B' keeps its dash.
-        if re.match(r"(?i)^[- ]\d+(?:\.\d+)?[bm]\b", rest):
+        if _LLAMA_SIZE.match(rest):
             rest = rest.replace("-", " ")
-        n = re.sub(r"\s+", " ", f"Llama {m.group(1)}{rest}").strip()
+        n = " ".join(f"Llama {m.group(1)}{rest}".split())
     return n
+
+
+_LLAMA = re.compile(r"(?i)^(?:meta[- ])?llama[- ]?(\d(?:\.\d)?)(.*)$")
+_LLAMA_SIZE = re.compile(r"(?i)^[- ]\d+(?:\.\d+)?[bm]\b")
 
 
 _GENERIC_HEADINGS = re.compile(
@@ -271,19 +296,27 @@ _GENERIC_HEADINGS = re.compile(
 )
 
 
+_LEADING_SYMBOLS = re.compile(r"^[^\w(]+")
+_MODEL_CARD_FOR = re.compile(r"(?i)^model card for\s+")
+_MODEL_CARD_SUFFIX = re.compile(r"(?i)\s+model card$")
+
+
 def _name_from_heading(h: str) -> str | None:
     t = clean_inline(h)
-    t = re.sub(r"^[^\w(]+", "", t).strip()  # emoji and symbols before the name
-    t = re.sub(r"(?i)^model card for\s+", "", t)
-    t = re.sub(r"(?i)\s+model card$", "", t).strip()
+    t = _LEADING_SYMBOLS.sub("", t).strip()  # emoji and symbols before the name
+    t = _MODEL_CARD_FOR.sub("", t)
+    t = _MODEL_CARD_SUFFIX.sub("", t).strip()
     if not t or _GENERIC_HEADINGS.match(t) or len(t) > 80:
         return None
     return t
 
 
+_SENTENCE_END = re.compile(r"(?<=[.;!?])\s+(?=[A-Z*\"(])")
+
+
 def _sentences(text: str) -> list[str]:
     # Split on '.', ';' followed by space and a capital/bold/quote; keeps '39.3M' intact.
-    return [s for s in re.split(r"(?<=[.;!?])\s+(?=[A-Z*\"(])", text) if s.strip()]
+    return [s for s in _SENTENCE_END.split(text) if s.strip()]
 
 
 def _line_at(text: str, offset: int) -> int:
@@ -292,6 +325,42 @@ def _line_at(text: str, offset: int) -> int:
 
 # --------------------------------------------------------------------------------------------
 # Front matter (YAML) — safety first
+
+# LibYAML's C parser where PyYAML was built with it (the PyPI wheels are), else the pure-Python
+# one. Both emit the same event objects and both loaders construct with the same Python
+# SafeConstructor, so the checks on the event stream and what `safe_load` may build are the
+# same; the C parser scans ~10x faster. It takes UTF-8 only: a str it cannot encode (a lone
+# surrogate) goes to the Python reader, which rejects it as a YAML error as before.
+_C_SAFE_LOADER: type[Any] | None = getattr(yaml, "CSafeLoader", None)
+
+
+def _safe_loader(text: str) -> Any:
+    if _C_SAFE_LOADER is not None:
+        try:
+            return _C_SAFE_LOADER(text)
+        except UnicodeEncodeError:
+            pass
+    return yaml.SafeLoader(text)
+
+
+def yaml_events(text: str) -> Iterator[yaml.Event]:
+    """The YAML event stream of untrusted text (nothing is constructed): `yaml.parse` on the
+    fastest safe parser available."""
+    loader = _safe_loader(text)
+    try:
+        while loader.check_event():
+            yield loader.get_event()
+    finally:
+        loader.dispose()
+
+
+def yaml_safe_load(text: str) -> Any:
+    """`yaml.safe_load` on the fastest safe loader available (LibYAML's when present)."""
+    loader = _safe_loader(text)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
 
 
 def _check_yaml_events(fm: str, source_url: str) -> None:
@@ -304,7 +373,7 @@ def _check_yaml_events(fm: str, source_url: str) -> None:
     anchor_sizes: dict[str, int] = {}
     stack: list[list[Any]] = [[None, 0]]  # [anchor, expanded node count]
     try:
-        for ev in yaml.parse(fm, Loader=yaml.SafeLoader):
+        for ev in yaml_events(fm):
             if isinstance(ev, yaml.AliasEvent):
                 aliases += 1
                 if aliases > MAX_YAML_ALIASES:
@@ -363,7 +432,7 @@ def split_front_matter(text: str, source_url: str) -> tuple[dict[str, Any], int]
         )
     _check_yaml_events(fm, source_url)
     try:
-        data = yaml.safe_load(fm)
+        data = yaml_safe_load(fm)
     except yaml.YAMLError as e:  # includes ConstructorError for !!python/object tags
         raise CardError(
             f"{source_url}: front matter rejected by yaml.safe_load: {_short(str(e))}"
@@ -564,8 +633,11 @@ def _split_pipe_row(line: str) -> list[str]:
         s = s[1:]
     if s.endswith("|") and not s.endswith("\\|"):
         s = s[:-1]
-    cells = re.split(r"(?<!\\)\|", s)
+    cells = _PIPE.split(s) if "\\" in s else s.split("|")  # an escaped \| is not a cell border
     return [c.strip() for c in cells]
+
+
+_PIPE = re.compile(r"(?<!\\)\|")
 
 
 # Matched against the row with all whitespace removed (no backtracking over long blank runs).
@@ -573,7 +645,7 @@ _SEP_ROW = re.compile(r"\|?(?::?-{2,}:?\|)*:?-{2,}:?\|?")
 
 
 def _is_sep_row(line: str) -> bool:
-    return len(line) < 5000 and bool(_SEP_ROW.fullmatch(re.sub(r"\s+", "", line)))
+    return len(line) < 5000 and bool(_SEP_ROW.fullmatch("".join(line.split())))
 
 
 def find_pipe_tables(lines: list[str], skip: set[int]) -> list[_Table]:
@@ -743,6 +815,11 @@ def _table_name(lines: list[str], start_line: int) -> str:
 # Column header -> field. Order matters: market-based before generic emissions.
 def _classify_column(header: str) -> tuple[str, str, str] | None:
     """-> (field, phase, unit as written) or None. Unit '' means 'look in the cell'."""
+    # Tables of one kind repeat their headers from card to card: remember the short ones.
+    return _classify_cached(header) if len(header) <= 200 else _classify(header)
+
+
+def _classify(header: str) -> tuple[str, str, str] | None:
     h = clean_inline(header).lower()
     h = h.replace("₂", "2")
     if not h:
@@ -770,6 +847,9 @@ def _classify_column(header: str) -> tuple[str, str, str] | None:
     if h in ("gpu type", "gpu", "hardware", "hardware type"):
         return "gpu", "training", ""
     return None
+
+
+_classify_cached = functools.lru_cache(maxsize=1024)(_classify)
 
 
 def _unit_in_parens(h: str) -> str:
@@ -847,6 +927,12 @@ def _extract_tables(ctx: _Ctx, text: str, skip_lines: set[int]) -> None:
                 )
 
 
+_FOOTNOTE = re.compile(r"(\*+|\^|†)$")
+_GPU_AND_PLACE = re.compile(r"^(.*?)\s*\((.*)\)\s*$")
+_NEGLIGIBLE = re.compile(r"(?i)\*?\s*negligible\s*\**")
+_NUMBER_AND_UNIT = re.compile(rf"({NUM}\s*[kKM]?)\s*([A-Za-z₂/ ]+)")
+
+
 def _table_cell(
     ctx: _Ctx,
     t: _Table,
@@ -866,14 +952,14 @@ def _table_cell(
     notes: list[str] = []
     if phase == "development":
         notes.append(f"column '{col}': compute outside the training run itself")
-    footnote = re.search(r"(\*+|\^|†)$", c)
+    footnote = _FOOTNOTE.search(c)
     if footnote and c.rstrip("*^†").strip():
         notes.append(f"cell carries footnote marker {footnote.group(1)!r}")
         c = c.rstrip("*^†").strip()
     if _MISSING.match(c):
         return
     if fld == "gpu":
-        m = re.match(r"^(.*?)\s*\((.*)\)\s*$", c)
+        m = _GPU_AND_PLACE.match(c)
         gpu = m.group(1) if m else c
         ctx.add(_Draft(model, phase, "gpu", gpu, locator, c, origin="table"))
         if m and m.group(2).strip():
@@ -891,7 +977,7 @@ def _table_cell(
                 )
             )
         return
-    if re.fullmatch(r"(?i)\*?\s*negligible\s*\**", c.strip("*")) or "negligible" in c.lower():
+    if "negligible" in c.lower() or _NEGLIGIBLE.fullmatch(c.strip("*")):
         ctx.warn(
             f"{ctx.source_url}: {model} {fld} cell {raw_cell!r} at line {line} is not a number "
             "(negligible); no fact"
@@ -907,7 +993,7 @@ def _table_cell(
             return
     else:
         # A number with its own unit in the cell ('135 MWh', '12.9 t').
-        m = re.fullmatch(rf"({NUM}\s*[kKM]?)\s*([A-Za-z₂/ ]+)", c)
+        m = _NUMBER_AND_UNIT.fullmatch(c)
         if m and (n2 := parse_number(m.group(1))) is not None:
             value = _apply_unit(ctx, fld, n2, m.group(2).strip(), locator)
             if value is None:
@@ -1476,13 +1562,17 @@ def _sentence_model(ctx: _Ctx, sent: str, aggregate: bool) -> str:
     return next(iter(models)) if len(models) == 1 else ctx.card_model
 
 
+_AGGREGATE = re.compile(r"cumulative|in aggregate|\btotal\b|all \d+ ")
+_DEVELOPMENT = re.compile(r"entire .* project|preliminary|experiment")
+_ABOUT_EMISSIONS = re.compile(r"emission|emitted|carbon footprint|co2")
+_ABOUT_TRAINING = re.compile(r"train|fine-?tun")
+
+
 def _prose_sentence(ctx: _Ctx, sent: str, ln: int) -> None:
     low = sent.lower()
-    is_agg = bool(re.search(r"cumulative|in aggregate|\btotal\b|all \d+ ", low))
+    is_agg = bool(_AGGREGATE.search(low))
     model = _sentence_model(ctx, sent, is_agg)
-    phase = (
-        "development" if re.search(r"entire .* project|preliminary|experiment", low) else "training"
-    )
+    phase = "development" if _DEVELOPMENT.search(low) else "training"
     loc = f"line {ln}"
     # GPU hours
     for m in _GPU_HOURS_PROSE.finditer(sent):
@@ -1559,7 +1649,7 @@ def _prose_sentence(ctx: _Ctx, sent: str, ln: int) -> None:
                     )
                 )
     # Emissions
-    if re.search(r"emission|emitted|carbon footprint|co2", low):
+    if _ABOUT_EMISSIONS.search(low):
         for m in _PROSE_CO2.finditer(sent):
             num_s = m.group(1) or m.group(3)
             unit = m.group(2) or m.group(4)
@@ -1610,7 +1700,7 @@ def _prose_sentence(ctx: _Ctx, sent: str, ln: int) -> None:
             if gpu:
                 ctx.add(_Draft(model, "training", "gpu", gpu, loc, m.group(0), "medium"))
     # Duration ('took about two weeks', 'for 2 months'); only in sentences about training.
-    if re.search(r"train|fine-?tun", low):
+    if _ABOUT_TRAINING.search(low):
         dm = _PROSE_DURATION.search(sent)
         if dm and not re.search(r"\d\s*[-–]\s*\d+\s*days", sent):
             d = parse_duration_days(dm.group(1) + " " + dm.group(2))

@@ -2,8 +2,9 @@
 
 The format is described in docs/disclosure-format.md. These files come from users, so the parser
 treats them as hostile: it reads at most `max_bytes`, looks at the YAML event stream (aliases,
-nesting depth, tags) before building any object, and only ever uses `yaml.safe_load`. Every
-problem becomes a `DisclosureFileError` naming the file and, where one exists, the key.
+nesting depth, tags, node count) before building any object, and only ever uses `yaml.safe_load`
+(on LibYAML's parser where PyYAML has it: `tasks.card_parsing.yaml_events`). Every problem
+becomes a `DisclosureFileError` naming the file and, where one exists, the key.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from pydantic import (
     field_validator,
 )
 
+from tasks.card_parsing import yaml_events, yaml_safe_load
 from tasks.facts import Fact
 
 MAX_BYTES = 1_000_000
@@ -253,7 +255,7 @@ def _scan_events(path: Path, text: str) -> list[_Scalar]:
             frame[1] += 1
 
     try:
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        for event in yaml_events(text):
             if isinstance(event, yaml.NodeEvent):
                 nodes += 1
                 if nodes > MAX_NODES:
@@ -284,7 +286,8 @@ def _scan_events(path: Path, text: str) -> list[_Scalar]:
                 if p is None:
                     stack[-1][1] = event.value[:100]
                 else:
-                    scalars.append(_Scalar(p, event.value, event.style is None))
+                    # A plain scalar's style is None from PyYAML's parser, '' from LibYAML's.
+                    scalars.append(_Scalar(p, event.value, not event.style))
                 finish_node()
             elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
                 if node_path() is None:
@@ -319,7 +322,7 @@ def _yaml_problem(exc: yaml.YAMLError) -> str:
 def _load_yaml(path: Path, text: str) -> Any:
     scalars = _scan_events(path, text)
     try:
-        return yaml.safe_load(text)
+        return yaml_safe_load(text)
     except yaml.YAMLError as exc:
         raise DisclosureFileError(path, None, f"not valid YAML: {_yaml_problem(exc)}") from None
     except RecursionError:
@@ -336,7 +339,7 @@ def _raise_for_bad_scalar(path: Path, scalars: list[_Scalar], exc: Exception) ->
             continue
         if _YAML_DATE.match(s.value) or len(s.value) > 1000:
             try:
-                yaml.safe_load(s.value)
+                yaml_safe_load(s.value)
             except (ValueError, OverflowError, yaml.YAMLError) as inner:
                 raise DisclosureFileError(path, s.path, _bad_value(inner)) from None
     raise DisclosureFileError(path, None, _bad_value(exc)) from None
