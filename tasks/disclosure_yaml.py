@@ -524,6 +524,32 @@ def _card_files(directory: Path, recursive: bool) -> Iterator[Path]:
             yield p
 
 
+def read_card_file(
+    path: Path, parse_markdown: MarkdownParser | None = None, *, max_bytes: int = MAX_BYTES
+) -> list[Fact] | Quarantined | None:
+    """One card file's facts, or why it is quarantined; None for a `*.md` file when no
+    `parse_markdown` is given. Whatever a file holds, it never raises: one bad file never stops
+    the others."""
+    if path.suffix.lower() in _YAML_SUFFIXES:
+        try:
+            return load_disclosure_file(path, max_bytes=max_bytes)
+        except DisclosureFileError as exc:
+            return Quarantined(path, exc.field, exc.reason)
+        except Exception as exc:  # not expected (the fuzz tests look for it); still one file
+            return Quarantined(path, None, f"{type(exc).__name__}: {exc}"[:300])
+    if parse_markdown is None:
+        return None
+    try:
+        text = _read_text(path, max_bytes)
+        return parse_markdown(text, path.resolve().as_uri())
+    except DisclosureFileError as exc:
+        return Quarantined(path, exc.field, exc.reason)
+    except Exception as exc:
+        # Someone else's parser: whatever it raises, this card is quarantined and the rest of
+        # the directory still loads.
+        return Quarantined(path, None, f"{type(exc).__name__}: {exc}"[:300])
+
+
 def iter_cards_dir(
     directory: Path,
     parse_markdown: MarkdownParser | None = None,
@@ -538,21 +564,9 @@ def iter_cards_dir(
     file never stops the others.
     """
     for path in _card_files(directory, recursive):
-        if path.suffix.lower() in _YAML_SUFFIXES:
-            try:
-                yield path, load_disclosure_file(path, max_bytes=max_bytes)
-            except DisclosureFileError as exc:
-                yield path, Quarantined(path, exc.field, exc.reason)
-        elif parse_markdown is not None:
-            try:
-                text = _read_text(path, max_bytes)
-                yield path, parse_markdown(text, path.resolve().as_uri())
-            except DisclosureFileError as exc:
-                yield path, Quarantined(path, exc.field, exc.reason)
-            except Exception as exc:
-                # Someone else's parser: whatever it raises, this card is quarantined and the
-                # rest of the directory still loads.
-                yield path, Quarantined(path, None, f"{type(exc).__name__}: {exc}"[:300])
+        outcome = read_card_file(path, parse_markdown, max_bytes=max_bytes)
+        if outcome is not None:
+            yield path, outcome
 
 
 def load_cards_dir(
@@ -589,5 +603,6 @@ __all__ = [
     "load_cards_dir",
     "load_disclosure_file",
     "parse_disclosure",
+    "read_card_file",
     "read_disclosure",
 ]

@@ -1,14 +1,24 @@
 """Fan-out: parse many model cards in chunks on Prefect's task runner, then land them once.
 
-The work that scales with the number of cards (reading, hashing, archiving and parsing files)
-runs as `parse_cards_chunk` task runs, `.map`ped over chunks of paths, on whatever task runner
-the flow has: threads by default, a Dask cluster with `task_runner_for("dask", address)`
-(prefect-dask). A chunk touches no database: it returns its facts as rows. The flow's own
-process then writes them, in chunk order, to one Parquet file and lands that through the bulk
-path (`tasks.bulk.land_parquet`): one writer, one transaction, whatever ran the parsing.
+The one path for a directory of users' cards, whatever runs the parsing:
 
-Workers need the card files and the raw area on a filesystem they share with the flow (a local
-cluster has that by construction; a remote one needs a shared mount or object storage).
+* **Parse** (`parse_cards`, per chunk of paths): read, hash and archive each file
+  content-addressed, parse it into facts (a file that cannot be used is quarantined with its name
+  and the reason, and the others go on). No database, no DataFrame library: a Dask worker running
+  `parse_cards_chunk` imports Prefect and the parsers only.
+* **Stage** (`stage_card_chunks`, in the flow's process, chunk by chunk as they arrive): fact rows
+  and manifest rows go to two Parquet files under raw/_staging, manifest lines to
+  raw/manifest.jsonl; nothing of a chunk is held once it is written, so memory does not grow
+  with the number of cards.
+* **Land** (`land_staged_cards`): the manifest rows in one statement, then the facts through the
+  bulk path (`tasks.bulk.land_parquet`): one writer, one transaction, file quarantine included.
+
+`footprints run --cards DIR` runs the chunks as `parse_cards_chunk` task runs `.map`ped on the
+flow's task runner: threads by default, a Dask cluster with `task_runner_for("dask", address)`
+(prefect-dask). `tasks.model_cards.land_user_cards` runs the same chunks in its own thread,
+without Prefect. Workers need the card files and the raw area on a filesystem they share with
+the flow (a local cluster has that by construction; a remote one needs a shared mount or object
+storage).
 """
 
 from __future__ import annotations
@@ -17,36 +27,46 @@ import hashlib
 import os
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from operator import attrgetter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import polars as pl
-import pyarrow as pa
-import pyarrow.parquet as pq
 from prefect import task, unmapped
-from prefect.task_runners import ThreadPoolTaskRunner
 
 from footprints.settings import Settings, get_settings
 from tasks.card_parsing import parse_card
-from tasks.disclosure_yaml import (
-    DisclosureFileError,
-    _read_text,
-    load_disclosure_file,
-)
-from tasks.facts import FACT_COLUMNS, facts_to_rows
-from tasks.validate import QUARANTINE_SCHEMA
-from tasks.warehouse import MANIFEST_FILE, LoadResult, append_line, to_json_row
+from tasks.disclosure_yaml import Quarantined, read_card_file
+from tasks.facts import FACT_COLUMNS, Fact
+
+if TYPE_CHECKING:  # the flow's side only: a parsing worker never imports them
+    import duckdb
+
+    from tasks.warehouse import LoadResult
 
 TABLE = "raw_model_disclosures"
 ROW_COLUMNS: tuple[str, ...] = (*FACT_COLUMNS, "_source_url", "_source_sha256")
+MANIFEST_COLUMNS: tuple[str, ...] = (
+    "sha256",
+    "source",
+    "url",
+    "etag",
+    "last_modified",
+    "http_status",
+    "content_type",
+    "bytes",
+    "fetched_at",
+    "raw_path",
+)
 CARD_SUFFIXES = frozenset({".md", ".yaml", ".yml"})
-MAX_CARD_BYTES = 16 * 1024 * 1024  # as tasks.model_cards archives: more is not a model card
+MAX_CARD_BYTES = 16 * 1024 * 1024  # archived at most; more is not a model card
 # Cards per task run: large enough that Prefect's ~20 ms per task run is noise next to the
-# ~1 s of parsing, small enough that a chunk's rows (~10 facts a card) are a few MB.
+# ~0.5 s of parsing, small enough that a chunk's rows (~10 facts a card) are a few MB.
 CHUNK_SIZE = 1_000
+_FACT_ROW = attrgetter(*FACT_COLUMNS)  # a Fact as a tuple of its columns (all text)
 
 
 @dataclass
@@ -56,43 +76,57 @@ class ChunkResult:
     rows: list[tuple[str, ...]] = field(default_factory=list)
     quarantined: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
     manifest: list[dict[str, object]] = field(default_factory=list)
-    warnings: list[tuple[str, str]] = field(default_factory=list)  # (file, warning)
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # (file URL, warning)
+    digests: list[str] = field(default_factory=list)  # name:sha256 of each archived file
 
 
 def card_files(directory: Path) -> list[Path]:
     """The card files of a directory (not recursive), in name order, like iter_cards_dir."""
+    if not directory.is_dir():
+        raise FileNotFoundError(f"cards: {directory} is not a directory")
     return sorted(
         p for p in directory.iterdir() if p.is_file() and p.suffix.lower() in CARD_SUFFIXES
     )
 
 
-def _archive(settings: Settings, data: bytes, digest: str) -> Path:
+def _archive(folder: Path, data: bytes, digest: str) -> Path:
     """Content-addressed copy under raw/user_cards (temp file + rename; synced per chunk)."""
-    target = settings.raw_path / "user_cards" / digest
+    target = folder / digest
     if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{digest}.", suffix=".tmp")
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, target)
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{digest}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
     return target
 
 
 def parse_cards(paths: Sequence[str], settings: Settings | None = None) -> ChunkResult:
-    """Read, archive and parse card files; a file that cannot be used is quarantined, the
-    others still parse (as `tasks.model_cards.land_user_cards` does, file by file)."""
+    """Read, archive and parse card files (`tasks.disclosure_yaml.read_card_file` decides what
+    a file gives: facts, or why it is quarantined); the others still parse."""
     settings = settings or get_settings()
+    folder = settings.raw_path / "user_cards"
     out = ChunkResult()
+
+    def markdown(text: str, source_url: str) -> list[Fact]:
+        parsed = parse_card(text, source_url, source_kind="user")
+        out.warnings.extend((source_url, w) for w in parsed.warnings)
+        return parsed.facts
+
     for name in paths:
-        path = Path(name)
-        url = path.resolve().as_uri()
+        path = Path(name).absolute()
         try:
-            data = path.read_bytes()[:MAX_CARD_BYTES]
+            with path.open("rb") as fh:
+                data = fh.read(MAX_CARD_BYTES)
         except OSError as err:
             out.quarantined.append((str(path), f"cannot read: {err.strerror or err}"))
             continue
         digest = hashlib.sha256(data).hexdigest()
-        raw_path = _archive(settings, data, digest)
+        url = path.as_uri()
         out.manifest.append(
             {
                 "sha256": digest,
@@ -103,39 +137,20 @@ def parse_cards(paths: Sequence[str], settings: Settings | None = None) -> Chunk
                 "http_status": None,
                 "content_type": None,
                 "bytes": len(data),
-                "fetched_at": _now_iso(),
-                "raw_path": str(raw_path),
+                "fetched_at": datetime.now(UTC).replace(tzinfo=None).isoformat(),
+                "raw_path": str(_archive(folder, data, digest)),
             }
         )
-        try:
-            if path.suffix.lower() == ".md":
-                parsed = parse_card(_read_text(path, MAX_CARD_BYTES), url, source_kind="user")
-                facts = parsed.facts
-                out.warnings += [(url, w) for w in parsed.warnings]
-            else:
-                facts = load_disclosure_file(path)
-        except DisclosureFileError as err:
-            where = f"{err.field}: " if err.field else ""
-            out.quarantined.append((str(path), f"{where}{err.reason}"))
+        out.digests.append(f"{path.name}:{digest}")
+        outcome = read_card_file(path, markdown)
+        if isinstance(outcome, Quarantined):
+            where = f"{outcome.field}: " if outcome.field else ""
+            out.quarantined.append((str(outcome.path), f"{where}{outcome.reason}"))
             continue
-        except Exception as err:  # someone else's card: it is quarantined, the rest go on
-            out.quarantined.append((str(path), f"{type(err).__name__}: {err}"[:300]))
-            continue
-        for row in facts_to_rows(facts):
-            out.rows.append((*(row[c] for c in FACT_COLUMNS), url, digest))
+        out.rows.extend((*_FACT_ROW(f), url, digest) for f in outcome or ())
     if out.manifest:
         os.sync()  # one flush for the chunk's archived files, not one fsync per file
-        append_line(
-            settings.raw_path / MANIFEST_FILE,
-            "\n".join(to_json_row(m) for m in out.manifest),
-        )
     return out
-
-
-def _now_iso() -> str:
-    from datetime import UTC, datetime
-
-    return datetime.now(UTC).replace(tzinfo=None).isoformat()
 
 
 @task(name="parse_cards_chunk")
@@ -148,7 +163,173 @@ def chunked(items: Sequence[Any], size: int) -> list[list[Any]]:
     return [list(items[i : i + size]) for i in range(0, len(items), size)]
 
 
-_ROW_SCHEMA = pa.schema([(c, pa.string()) for c in ROW_COLUMNS])
+# --- the flow's side: stage, then land ------------------------------------------------------
+
+
+@dataclass
+class StagedCards:
+    """A directory's chunks written out: the Parquet files to land and what was found."""
+
+    folder: Path
+    facts_file: Path
+    manifest_file: Path
+    files: int = 0
+    chunks: int = 0
+    facts: int = 0
+    batch_sha: str = ""  # of every file's name and hash: what 'unchanged' compares
+    quarantined: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+    parse_s: float = 0.0
+
+    def remove(self) -> None:
+        self.facts_file.unlink(missing_ok=True)
+        self.manifest_file.unlink(missing_ok=True)
+
+
+def _writer(path: Path, columns: dict[str, Any]) -> Any:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    return pq.ParquetWriter(path, pa.schema(list(columns.items())), compression="zstd")
+
+
+def _write(writer: Any, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    import pyarrow as pa
+
+    if rows:
+        data = list(zip(*rows, strict=True))
+        arrays = [
+            pa.array(c, writer.schema.field(n).type) for n, c in zip(columns, data, strict=True)
+        ]
+        writer.write_table(pa.Table.from_arrays(arrays, schema=writer.schema))
+
+
+def stage_card_chunks(
+    folder: Path, chunks: Iterable[ChunkResult], *, settings: Settings, files: int
+) -> StagedCards:
+    """Write each chunk's fact and manifest rows to Parquet (and its manifest lines to
+    raw/manifest.jsonl) as it arrives, keeping only the small lists: what was quarantined and
+    the warnings. Times the parsing: from the first chunk asked for to the last one written."""
+    import pyarrow as pa
+
+    from tasks.progress import track
+    from tasks.warehouse import MANIFEST_FILE, append_line, to_json_row
+
+    staging = settings.raw_path / "_staging"
+    staging.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for kind in ("cards", "manifest"):
+        fd, tmp = tempfile.mkstemp(dir=staging, prefix=f"{kind}.", suffix=".parquet")
+        os.close(fd)
+        paths.append(Path(tmp))
+    staged = StagedCards(folder, paths[0], paths[1], files=files)
+    fact_types = dict.fromkeys(ROW_COLUMNS, pa.string())
+    manifest_types = {
+        **dict.fromkeys(MANIFEST_COLUMNS, pa.string()),
+        "http_status": pa.int32(),
+        "bytes": pa.int64(),
+    }
+    batch = hashlib.sha256()
+    started = time.perf_counter()
+    try:
+        with (
+            _writer(staged.facts_file, fact_types) as facts,
+            _writer(staged.manifest_file, manifest_types) as manifest,
+        ):
+            for chunk in track(chunks, f"cards: parsing {folder.name}"):
+                _write(facts, ROW_COLUMNS, chunk.rows)
+                _write(
+                    manifest,
+                    MANIFEST_COLUMNS,
+                    [tuple(m[c] for c in MANIFEST_COLUMNS) for m in chunk.manifest],
+                )
+                if chunk.manifest:
+                    append_line(
+                        settings.raw_path / MANIFEST_FILE,
+                        "\n".join(to_json_row(m) for m in chunk.manifest),
+                    )
+                batch.update("".join(f"{d}\n" for d in chunk.digests).encode())
+                staged.chunks += 1
+                staged.facts += len(chunk.rows)
+                staged.quarantined += chunk.quarantined
+                staged.warnings += chunk.warnings
+            staged.batch_sha = batch.hexdigest()
+            # The file's hash is what `land_parquet` compares to skip an unchanged batch: with
+            # every card's hash in it, a changed or added bad file is a change too.
+            facts.add_key_value_metadata({"footprints.cards_sha256": staged.batch_sha})
+    except BaseException:
+        staged.remove()
+        raise
+    staged.parse_s = time.perf_counter() - started
+    return staged
+
+
+def land_staged_cards(
+    con: duckdb.DuckDBPyConnection,
+    staged: StagedCards,
+    *,
+    settings: Settings,
+    run_id: str | None = None,
+) -> tuple[LoadResult, list[tuple[str, str]]]:
+    """The manifest rows, then the facts in one transaction (scope `user:<directory>`), the
+    unusable files quarantined with them. Returns the load and what was quarantined: the files,
+    then the rows validation set aside, as (key, reason). Raises ValidationFailed (after
+    recording why) when no file gave a fact or the batch is over the quarantine threshold."""
+    from tasks.bulk import land_parquet
+    from tasks.model_cards import land_fact_rows, whole_item_quarantine
+    from tasks.warehouse import last_loaded_sha
+
+    con.execute(
+        "insert into meta_raw_manifest by name "
+        "select distinct on (source, url, sha256) * replace (fetched_at::timestamp as fetched_at) "
+        "from read_parquet(?) on conflict do nothing",
+        [str(staged.manifest_file)],
+    )
+    scope = f"user:{staged.folder}"
+    url = staged.folder.as_uri()
+    quarantined = list(staged.quarantined)
+    if staged.facts == 0:
+        if last_loaded_sha(con, TABLE, scope) == staged.batch_sha:
+            return _unchanged(scope), quarantined
+        land_fact_rows(  # records the rejection naming the files, and raises
+            con,
+            [],
+            quarantined,
+            "file",
+            batch_scope=scope,
+            batch_sha=staged.batch_sha,
+            batch_url=url,
+            empty_reason=f"cards: no usable disclosure in {staged.folder}",
+            started_at=datetime.now(UTC).replace(tzinfo=None),
+            settings=settings,
+            run_id=run_id,
+        )
+    result = land_parquet(
+        con,
+        staged.facts_file,
+        TABLE,
+        source="user_cards",
+        url=url,
+        batch_scope=scope,
+        settings=settings,
+        run_id=run_id,
+        extra_quarantine=whole_item_quarantine(quarantined, "file"),
+    )
+    if result.status == "unchanged":
+        return _unchanged(scope), quarantined
+    if result.quarantined > len(quarantined):  # rows the checks set aside, after the files
+        quarantined += con.execute(
+            "select row_key, reason from meta_quarantine where load_id = ? and row_number > 0 "
+            "order by row_number, reason",
+            [result.load_id],
+        ).fetchall()
+    return result, quarantined
+
+
+def _unchanged(scope: str) -> LoadResult:
+    from tasks.warehouse import LoadResult
+
+    return LoadResult(TABLE, scope, "", "unchanged", message="cards unchanged")
 
 
 @dataclass
@@ -174,6 +355,14 @@ class FanoutLoad:
         }
 
 
+def _in_order(futures: list[Any]) -> Iterator[ChunkResult]:
+    """Each future's result in submission order, dropping it once taken (its rows can go)."""
+    for i in range(len(futures)):
+        chunk = futures[i].result()
+        futures[i] = None
+        yield chunk
+
+
 def parse_and_land_cards(
     directory: str,
     warehouse: str | None = None,
@@ -182,113 +371,32 @@ def parse_and_land_cards(
     run_id: str | None = None,
 ) -> FanoutLoad:
     """Inside a flow: map `parse_cards_chunk` over the directory's cards on the flow's task
-    runner, write the rows in chunk order to one Parquet file, and land it once (scope
-    `user:<directory>`, as `land_user_cards`)."""
-    from tasks.bulk import land_parquet
+    runner, stage the chunks as they arrive, and land them once."""
     from tasks.warehouse import open_warehouse
 
     settings = get_settings(warehouse=Path(warehouse) if warehouse else None)
     folder = Path(directory).resolve()
     files = [str(p) for p in card_files(folder)]
-    chunks = chunked(files, chunk_size)
-    started = time.perf_counter()
-    futures = parse_cards_chunk.map(chunks, warehouse=unmapped(str(settings.warehouse)))
-    quarantined: list[tuple[str, str]] = []
-    manifest: list[dict[str, object]] = []
-    facts = 0
-    warnings: list[tuple[str, str]] = []
-    staging = settings.raw_path / "_staging"
-    staging.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=staging, prefix="cards.", suffix=".parquet")
-    os.close(fd)
-    parquet = Path(tmp)
+    futures = parse_cards_chunk.map(
+        chunked(files, chunk_size), warehouse=unmapped(str(settings.warehouse))
+    )
+    staged = stage_card_chunks(folder, _in_order(futures), settings=settings, files=len(files))
     try:
-        with pq.ParquetWriter(parquet, _ROW_SCHEMA, compression="zstd") as writer:
-            for i in range(len(futures)):
-                chunk = futures[i].result()
-                futures[i] = None  # type: ignore[call-overload]  # let the chunk's rows go
-                if chunk.rows:
-                    columns = list(zip(*chunk.rows, strict=True))
-                    writer.write_table(
-                        pa.Table.from_arrays(
-                            [pa.array(c, pa.string()) for c in columns], schema=_ROW_SCHEMA
-                        )
-                    )
-                facts += len(chunk.rows)
-                quarantined += chunk.quarantined
-                manifest += chunk.manifest
-                warnings += chunk.warnings
-        parsed = time.perf_counter()
-        file_quarantine = pl.DataFrame(
-            [
-                {
-                    "row_number": 0,  # the whole file, not a row of it
-                    "row_key": f"file={file}",
-                    "reason": reason,
-                    "row_json": to_json_row({"file": file}),
-                }
-                for file, reason in quarantined
-            ],
-            schema=QUARANTINE_SCHEMA,
-        )
+        started = time.perf_counter()
         with open_warehouse(settings=settings) as con:
-            record_manifest_rows(con, manifest)
-            result = land_parquet(
-                con,
-                parquet,
-                TABLE,
-                source="user_cards",
-                url=folder.as_uri(),
-                batch_scope=f"user:{folder}",
-                settings=settings,
-                run_id=run_id,
-                extra_quarantine=file_quarantine,
-            )
+            result, quarantined = land_staged_cards(con, staged, settings=settings, run_id=run_id)
     finally:
-        parquet.unlink(missing_ok=True)
+        staged.remove()
     return FanoutLoad(
         result,
-        len(files),
-        len(chunks),
-        facts,
+        staged.files,
+        staged.chunks,
+        staged.facts,
         quarantined,
-        warnings,
-        parsed - started,
-        time.perf_counter() - parsed,
+        staged.warnings,
+        staged.parse_s,
+        time.perf_counter() - started,
     )
-
-
-_MANIFEST_SCHEMA = {
-    "sha256": pl.String,
-    "source": pl.String,
-    "url": pl.String,
-    "etag": pl.String,
-    "last_modified": pl.String,
-    "http_status": pl.Int32,
-    "content_type": pl.String,
-    "bytes": pl.Int64,
-    "fetched_at": pl.String,
-    "raw_path": pl.String,
-}
-
-
-def record_manifest_rows(con: Any, rows: list[dict[str, object]]) -> None:
-    """meta_raw_manifest rows of many payloads in one statement (the first record of a
-    source x URL x sha256 wins, as in warehouse.insert_manifest_row)."""
-    if not rows:
-        return
-    frame = pl.DataFrame(rows, schema=_MANIFEST_SCHEMA).with_columns(
-        pl.col("fetched_at").str.to_datetime(time_unit="us")
-    )
-    con.register("manifest_batch", frame.to_arrow())
-    try:
-        con.execute(
-            "insert into meta_raw_manifest by name "
-            "select distinct on (source, url, sha256) * from manifest_batch "
-            "on conflict do nothing"
-        )
-    finally:
-        con.unregister("manifest_batch")
 
 
 def task_runner_for(name: str = "thread", address: str | None = None, workers: int = 2) -> Any:
@@ -297,6 +405,8 @@ def task_runner_for(name: str = "thread", address: str | None = None, workers: i
     `workers` single-threaded worker processes: parsing is pure Python, so processes, not
     threads, are what use more than one core)."""
     if name == "thread":
+        from prefect.task_runners import ThreadPoolTaskRunner
+
         return ThreadPoolTaskRunner(max_workers=workers)
     if name == "dask":
         try:

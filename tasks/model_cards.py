@@ -7,28 +7,21 @@ quarantined with its name and the reason, and the other files still land.
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
 from footprints.settings import Settings
-from tasks.card_parsing import parse_card
-from tasks.disclosure_yaml import Quarantined, iter_cards_dir
-from tasks.facts import FACT_COLUMNS, Fact, facts_to_rows
-from tasks.progress import track
+from tasks.facts import FACT_COLUMNS
 from tasks.validate import QUARANTINE_SCHEMA, ValidationFailed, validate_batch
 from tasks.warehouse import (
     LoadResult,
-    archive_payload,
     land_batch,
-    last_loaded_sha,
     new_load_id,
-    record_manifest,
     to_json_row,
 )
 
@@ -122,70 +115,31 @@ def land_fact_rows(
     return result, [(r["row_key"], r["reason"]) for r in checked.quarantine.iter_rows(named=True)]
 
 
-def _markdown_parser(warnings: list[tuple[str, str]]) -> Callable[[str, str], list[Fact]]:
-    def parse(text: str, source_url: str) -> list[Fact]:
-        parsed = parse_card(text, source_url, source_kind="user")
-        warnings.extend((source_url, w) for w in parsed.warnings)
-        return parsed.facts
-
-    return parse
-
-
 def land_user_cards(
     con: duckdb.DuckDBPyConnection,
     directory: Path,
     *,
     settings: Settings,
     run_id: str | None = None,
+    chunk_size: int = 1_000,
 ) -> CardsLoad:
-    """Parse, validate and land every card in `directory` as one atomic batch."""
-    directory = directory.resolve()
-    if not directory.is_dir():
-        raise FileNotFoundError(f"cards: {directory} is not a directory")
-    scope = f"user:{directory}"
-    started = datetime.now(UTC).replace(tzinfo=None)
-    warnings: list[tuple[str, str]] = []
-    rows: list[dict[str, str]] = []
-    bad: list[Quarantined] = []
-    digests: list[str] = []
-    files = 0
-    cards = iter_cards_dir(directory, _markdown_parser(warnings))
-    for path, outcome in track(cards, f"cards: reading {directory.name}"):
-        files += 1
-        payload = archive_payload(
-            "user_cards", path.as_uri(), path.read_bytes()[: 16 * 1024 * 1024], settings=settings
-        )
-        record_manifest(con, payload)
-        digests.append(f"{path.name}:{payload.sha256}")
-        if isinstance(outcome, Quarantined):
-            bad.append(outcome)
-            continue
-        for row in facts_to_rows(outcome):
-            row["_source_url"] = payload.url
-            row["_source_sha256"] = payload.sha256
-            rows.append(row)
-    batch_sha = hashlib.sha256("\n".join(sorted(digests)).encode()).hexdigest()
-    quarantined = [(str(q.path), f"{q.field + ': ' if q.field else ''}{q.reason}") for q in bad]
-    if last_loaded_sha(con, TABLE, scope) == batch_sha:
-        return CardsLoad(
-            LoadResult(TABLE, scope, "", "unchanged", message="cards unchanged"),
-            files,
-            quarantined,
-            warnings,
-        )
-
-    result, rejected_rows = land_fact_rows(
-        con,
-        rows,
-        quarantined,
-        "file",
-        batch_scope=scope,
-        batch_sha=batch_sha,
-        batch_url=directory.as_uri(),
-        empty_reason=f"cards: no usable disclosure in {directory}",
-        started_at=started,
-        settings=settings,
-        run_id=run_id,
+    """Parse, validate and land every card in `directory` as one atomic batch, in this thread:
+    the same chunks, staging and landing as `tasks.fanout.parse_and_land_cards` (which runs the
+    chunks on a flow's task runner), without Prefect."""
+    from tasks.fanout import (
+        card_files,
+        chunked,
+        land_staged_cards,
+        parse_cards,
+        stage_card_chunks,
     )
-    quarantined.extend(rejected_rows)
-    return CardsLoad(result, files, quarantined, warnings)
+
+    directory = directory.resolve()
+    files = [str(p) for p in card_files(directory)]
+    chunks = (parse_cards(paths, settings) for paths in chunked(files, chunk_size))
+    staged = stage_card_chunks(directory, chunks, settings=settings, files=len(files))
+    try:
+        result, quarantined = land_staged_cards(con, staged, settings=settings, run_id=run_id)
+    finally:
+        staged.remove()
+    return CardsLoad(result, staged.files, quarantined, staged.warnings)
