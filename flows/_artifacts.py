@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 import duckdb
@@ -113,15 +113,6 @@ class ModelFigures:
     training_co2e_t: float | None
     estimation_tier: int | None = None
     training_co2e_basis: str | None = None
-
-
-def snapshot_leaderboard(con: duckdb.DuckDBPyConnection) -> list[ModelFigures]:
-    """The leaderboard's headline figures now; take it before a build to compare after it.
-
-    Returns [] when there is no leaderboard yet (the first run: every model is then new)."""
-    if not _has_leaderboard(con):
-        return []
-    return [ModelFigures(**r) for r in _rows(con.execute(SNAPSHOT_SQL))]
 
 
 def _as_figures(rows: Sequence[ModelFigures | Mapping[str, Any]]) -> dict[str, ModelFigures]:
@@ -282,36 +273,15 @@ def quarantined_for_loads(
     )
 
 
-def _open_read_only(warehouse: str | None) -> duckdb.DuckDBPyConnection | None:
-    from pathlib import Path
-
-    from footprints.settings import get_settings
-    from tasks.warehouse import WarehouseError, connect
-
-    settings = get_settings(warehouse=Path(warehouse) if warehouse else None)
-    if not settings.warehouse.exists():
-        return None
-    try:
-        return connect(settings=settings, read_only=True)
-    except WarehouseError:
-        return None
-
-
-def capture_previous(warehouse: str | None = None) -> list[dict[str, Any]]:
+def capture_previous(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     """The leaderboard snapshot before a refresh writes anything ([] on a first run).
 
     Plain dicts, so the result can cross a Prefect task boundary."""
-    con = _open_read_only(warehouse)
-    if con is None:
-        return []
-    try:
-        return [asdict(f) for f in snapshot_leaderboard(con)]
-    finally:
-        con.close()
+    return _rows(con.execute(SNAPSHOT_SQL)) if _has_leaderboard(con) else []
 
 
 def publish_refresh_artifacts(
-    warehouse: str | None,
+    con: duckdb.DuckDBPyConnection,
     previous: Sequence[Mapping[str, Any]],
     loads: Sequence[Mapping[str, Any]],
     n: int = 20,
@@ -319,15 +289,9 @@ def publish_refresh_artifacts(
     """After the build: publish the leaderboard top and the refresh summary (new models, changed
     figures, rows quarantined by `loads`, the LoadResult dicts of this run). Returns the
     summary markdown."""
-    con = _open_read_only(warehouse)
-    if con is None:
-        return ""
-    try:
-        current = [asdict(f) for f in snapshot_leaderboard(con)]
-        quarantined = quarantined_for_loads(con, [str(r.get("load_id") or "") for r in loads])
-        publish_leaderboard_top(con, n)
-    finally:
-        con.close()
+    current = capture_previous(con)
+    quarantined = quarantined_for_loads(con, [str(r.get("load_id") or "") for r in loads])
+    publish_leaderboard_top(con, n)
     return publish_refresh_summary(previous, current, quarantined)
 
 

@@ -10,9 +10,15 @@ from flows._artifacts import publish_load_summary
 from tasks.prefect_tasks import build_footprints, land_assumptions
 
 
+def land_and_build(warehouse: str | None = None) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The flow's work, as tasks of the calling flow: the assumptions' loads, then the build."""
+    loads = land_assumptions(warehouse)
+    return loads, build_footprints(warehouse)
+
+
 @flow(name="build_leaderboard")
 def build_leaderboard(warehouse: str | None = None) -> dict[str, Any]:
     """Land the assumptions, rebuild the footprints and the leaderboard."""
-    loads = land_assumptions(warehouse)
+    loads, build = land_and_build(warehouse)
     publish_load_summary("build-leaderboard-assumptions", loads)
-    return build_footprints(warehouse)
+    return build

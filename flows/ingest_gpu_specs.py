@@ -11,6 +11,18 @@ from flows._live import run_live_sources
 from tasks.live import GPU_SOURCES
 from tasks.prefect_tasks import land_gpu_specs
 
+ARTIFACT_KEY = "ingest-gpu-specs"
+
+
+def load_gpu_specs(
+    warehouse: str | None = None, source: Literal["snapshot", "live"] = "snapshot"
+) -> list[dict[str, Any]]:
+    """The flow's work, as tasks of the calling flow: the bundled snapshot, or the tables built
+    from the live Epoch, mlco2 and Green Algorithms files."""
+    if source == "snapshot":
+        return land_gpu_specs(warehouse)
+    return run_live_sources(GPU_SOURCES, warehouse, {}, f"{ARTIFACT_KEY}-live")
+
 
 @flow(name="ingest_gpu_specs")
 def ingest_gpu_specs(
@@ -18,8 +30,7 @@ def ingest_gpu_specs(
 ) -> list[dict[str, Any]]:
     """Land the bundled snapshot, or build the tables from the live Epoch, mlco2 and Green
     Algorithms files."""
+    results = load_gpu_specs(warehouse, source)
     if source == "snapshot":
-        results = land_gpu_specs(warehouse)
-        publish_load_summary("ingest-gpu-specs", results)
-        return results
-    return run_live_sources(GPU_SOURCES, warehouse, {}, "ingest-gpu-specs-live")
+        publish_load_summary(ARTIFACT_KEY, results)
+    return results

@@ -12,6 +12,25 @@ from flows._live import run_live_sources
 from tasks.live import GRID_SOURCES
 from tasks.prefect_tasks import land_grid_intensity
 
+ARTIFACT_KEY = "ingest-grid-intensity"
+
+
+def load_grid_intensity(
+    warehouse: str | None = None,
+    source: Literal["snapshot", "live"] = "snapshot",
+    zones: list[str] | None = None,
+    balancing_authorities: list[str] | None = None,
+    days: int = 7,
+    sources: list[str] | None = None,
+) -> list[dict[str, Any]]:
+    """The flow's work, as tasks of the calling flow (so `refresh` runs it without a subflow):
+    the bundled snapshot, or every live source (each its own task; a failing one does not stop
+    the others, and the call then raises naming it)."""
+    if source == "snapshot":
+        return land_grid_intensity(warehouse)
+    options = {"zones": zones, "balancing_authorities": balancing_authorities, "days": days}
+    return run_live_sources(sources or GRID_SOURCES, warehouse, options, f"{ARTIFACT_KEY}-live")
+
 
 @flow(name="ingest_grid_intensity")
 def ingest_grid_intensity(
@@ -24,11 +43,7 @@ def ingest_grid_intensity(
 ) -> list[dict[str, Any]]:
     """Land the bundled snapshot, or fetch every live source (a failing one does not stop the
     others; the flow then fails naming it)."""
+    results = load_grid_intensity(warehouse, source, zones, balancing_authorities, days, sources)
     if source == "snapshot":
-        results = land_grid_intensity(warehouse)
-        publish_load_summary("ingest-grid-intensity", results)
-        return results
-    options = {"zones": zones, "balancing_authorities": balancing_authorities, "days": days}
-    return run_live_sources(
-        sources or GRID_SOURCES, warehouse, options, "ingest-grid-intensity-live"
-    )
+        publish_load_summary(ARTIFACT_KEY, results)
+    return results

@@ -12,12 +12,47 @@ from tasks.fanout import parse_and_land_cards
 from tasks.live import DISCLOSURE_SOURCES
 from tasks.prefect_tasks import land_codecarbon_runs, land_model_disclosures, land_user_cards
 
+ARTIFACT_KEY = "ingest-model-disclosures"
+
 
 def _flow_run_id() -> str | None:
     from prefect.runtime import flow_run
 
     run = flow_run.get_id()
     return str(run) if run else None
+
+
+def load_model_disclosures(
+    warehouse: str | None = None,
+    cards_dir: str | None = None,
+    source: Literal["snapshot", "live"] = "snapshot",
+    hf_repos: list[str] | None = None,
+    hf_max_cards: int = 200,
+    sources: list[str] | None = None,
+    codecarbon: str | None = None,
+    codecarbon_model: str | None = None,
+    fan_out_cards: bool = False,
+) -> list[dict[str, Any]]:
+    """The flow's work, as tasks of the calling flow: the snapshot's disclosures (or the live
+    Epoch database and model cards from GitHub and the Hugging Face Hub) and, when given, a
+    directory of users' own cards and CodeCarbon runs."""
+    if source == "live":
+        options = {"hf_repos": hf_repos, "hf_max_cards": hf_max_cards}
+        results = run_live_sources(
+            sources or DISCLOSURE_SOURCES, warehouse, options, f"{ARTIFACT_KEY}-live"
+        )
+    else:
+        results = land_model_disclosures(warehouse)
+    if cards_dir and fan_out_cards:
+        # Parsing fans out on the calling flow's task runner (threads, or a Dask cluster); the
+        # landing stays one write.
+        fanned = parse_and_land_cards(cards_dir, warehouse, run_id=_flow_run_id())
+        results = [*results, fanned.summary()]
+    elif cards_dir:
+        results = [*results, land_user_cards(cards_dir, warehouse)]
+    if codecarbon and codecarbon_model:
+        results = [*results, land_codecarbon_runs(codecarbon, codecarbon_model, warehouse)]
+    return results
 
 
 @flow(name="ingest_model_disclosures")
@@ -34,21 +69,16 @@ def ingest_model_disclosures(
 ) -> list[dict[str, Any]]:
     """Land the snapshot's disclosures (or the live Epoch database and model cards from GitHub and
     the Hugging Face Hub) and, when given, a directory of users' own cards."""
-    if source == "live":
-        options = {"hf_repos": hf_repos, "hf_max_cards": hf_max_cards}
-        results = run_live_sources(
-            sources or DISCLOSURE_SOURCES, warehouse, options, "ingest-model-disclosures-live"
-        )
-    else:
-        results = land_model_disclosures(warehouse)
-    if cards_dir and fan_out_cards:
-        # Parsing fans out on this flow's task runner (threads, or a Dask cluster); the
-        # landing stays one write.
-        fanned = parse_and_land_cards(cards_dir, warehouse, run_id=_flow_run_id())
-        results = [*results, fanned.summary()]
-    elif cards_dir:
-        results = [*results, land_user_cards(cards_dir, warehouse)]
-    if codecarbon and codecarbon_model:
-        results = [*results, land_codecarbon_runs(codecarbon, codecarbon_model, warehouse)]
-    publish_load_summary("ingest-model-disclosures", results)
+    results = load_model_disclosures(
+        warehouse,
+        cards_dir,
+        source,
+        hf_repos,
+        hf_max_cards,
+        sources,
+        codecarbon,
+        codecarbon_model,
+        fan_out_cards,
+    )
+    publish_load_summary(ARTIFACT_KEY, results)
     return results

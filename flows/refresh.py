@@ -1,21 +1,47 @@
-"""The full refresh: every ingest flow in order, then the leaderboard."""
+"""The full refresh: every source landed in order, then the leaderboard.
+
+One flow run whose steps are the ingest flows' tasks, called directly: a subflow run costs ~1 s of
+API calls and bookkeeping before any work (measured, docs/scaling.md), four of them more than the
+whole refresh of an unchanged snapshot. The four ingest flows stay flows (and deployments) of
+their own for running one source on its own schedule; `refresh` shares their code, not their runs.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, Literal
 
+import duckdb
 from prefect import flow
+from prefect.logging import get_run_logger
 
-from flows._artifacts import capture_previous, publish_refresh_artifacts
-from flows.build_leaderboard import build_leaderboard
-from flows.ingest_gpu_specs import ingest_gpu_specs
-from flows.ingest_grid_intensity import ingest_grid_intensity
-from flows.ingest_model_disclosures import ingest_model_disclosures
+from flows._artifacts import capture_previous, publish_load_summary, publish_refresh_artifacts
+from flows.build_leaderboard import land_and_build
+from flows.ingest_gpu_specs import load_gpu_specs
+from flows.ingest_grid_intensity import load_grid_intensity
+from flows.ingest_model_disclosures import ingest_model_disclosures, load_model_disclosures
+from footprints.settings import get_settings
 from tasks.fanout import task_runner_for
+from tasks.warehouse import connect
 
 
 class RefreshFailed(RuntimeError):
-    """One or more ingest flows failed; the leaderboard was rebuilt from the warehouse as it is."""
+    """One or more sources failed; the leaderboard was rebuilt from the warehouse as it is."""
+
+
+@contextmanager
+def held_open(warehouse: str | None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The warehouse open for the whole refresh. Each task still opens (and closes) its own
+    connection, but to the database already open in this process, which is instant; otherwise
+    every task re-opens the file (~60 ms) and every close checkpoints it. Used for the reads
+    before and after the loads."""
+    con = connect(settings=get_settings(warehouse=Path(warehouse) if warehouse else None))
+    try:
+        yield con
+    finally:
+        con.close()
 
 
 @flow(name="refresh")
@@ -29,28 +55,48 @@ def refresh(
     dask_address: str | None = None,
 ) -> dict[str, Any]:
     """Ingest every source (a failing one does not stop the others), then build the leaderboard."""
-    previous = capture_previous(warehouse)
-    states = {
-        "ingest_grid_intensity": ingest_grid_intensity(warehouse, source=source, return_state=True),
-        "ingest_gpu_specs": ingest_gpu_specs(warehouse, source=source, return_state=True),
-        # Fan-out work (parsing many cards) runs on the chosen task runner; writes stay one at a
-        # time in this process. Subflows do not inherit a task runner: it is set here.
-        "ingest_model_disclosures": ingest_model_disclosures.with_options(
-            task_runner=task_runner_for(task_runner, dask_address)
-        )(
+
+    def disclosures() -> list[dict[str, Any]]:
+        if task_runner == "dask":
+            # A flow's task runner is fixed when it starts: the card fan-out on a Dask cluster
+            # runs as the disclosures subflow with that runner. Writes stay in this process.
+            return ingest_model_disclosures.with_options(
+                task_runner=task_runner_for(task_runner, dask_address)
+            )(
+                warehouse,
+                cards_dir,
+                source=source,
+                codecarbon=codecarbon,
+                codecarbon_model=codecarbon_model,
+                fan_out_cards=True,
+            )
+        return load_model_disclosures(
             warehouse,
             cards_dir,
             source=source,
             codecarbon=codecarbon,
             codecarbon_model=codecarbon_model,
-            fan_out_cards=task_runner == "dask",
-            return_state=True,
-        ),
+        )
+
+    steps: dict[str, Callable[[], list[dict[str, Any]]]] = {
+        "grid_intensity": lambda: load_grid_intensity(warehouse, source=source),
+        "gpu_specs": lambda: load_gpu_specs(warehouse, source=source),
+        "model_disclosures": disclosures,
     }
-    build = build_leaderboard(warehouse)
-    loads = [r for s in states.values() if s.is_completed() for r in s.result()]
-    publish_refresh_artifacts(warehouse, previous, loads)
-    failed = {name: s.message for name, s in states.items() if s.is_failed()}
+    loads: dict[str, list[dict[str, Any]]] = {}
+    failed: dict[str, str] = {}
+    with held_open(warehouse) as con:
+        previous = capture_previous(con)
+        for name, step in steps.items():
+            try:
+                loads[name] = step()
+            except Exception as err:  # any failure of one source: the next ones still run
+                failed[name] = f"{type(err).__name__}: {err}"
+                get_run_logger().error("%s failed: %s", name, failed[name])
+        loads["assumptions"], build = land_and_build(warehouse)
+        landed = [r for rs in loads.values() for r in rs]
+        publish_load_summary("refresh-loads", landed)
+        publish_refresh_artifacts(con, previous, landed)
     if failed:
         raise RefreshFailed("; ".join(f"{k}: {v}" for k, v in failed.items()))
-    return {"loads": {k: s.result() for k, s in states.items()}, "build": build}
+    return {"loads": loads, "build": build}

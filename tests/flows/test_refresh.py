@@ -136,3 +136,25 @@ def test_export_and_query_cli(warehouse: Path, tmp_path: Path, checksums) -> Non
     assert res.exit_code == 1
     assert "read-only" in res.output
     assert checksums(warehouse) == before
+
+
+def test_only_a_changed_snapshot_counts_as_work(
+    warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`footprints run` imports Great Expectations ahead of the flow only when something will be
+    validated: a new warehouse, or a bundled file that is not what was last landed."""
+    import shutil
+
+    from flows._startup import snapshot_refresh_lands_anything
+    from footprints.settings import get_settings
+
+    assert snapshot_refresh_lands_anything(tmp_path / "new.duckdb")
+    assert not snapshot_refresh_lands_anything(warehouse)
+
+    copy = tmp_path / "snapshot"
+    shutil.copytree(get_settings().snapshot_dir, copy)
+    monkeypatch.setenv("FOOTPRINTS_SNAPSHOT_DIR", str(copy))
+    assert not snapshot_refresh_lands_anything(warehouse)
+    assumptions = copy / "assumptions.csv"
+    assumptions.write_text(assumptions.read_text() + "\n")
+    assert snapshot_refresh_lands_anything(warehouse)
