@@ -22,6 +22,7 @@ from tasks.warehouse import (
     last_loaded_sha,
     new_load_id,
     record_manifest,
+    sha256_bytes,
 )
 
 Parser = Callable[[bytes], pl.DataFrame]
@@ -106,6 +107,26 @@ def ingest_payload(
     return result
 
 
+def snapshot_scope(spec: SnapshotFile) -> str:
+    """The batch scope a snapshot file lands under (what 'unchanged' is judged against)."""
+    return f"snapshot:{spec.relative_path}"
+
+
+def changed_snapshot_files(
+    con: duckdb.DuckDBPyConnection, files: Sequence[SnapshotFile], *, settings: Settings
+) -> list[SnapshotFile]:
+    """The files whose content is not what was last landed for their scope: those a refresh
+    would validate and land (a missing file counts, as the refresh would report it)."""
+    changed = []
+    for spec in files:
+        path = Path(settings.snapshot_dir) / spec.relative_path
+        if not path.is_file() or last_loaded_sha(
+            con, spec.table, snapshot_scope(spec)
+        ) != sha256_bytes(path.read_bytes()):
+            changed.append(spec)
+    return changed
+
+
 def ingest_snapshot_files(
     con: duckdb.DuckDBPyConnection,
     files: Sequence[SnapshotFile],
@@ -131,7 +152,7 @@ def ingest_snapshot_files(
                     payload,
                     spec.table,
                     spec.parser,
-                    batch_scope=f"snapshot:{spec.relative_path}",
+                    batch_scope=snapshot_scope(spec),
                     settings=settings,
                     run_id=run_id,
                 )
