@@ -67,6 +67,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from tasks.gpu_names import FAMILY_DEFAULTS, GpuResolver, normalise_gpu_name
+from tasks.validate import business_columns
 
 # ---------------------------------------------------------------------------------------------
 # Sources (repo, path and commit from shared/data/SOURCES.md)
@@ -173,35 +174,6 @@ WATER_MINING_L = 2.2  # Morrison et al., rare-earth mining per GPU
 PROXY_DIE_CM2 = 8.14  # H100 die (Morrison et al.; LLMCarbon H100 row), per compute die
 REFERENCE_HIGH_GPU = "nvidia-h100-sxm5-80gb"  # the part the EcoLogits figure describes
 
-COLUMNS = [
-    "gpu_id",
-    "name",
-    "manufacturer",
-    "kind",
-    "is_training_accelerator",
-    "release_date",
-    "tdp_w",
-    "memory_gb",
-    "memory_bandwidth_gb_s",
-    "peak_fp64_tflops",
-    "peak_fp32_tflops",
-    "peak_tf32_tflops",
-    "peak_bf16_tflops",
-    "peak_fp8_tflops",
-    "die_area_mm2",
-    "embodied_co2e_kg_low",
-    "embodied_co2e_kg_central",
-    "embodied_co2e_kg_high",
-    "embodied_water_l",
-    "price_usd",
-    "rental_usd_per_gpu_hour_low",
-    "rental_usd_per_gpu_hour_central",
-    "rental_usd_per_gpu_hour_high",
-    "specs_source",
-    "embodied_source",
-    "price_source",
-]
-ALIAS_COLUMNS = ["alias", "gpu_id", "note"]
 
 SPEC_FIELDS = (
     "release_date",
@@ -1321,14 +1293,16 @@ def build_gpu_tables(
         labels=labels,
         strict=strict,
     )
+    # The columns, in order, are the raw tables' own (the DDL is their one definition).
+    columns = list(business_columns("raw_gpu_specs"))
     spec_frame = pl.DataFrame(
-        [[_cell(s.get(c)) for c in COLUMNS] for s in specs],
-        schema={c: pl.String for c in COLUMNS},
+        [[_cell(s.get(c)) for c in columns] for s in specs],
+        schema={c: pl.String for c in columns},
         orient="row",
     )
     alias_frame = pl.DataFrame(
         [[_cell(v) for v in row] for row in aliases],
-        schema={c: pl.String for c in ALIAS_COLUMNS},
+        schema={c: pl.String for c in business_columns("raw_gpu_aliases")},
         orient="row",
     )
     return spec_frame, alias_frame
