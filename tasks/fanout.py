@@ -27,6 +27,7 @@ import hashlib
 import os
 import tempfile
 import time
+import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -71,13 +72,16 @@ _FACT_ROW = attrgetter(*FACT_COLUMNS)  # a Fact as a tuple of its columns (all t
 
 @dataclass
 class ChunkResult:
-    """A chunk's facts as rows (ROW_COLUMNS order), its unusable files and its manifest rows."""
+    """What a chunk gave: its fact rows (ROW_COLUMNS order) and manifest rows in two Parquet
+    files under raw/_staging (None when it has none), its unusable files and its warnings. The
+    rows travel as files, not as the task's result: a result is small whatever a chunk holds."""
 
-    rows: list[tuple[str, ...]] = field(default_factory=list)
+    facts_file: str | None = None
+    manifest_file: str | None = None
+    facts: int = 0
+    files_sha256: str = ""  # of the chunk's archived files, name:sha256 a line
     quarantined: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
-    manifest: list[dict[str, object]] = field(default_factory=list)
     warnings: list[tuple[str, str]] = field(default_factory=list)  # (file URL, warning)
-    digests: list[str] = field(default_factory=list)  # name:sha256 of each archived file
 
 
 def card_files(directory: Path) -> list[Path]:
@@ -105,12 +109,18 @@ def _archive(folder: Path, data: bytes, digest: str) -> Path:
     return target
 
 
-def parse_cards(paths: Sequence[str], settings: Settings | None = None) -> ChunkResult:
+def parse_cards(
+    paths: Sequence[str], settings: Settings | None = None, prefix: str = "cards"
+) -> ChunkResult:
     """Read, archive and parse card files (`tasks.disclosure_yaml.read_card_file` decides what
-    a file gives: facts, or why it is quarantined); the others still parse."""
+    a file gives: facts, or why it is quarantined); the others still parse. The rows are
+    written to raw/_staging/<prefix>.*.parquet."""
     settings = settings or get_settings()
     folder = settings.raw_path / "user_cards"
     out = ChunkResult()
+    rows: list[tuple[str, ...]] = []
+    manifest: list[tuple[Any, ...]] = []
+    digests = hashlib.sha256()
 
     def markdown(text: str, source_url: str) -> list[Fact]:
         parsed = parse_card(text, source_url, source_kind="user")
@@ -127,36 +137,62 @@ def parse_cards(paths: Sequence[str], settings: Settings | None = None) -> Chunk
             continue
         digest = hashlib.sha256(data).hexdigest()
         url = path.as_uri()
-        out.manifest.append(
-            {
-                "sha256": digest,
-                "source": "user_cards",
-                "url": url,
-                "etag": None,
-                "last_modified": None,
-                "http_status": None,
-                "content_type": None,
-                "bytes": len(data),
-                "fetched_at": datetime.now(UTC).replace(tzinfo=None).isoformat(),
-                "raw_path": str(_archive(folder, data, digest)),
-            }
+        raw_path = str(_archive(folder, data, digest))
+        fetched = datetime.now(UTC).replace(tzinfo=None).isoformat()
+        # MANIFEST_COLUMNS order
+        manifest.append(
+            (digest, "user_cards", url, None, None, None, None, len(data), fetched, raw_path)
         )
-        out.digests.append(f"{path.name}:{digest}")
+        digests.update(f"{path.name}:{digest}\n".encode())
         outcome = read_card_file(path, markdown)
         if isinstance(outcome, Quarantined):
             where = f"{outcome.field}: " if outcome.field else ""
             out.quarantined.append((str(outcome.path), f"{where}{outcome.reason}"))
             continue
-        out.rows.extend((*_FACT_ROW(f), url, digest) for f in outcome or ())
-    if out.manifest:
+        rows.extend((*_FACT_ROW(f), url, digest) for f in outcome or ())
+    if manifest:
         os.sync()  # one flush for the chunk's archived files, not one fsync per file
+    staging = settings.raw_path / "_staging"
+    out.facts = len(rows)
+    out.files_sha256 = digests.hexdigest()
+    out.facts_file = _write_part(staging, prefix, _FACT_TYPES, rows)
+    out.manifest_file = _write_part(staging, prefix, _MANIFEST_TYPES, manifest)
     return out
 
 
-@task(name="parse_cards_chunk")
-def parse_cards_chunk(paths: list[str], warehouse: str | None = None) -> ChunkResult:
-    """Parse one chunk of card files into fact rows (no database access)."""
-    return parse_cards(paths, get_settings(warehouse=Path(warehouse) if warehouse else None))
+_FACT_TYPES = dict.fromkeys(ROW_COLUMNS, "string")
+_MANIFEST_TYPES = {
+    **dict.fromkeys(MANIFEST_COLUMNS, "string"),
+    "http_status": "int32",
+    "bytes": "int64",
+}
+
+
+def _write_part(
+    staging: Path, prefix: str, types: dict[str, str], rows: Sequence[Sequence[Any]]
+) -> str | None:
+    """Rows (in the order of `types`) as one Parquet file in `staging`; None for no rows."""
+    if not rows:
+        return None
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    staging.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=staging, prefix=f"{prefix}.", suffix=".parquet")
+    os.close(fd)
+    columns = list(zip(*rows, strict=True))
+    arrays = [pa.array(c, t) for c, t in zip(columns, types.values(), strict=True)]
+    pq.write_table(pa.Table.from_arrays(arrays, names=list(types)), tmp, compression="zstd")
+    return tmp
+
+
+@task(name="parse_cards_chunk", persist_result=False)
+def parse_cards_chunk(
+    paths: list[str], warehouse: str | None = None, prefix: str = "cards"
+) -> ChunkResult:
+    """Parse one chunk of card files into staged fact rows (no database access)."""
+    settings = get_settings(warehouse=Path(warehouse) if warehouse else None)
+    return parse_cards(paths, settings, prefix)
 
 
 def chunked(items: Sequence[Any], size: int) -> list[list[Any]]:
@@ -171,7 +207,7 @@ class StagedCards:
     """A directory's chunks written out: the Parquet files to land and what was found."""
 
     folder: Path
-    facts_file: Path
+    facts_file: Path  # raw/_staging/<prefix>.facts.parquet
     manifest_file: Path
     files: int = 0
     chunks: int = 0
@@ -182,75 +218,65 @@ class StagedCards:
     parse_s: float = 0.0
 
     def remove(self) -> None:
-        self.facts_file.unlink(missing_ok=True)
-        self.manifest_file.unlink(missing_ok=True)
+        """The staged files and any chunk part left (a failed chunk, an interrupted load)."""
+        _remove_parts(self.facts_file.parent, self.facts_file.name.removesuffix(".facts.parquet"))
 
 
-def _writer(path: Path, columns: dict[str, Any]) -> Any:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    return pq.ParquetWriter(path, pa.schema(list(columns.items())), compression="zstd")
-
-
-def _write(writer: Any, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    import pyarrow as pa
-
-    if rows:
-        data = list(zip(*rows, strict=True))
-        arrays = [
-            pa.array(c, writer.schema.field(n).type) for n, c in zip(columns, data, strict=True)
-        ]
-        writer.write_table(pa.Table.from_arrays(arrays, schema=writer.schema))
+def _remove_parts(staging: Path, prefix: str) -> None:
+    for part in staging.glob(f"{prefix}.*"):
+        part.unlink(missing_ok=True)
 
 
 def stage_card_chunks(
-    folder: Path, chunks: Iterable[ChunkResult], *, settings: Settings, files: int
+    folder: Path,
+    chunks: Iterable[ChunkResult],
+    *,
+    settings: Settings,
+    files: int,
+    prefix: str,
 ) -> StagedCards:
-    """Write each chunk's fact and manifest rows to Parquet (and its manifest lines to
-    raw/manifest.jsonl) as it arrives, keeping only the small lists: what was quarantined and
-    the warnings. Times the parsing: from the first chunk asked for to the last one written."""
+    """Join the chunks' Parquet parts, in chunk order, into one file of facts and one of
+    manifest rows (appending the manifest lines to raw/manifest.jsonl), removing each part once
+    copied; only what was quarantined and the warnings stay in memory. Times the parsing: from
+    the first chunk asked for to the last one joined."""
     import pyarrow as pa
+    import pyarrow.parquet as pq
 
     from tasks.progress import track
     from tasks.warehouse import MANIFEST_FILE, append_line, to_json_row
 
     staging = settings.raw_path / "_staging"
     staging.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for kind in ("cards", "manifest"):
-        fd, tmp = tempfile.mkstemp(dir=staging, prefix=f"{kind}.", suffix=".parquet")
-        os.close(fd)
-        paths.append(Path(tmp))
-    staged = StagedCards(folder, paths[0], paths[1], files=files)
-    fact_types = dict.fromkeys(ROW_COLUMNS, pa.string())
-    manifest_types = {
-        **dict.fromkeys(MANIFEST_COLUMNS, pa.string()),
-        "http_status": pa.int32(),
-        "bytes": pa.int64(),
-    }
+    staged = StagedCards(
+        folder, staging / f"{prefix}.facts.parquet", staging / f"{prefix}.manifest.parquet"
+    )
+    staged.files = files
+    schemas = [
+        pa.schema([(c, pa.type_for_alias(t)) for c, t in types.items()])
+        for types in (_FACT_TYPES, _MANIFEST_TYPES)
+    ]
     batch = hashlib.sha256()
     started = time.perf_counter()
     try:
         with (
-            _writer(staged.facts_file, fact_types) as facts,
-            _writer(staged.manifest_file, manifest_types) as manifest,
+            pq.ParquetWriter(staged.facts_file, schemas[0], compression="zstd") as facts,
+            pq.ParquetWriter(staged.manifest_file, schemas[1], compression="zstd") as manifest,
         ):
             for chunk in track(chunks, f"cards: parsing {folder.name}"):
-                _write(facts, ROW_COLUMNS, chunk.rows)
-                _write(
-                    manifest,
-                    MANIFEST_COLUMNS,
-                    [tuple(m[c] for c in MANIFEST_COLUMNS) for m in chunk.manifest],
-                )
-                if chunk.manifest:
+                if chunk.facts_file:
+                    facts.write_table(pq.read_table(chunk.facts_file, schema=schemas[0]))
+                    Path(chunk.facts_file).unlink()
+                if chunk.manifest_file:
+                    rows = pq.read_table(chunk.manifest_file, schema=schemas[1])
+                    manifest.write_table(rows)
+                    Path(chunk.manifest_file).unlink()
                     append_line(
                         settings.raw_path / MANIFEST_FILE,
-                        "\n".join(to_json_row(m) for m in chunk.manifest),
+                        "\n".join(to_json_row(m) for m in rows.to_pylist()),
                     )
-                batch.update("".join(f"{d}\n" for d in chunk.digests).encode())
+                batch.update(f"{chunk.files_sha256}\n".encode())
                 staged.chunks += 1
-                staged.facts += len(chunk.rows)
+                staged.facts += chunk.facts
                 staged.quarantined += chunk.quarantined
                 staged.warnings += chunk.warnings
             staged.batch_sha = batch.hexdigest()
@@ -377,10 +403,22 @@ def parse_and_land_cards(
     settings = get_settings(warehouse=Path(warehouse) if warehouse else None)
     folder = Path(directory).resolve()
     files = [str(p) for p in card_files(folder)]
+    prefix = f"cards-{uuid.uuid4().hex}"
     futures = parse_cards_chunk.map(
-        chunked(files, chunk_size), warehouse=unmapped(str(settings.warehouse))
+        chunked(files, chunk_size),
+        warehouse=unmapped(str(settings.warehouse)),
+        prefix=unmapped(prefix),
     )
-    staged = stage_card_chunks(folder, _in_order(futures), settings=settings, files=len(files))
+    try:
+        staged = stage_card_chunks(
+            folder, _in_order(futures), settings=settings, files=len(files), prefix=prefix
+        )
+    except BaseException:
+        for future in futures:  # no chunk may write a part after the clean-up
+            if future is not None:
+                future.wait()
+        _remove_parts(settings.raw_path / "_staging", prefix)
+        raise
     try:
         started = time.perf_counter()
         with open_warehouse(settings=settings) as con:

@@ -7,6 +7,7 @@ quarantined with its name and the reason, and the other files still land.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -136,8 +137,11 @@ def land_user_cards(
 
     directory = directory.resolve()
     files = [str(p) for p in card_files(directory)]
-    chunks = (parse_cards(paths, settings) for paths in chunked(files, chunk_size))
-    staged = stage_card_chunks(directory, chunks, settings=settings, files=len(files))
+    prefix = f"cards-{uuid.uuid4().hex}"
+    chunks = (parse_cards(paths, settings, prefix) for paths in chunked(files, chunk_size))
+    staged = stage_card_chunks(
+        directory, chunks, settings=settings, files=len(files), prefix=prefix
+    )
     try:
         result, quarantined = land_staged_cards(con, staged, settings=settings, run_id=run_id)
     finally:

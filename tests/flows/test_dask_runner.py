@@ -99,3 +99,25 @@ def test_task_runner_by_name() -> None:
     assert task_runner_for("dask", "tcp://127.0.0.1:8786").address == "tcp://127.0.0.1:8786"
     with pytest.raises(ValueError, match="unknown task runner"):
         task_runner_for("ray")
+
+
+def test_land_user_cards_lands_what_the_fan_out_lands(
+    prefect_harness: None, cards: Path, tmp_path: Path
+) -> None:
+    """`land_user_cards` (one thread, no Prefect) is the fan-out's path run in place."""
+    from footprints.settings import get_settings
+    from tasks.model_cards import land_user_cards
+    from tasks.warehouse import open_warehouse
+
+    summary, rows, quarantine = _land(task_runner_for("thread"), cards, tmp_path / "t" / "w.duckdb")
+    settings = get_settings(warehouse=tmp_path / "inline" / "w.duckdb")
+    with open_warehouse(settings=settings) as con:
+        loaded = land_user_cards(con, cards, settings=settings, chunk_size=7)
+        assert con.execute(CONTENT).fetchall() == rows
+        assert (
+            con.execute(
+                "select row_number, row_key, reason from meta_quarantine order by all"
+            ).fetchall()
+            == quarantine
+        )
+    assert loaded.files == summary["files"] and loaded.result.status == summary["status"]
