@@ -145,29 +145,14 @@ def child_floor() -> dict[str, Any]:
     return {}
 
 
-def child_grid_land(warehouse: str, file: str, ddl: str = "current") -> dict[str, Any]:
-    """The bulk landing; with ddl='no_pk', into a raw_grid_intensity_hourly created without its
-    primary key (the DDL change docs/scaling.md proposes), everything else as it is."""
-    import re
-
-    import duckdb
-
+def child_grid_land(warehouse: str, file: str) -> dict[str, Any]:
+    """The bulk landing of the hourly file into an empty warehouse."""
     from footprints.settings import get_settings
     from tasks.bulk import LAST_PHASES, land_parquet
     from tasks.validate import _gx_context
     from tasks.warehouse import open_warehouse
 
     _gx_context()  # a one-off ~3 s per process; the refresh numbers carry it
-    if ddl == "no_pk":
-        from tasks.warehouse import SQL_DIR
-
-        text = (SQL_DIR / "ddl" / "create_raw_tables.sql").read_text()
-        table = re.search(rf"create table if not exists {HOURLY_TABLE} \(.*?\);", text, re.S)
-        assert table is not None
-        Path(warehouse).parent.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(warehouse)  # before connect() applies the rest of the DDL
-        con.execute(re.sub(r",\s*primary key \([^)]*\)", "", table.group(0)))
-        con.close()
     settings = get_settings(warehouse=Path(warehouse))
     with open_warehouse(settings=settings) as con:
         start = time.perf_counter()
@@ -430,12 +415,6 @@ def run_suite(data: Path, n_cards: int, only: set[str] | None) -> dict[str, Any]
             details["grid_land"] = {
                 k: land[k] for k in ("rows_in", "inserted", "quarantined", "phases")
             }
-            no_pk = child(
-                "grid_land", str(work / "grid_no_pk" / "footprints.duckdb"), str(hourly), "no_pk"
-            )
-            details["grid_land_no_pk_s"] = round(no_pk["seconds"], 2)
-            details["grid_land_no_pk_peak_rss_mb"] = round(no_pk["tree_peak_rss_mb"])
-            details["grid_land_no_pk_phases"] = no_pk["phases"]
             if wanted("grid", "dlt"):
                 dlt_run = child("dlt", str(work / "dlt"), str(hourly))
                 values["grid_land_vs_dlt"] = land["seconds"] / dlt_run["seconds"]

@@ -144,6 +144,11 @@ create table if not exists raw_grid_intensity_monthly (
 );
 
 -- Hourly and finer series: one row per zone x interval start (UTC) x source.
+-- No primary key: the natural key (zone_key, ts_utc, source) is the loaders' to keep unique (a
+-- batch's duplicate keys are resolved before it lands, and MERGE matches by key), so DuckDB need
+-- not build an ART index of 10M two-string entries per year of 1,150 zones (it cannot spill, and
+-- took 60% of a 10M-row landing: docs/scaling.md). tests/unit/test_bulk.py proves the key stays
+-- unique. A warehouse created with the key keeps it and still works; `footprints rebuild` drops it.
 create table if not exists raw_grid_intensity_hourly (
     zone_key                    varchar not null,
     ts_utc                      timestamp not null,  -- start of the interval, UTC
@@ -153,6 +158,8 @@ create table if not exists raw_grid_intensity_hourly (
     source                      varchar not null,
     source_url                  varchar not null,
     _batch_scope varchar not null, _source_url varchar not null, _source_sha256 varchar not null,
-    _row_hash varchar not null, _load_id varchar not null, _loaded_at timestamp not null,
-    primary key (zone_key, ts_utc, source)
+    -- zstd: 10M unique row hashes under DuckDB's default (dict_fsst) compress on one thread
+    -- and took half the landing's time; zstd keeps both cores busy, for ~20% more bytes.
+    _row_hash varchar not null using compression zstd,
+    _load_id varchar not null, _loaded_at timestamp not null
 );

@@ -201,3 +201,62 @@ def test_identifiers_are_allow_listed() -> None:
 
     with pytest.raises(WarehouseError):
         _q("zone_key; drop table x", TABLE)
+
+
+def test_keys_stay_unique_without_a_primary_key(tmp_path: Path, snapshot_dir: Path) -> None:
+    """raw_grid_intensity_hourly has no primary key (the index cost 60% of a 10M-row landing),
+    so the loaders keep (zone_key, ts_utc, source) unique: duplicate keys inside a file, the same
+    file landed again, later files overlapping its keys in the same and another scope, and the
+    in-memory path landing over rows the bulk path landed."""
+    settings = get_settings(warehouse=tmp_path / "w.duckdb")
+    frame = pl.read_parquet(snapshot_dir / "grid" / "intensity_hourly.parquet").head(600)
+    bump = pl.col("carbon_intensity_g_per_kwh") + 1
+
+    def write(name: str, data: pl.DataFrame) -> Path:
+        path = tmp_path / name / "h.parquet"
+        path.parent.mkdir()
+        data.write_parquet(path)
+        return path
+
+    with_dups = write("dups", frame.vstack(frame.slice(100, 20).with_columns(bump)))
+    overlap = write("overlap", frame.slice(300, 300).with_columns(bump + 1))
+    other_scope = write("other", frame.slice(0, 400).with_columns(bump + 2))
+    in_memory = write("mem", frame.slice(200, 200).with_columns(bump + 3))
+    with open_warehouse(settings=settings) as con:
+        constraints = con.execute(
+            "select constraint_type from duckdb_constraints() where table_name = ?", [TABLE]
+        ).fetchall()
+        assert ("PRIMARY KEY",) not in constraints  # so nothing but the loaders keeps the key
+
+        def land(path: Path, scope: str, force: bool = False):
+            return land_parquet(
+                con,
+                path,
+                TABLE,
+                source="test",
+                url=f"test/{path.parent.name}",
+                batch_scope=scope,
+                settings=settings,
+                force=force,
+            )
+
+        first = land(with_dups, "a")
+        assert (first.inserted, first.quarantined) == (600, 20)  # the later duplicate won
+        assert land(with_dups, "a", force=True).inserted == 0
+        again = land(overlap, "a")  # keys 300-599 updated, 0-299 no longer in scope a
+        assert (again.inserted, again.updated, again.deleted) == (0, 300, 300)
+        other = land(other_scope, "b")  # keys 0-399: new ones inserted, 300-399 matched
+        assert (other.inserted, other.updated, other.deleted) == (300, 100, 0)
+        payload = archive_payload("test", "test/mem", in_memory.read_bytes(), settings=settings)
+        ingest_payload(
+            con, payload, TABLE, read_intensity_parquet, batch_scope="c", settings=settings
+        )
+        rows, keys = con.execute(
+            f"select count(*), count(distinct (zone_key, ts_utc, source)) from {TABLE}"
+        ).fetchall()[0]
+        assert rows == keys == 600
+        # the overlapping file's scope deleted what it no longer has; the key's latest value won
+        assert con.execute(
+            f"select carbon_intensity_g_per_kwh from {TABLE} where zone_key = ? and ts_utc = ?",
+            [frame["zone_key"][250], frame["ts_utc"][250]],
+        ).fetchall() == [(frame["carbon_intensity_g_per_kwh"][250] + 4,)]
