@@ -73,10 +73,14 @@ from tasks.validate import (
     finish_with_table_suite,
 )
 from tasks.warehouse import (
+    JOURNAL_FILE,
     MANIFEST_FILE,
+    PACKAGES_DIR,
     RAW_TABLE_KEYS,
+    LoadPackage,
     LoadResult,
     WarehouseError,
+    _journal,
     _rollback,
     append_line,
     insert_manifest_row,
@@ -85,6 +89,7 @@ from tasks.warehouse import (
     read_sql,
     record_load,
     to_json_row,
+    write_load_package,
 )
 
 # GX sees at most this many rows of a batch (plus its failing rows): enough to catch a contract
@@ -263,6 +268,7 @@ class ArchivedFile:
     sha256: str
     raw_path: Path
     size: int
+    fetched_at: datetime  # as in its manifest line, which `footprints rebuild` replays
 
 
 def archive_file(source: str, url: str, path: Path, *, settings: Settings) -> ArchivedFile:
@@ -288,7 +294,7 @@ def archive_file(source: str, url: str, path: Path, *, settings: Settings) -> Ar
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
-    archived = ArchivedFile(source, url, sha, target, path.stat().st_size)
+    archived = ArchivedFile(source, url, sha, target, path.stat().st_size, _now())
     append_line(settings.raw_path / MANIFEST_FILE, to_json_row(_manifest_row(archived)))
     return archived
 
@@ -303,7 +309,7 @@ def _manifest_row(f: ArchivedFile) -> dict[str, object]:
         "http_status": None,
         "content_type": "application/vnd.apache.parquet",
         "bytes": f.size,
-        "fetched_at": _now().isoformat(),
+        "fetched_at": f.fetched_at.isoformat(),
         "raw_path": str(f.raw_path),
     }
 
@@ -682,17 +688,23 @@ def _land(
     }
     try:
         checked = check_batch(con, plan, params, threshold=settings.quarantine_threshold)
+        file_rows_out = checked.quarantine.height
+        excluded = checked.quarantine.select(pl.col("row_number").alias("_row_number"))
         if extra_quarantine is not None and extra_quarantine.height:
             checked = replace(checked, quarantine=pl.concat([extra_quarantine, checked.quarantine]))
-        # load package: see tasks.warehouse (write the batch's package before the transaction,
-        # e.g. COPY of the good rows to raw/_packages/<load_id>.parquet, and journal it after
-        # COMMIT, once land_batch's package format is settled).
+        packages = settings.raw_path / PACKAGES_DIR
+        header = _package_header(
+            archived, table, batch_scope, load_id, run_id, started, checked, settings
+        )
+        write_load_package(
+            packages / f"{load_id}.parquet", header, excluded, checked.quarantine, checked.results
+        )
         inserted = updated = deleted = 0
         con.execute("begin transaction")
         try:
             if checked.rejected_reason is None:
                 inserted, updated, deleted = _merge(
-                    con, plan, params, batch_scope, load_id, started
+                    con, plan, params, batch_scope, load_id, started, _CHECKED_BAD
                 )
             _record(
                 con,
@@ -712,6 +724,25 @@ def _land(
         except BaseException:
             _rollback(con)
             raise
+        status = "rejected" if checked.rejected_reason else "success"
+        good_rows = 0 if checked.rejected_reason else checked.rows_in - file_rows_out
+        _journal(
+            packages / JOURNAL_FILE,
+            load_id,
+            {
+                "load_id": load_id,
+                "table": table,
+                "batch_scope": batch_scope,
+                "payload_sha256": archived.sha256,
+                "source_url": url,
+                "status": status,
+                "rows": good_rows,
+                "rows_in": checked.rows_in,
+                "quarantined": checked.quarantine.height,
+                "package": f"{load_id}.parquet",
+                "finished_at": _now().isoformat(),
+            },
+        )
     finally:
         for name in ("bulk_dup_hashes", "bulk_scan", "bulk_checked", "bulk_fact_rules"):
             con.execute(f"drop table if exists {name}")
@@ -734,6 +765,105 @@ def _land(
     )
 
 
+# The file's rows that do not land: the failing rows of check_batch, or a replayed package's.
+_CHECKED_BAD = "select _row_number from bulk_checked where _bad"
+_REPLAY_EXCLUDED = "select _row_number from bulk_excluded"
+
+
+def _package_header(
+    archived: ArchivedFile,
+    table: str,
+    batch_scope: str,
+    load_id: str,
+    run_id: str | None,
+    started: datetime,
+    checked: BulkValidation,
+    settings: Settings,
+) -> dict[str, object]:
+    """The load package of a bulk load: what land_batch's holds, except the rows. Its body is
+    the row numbers of the file that did not land; the rows are the archived file's, which
+    `raw_file` (relative to the raw folder) names, so a 10M-row load does not copy them."""
+    return {
+        "kind": "bulk",
+        "load_id": load_id,
+        "table": table,
+        "batch_scope": batch_scope,
+        "payload_sha256": archived.sha256,
+        "source_url": archived.url,
+        "raw_file": archived.raw_path.relative_to(settings.raw_path).as_posix(),
+        "rows_in": checked.rows_in,
+        "run_id": run_id,
+        "started_at": started.isoformat(),
+        "rejected_reason": checked.rejected_reason,
+    }
+
+
+def replay_package(con: duckdb.DuckDBPyConnection, package: LoadPackage, raw_dir: Path) -> None:
+    """Land a bulk load again from its package and archived file (`footprints rebuild`): the
+    same rows, row hashes, load id, quarantine, validation results and log, without checking
+    the file again (the package records what the checks found) and without a new package."""
+    h = package.header
+    table = str(h["table"])
+    if table not in RAW_TABLE_KEYS:
+        raise WarehouseError(f"unknown raw table {table!r} in load package {h.get('load_id')}")
+    raw = raw_dir / str(h["raw_file"])
+    if not raw.is_file():
+        raise WarehouseError(
+            f"archived file {raw} of load {h['load_id']} ({table}, {h['batch_scope']}) is "
+            "missing: the raw area cannot replay it"
+        )
+    started = datetime.fromisoformat(str(h["started_at"]))
+    rejected = h.get("rejected_reason")
+    params: dict[str, Any] = {
+        "path": str(raw),
+        "_source_url": h["source_url"],
+        "_source_sha256": h["payload_sha256"],
+    }
+    excluded = package.good.select(pl.col("_row_number").cast(pl.Int64))
+    with _settings(con, LOAD_SETTINGS):
+        plan = plan_for(table, _source_types(con, raw))
+        con.register("bulk_excluded_in", excluded.to_arrow())
+        try:
+            con.execute("create or replace temp table bulk_excluded as from bulk_excluded_in")
+        finally:
+            con.unregister("bulk_excluded_in")
+        try:
+            changed = (0, 0, 0)
+            con.execute("begin transaction")
+            try:
+                if rejected is None:
+                    changed = _merge(
+                        con,
+                        plan,
+                        params,
+                        str(h["batch_scope"]),
+                        str(h["load_id"]),
+                        started,
+                        _REPLAY_EXCLUDED,
+                    )
+                record_load(
+                    con,
+                    table,
+                    load_id=str(h["load_id"]),
+                    run_id=h.get("run_id"),  # type: ignore[arg-type]
+                    batch_scope=str(h["batch_scope"]),
+                    source_url=str(h["source_url"]),
+                    payload_sha256=str(h["payload_sha256"]),
+                    started_at=started,
+                    rows_in=int(h["rows_in"]),  # type: ignore[call-overload]
+                    changed=changed,
+                    quarantine=package.quarantine,
+                    validation=package.validation,
+                    rejected_reason=rejected,  # type: ignore[arg-type]
+                )
+                con.execute("commit")
+            except BaseException:
+                _rollback(con)
+                raise
+        finally:
+            con.execute("drop table if exists bulk_excluded")
+
+
 def _merge(
     con: duckdb.DuckDBPyConnection,
     plan: BulkPlan,
@@ -741,8 +871,10 @@ def _merge(
     batch_scope: str,
     load_id: str,
     started: datetime,
+    excluded: str,
 ) -> tuple[int, int, int]:
-    """The good rows into the raw table: insert when it holds nothing, else MERGE."""
+    """The file's rows but the `excluded` row numbers into the raw table: insert when it holds
+    nothing, else MERGE."""
     table = plan.table
     business = list(business_columns(table))
     cols = ", ".join(business)
@@ -751,8 +883,7 @@ def _merge(
         f"with typed as ({plan.typed_select}) "
         f"select {cols}, _source_url, _source_sha256, {row_hash} as _row_hash, "
         f"$scope as _batch_scope, $load_id as _load_id, $loaded_at::timestamp as _loaded_at "
-        f"from typed anti join (select _row_number from bulk_checked where _bad) "
-        f"using (_row_number)"
+        f"from typed anti join ({excluded}) using (_row_number)"
     )
     merge_params = {
         **params,

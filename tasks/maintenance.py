@@ -146,6 +146,18 @@ def replay_journal(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> tuple[int, 
             )
         pkg = read_load_package(package)
         h = pkg.header
+        if h.get("kind") == "bulk":  # tasks.bulk: the rows are the archived file's
+            from tasks.bulk import replay_package
+
+            if not (raw_dir / str(h.get("raw_file"))).is_file():
+                raise MaintenanceError(
+                    f"archived file {raw_dir / str(h.get('raw_file'))} of load {load_id} "
+                    f"({entry.get('table')}, {entry.get('batch_scope')}) is missing: the raw "
+                    "area cannot replay it"
+                )
+            replay_package(con, pkg, raw_dir)
+            loads += 1
+            continue
         land_batch(
             con,
             str(h["table"]),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from pathlib import Path
 
@@ -260,3 +261,61 @@ def test_keys_stay_unique_without_a_primary_key(tmp_path: Path, snapshot_dir: Pa
             f"select carbon_intensity_g_per_kwh from {TABLE} where zone_key = ? and ts_utc = ?",
             [frame["zone_key"][250], frame["ts_utc"][250]],
         ).fetchall() == [(frame["carbon_intensity_g_per_kwh"][250] + 4,)]
+
+
+def test_rebuild_replays_bulk_loads(tmp_path: Path, snapshot_dir: Path) -> None:
+    """A bulk load leaves a package naming its archived file (not a copy of the rows) and a
+    journal line; `footprints rebuild` replays it to the same rows, row hashes, load ids,
+    quarantine, validation results and log, rejected loads included."""
+    from tasks.maintenance import rebuild_warehouse
+    from tasks.warehouse import JOURNAL_FILE, PACKAGES_DIR, read_load_package
+
+    settings = get_settings(warehouse=tmp_path / "w" / "w.duckdb")
+    bad = _bad_file(tmp_path, snapshot_dir)
+    frame = pl.read_parquet(snapshot_dir / "grid" / "intensity_hourly.parquet").head(300)
+    changed = tmp_path / "changed.parquet"
+    frame.with_columns(pl.col("carbon_intensity_g_per_kwh") + 1).write_parquet(changed)
+    half_bad = tmp_path / "half_bad.parquet"
+    frame.head(10).with_columns(carbon_intensity_g_per_kwh=pl.lit(5000.0)).write_parquet(half_bad)
+    with open_warehouse(settings=settings) as con:
+        for path, scope in ((bad, "a"), (changed, "a"), (half_bad, "r"), (bad, "b")):
+            try:
+                land_parquet(
+                    con, path, TABLE, source="test", url=path.name, batch_scope=scope,
+                    settings=settings,
+                )  # fmt: skip
+            except ValidationFailed:
+                assert scope == "r"
+        payload = archive_payload("test", "mem", changed.read_bytes(), settings=settings)
+        ingest_payload(
+            con, payload, TABLE, read_intensity_parquet, batch_scope="m", settings=settings
+        )
+
+    packages = settings.raw_path / PACKAGES_DIR
+    journal = (packages / JOURNAL_FILE).read_text().splitlines()
+    assert len(journal) == 5
+    first = read_load_package(packages / f"{json.loads(journal[0])['load_id']}.parquet")
+    assert first.header["kind"] == "bulk"
+    assert (settings.raw_path / str(first.header["raw_file"])).is_file()
+    assert first.good["_row_number"].to_list() == [4, 8, 12, 14, 18, 24, 31, 32, 402]
+
+    def contents(db: Path) -> dict[str, list]:
+        with open_warehouse(db, read_only=True) as con:
+            return {
+                name: con.execute(sql).fetchall()
+                for name, sql in {
+                    "raw": f"select * from {TABLE} order by all",
+                    "quarantine": "select * exclude (quarantined_at) from meta_quarantine "
+                    "order by all",
+                    "validation": "select * exclude (validated_at) from meta_validation_results "
+                    "order by all",
+                    "log": "select * exclude (finished_at) from meta_load_log order by all",
+                }.items()
+            }
+
+    before = contents(settings.warehouse)
+    assert len(before["raw"]) > 300 and len(before["log"]) == 5
+    rebuilt = tmp_path / "rebuilt" / "w.duckdb"
+    result = rebuild_warehouse(rebuilt, settings.raw_path)
+    assert result.loads == 5
+    assert contents(rebuilt) == before
