@@ -54,6 +54,9 @@ class SnapshotFile:
     relative_path: str
     table: str
     parser: Parser = read_csv_text
+    # A Parquet file landed through tasks.bulk: DuckDB types and checks it in place (0.65 s for
+    # the 116k-row hourly file, against ~2 s through polars and pandas); `parser` is then unused.
+    bulk: bool = False
 
 
 def ingest_payload(
@@ -143,6 +146,9 @@ def ingest_snapshot_files(
         try:
             if not path.is_file():
                 raise SourceError(f"snapshot: file {path} is missing")
+            if spec.bulk:
+                results.append(_land_bulk(con, path, spec, settings=settings, run_id=run_id))
+                continue
             payload = archive_payload(
                 "snapshot", f"snapshot/{spec.relative_path}", path.read_bytes(), settings=settings
             )
@@ -162,6 +168,33 @@ def ingest_snapshot_files(
     if errors:
         raise IngestFailed(errors, results)
     return results
+
+
+def _land_bulk(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    spec: SnapshotFile,
+    *,
+    settings: Settings,
+    run_id: str | None,
+) -> LoadResult:
+    """A snapshot Parquet file through tasks.bulk, with the URL and scope the in-memory path
+    gives it, so either path finds the other's last load of the scope unchanged."""
+    from tasks.bulk import land_parquet
+
+    try:
+        return land_parquet(
+            con,
+            path,
+            spec.table,
+            source="snapshot",
+            url=f"snapshot/{spec.relative_path}",
+            batch_scope=f"snapshot:{spec.relative_path}",
+            settings=settings,
+            run_id=run_id,
+        )
+    except (duckdb.IOException, duckdb.InvalidInputException) as err:
+        raise SourceError(f"snapshot: cannot read {path}: {err}") from err
 
 
 def land_snapshot(
