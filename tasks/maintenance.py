@@ -4,9 +4,11 @@ The raw area is the source of truth and the DuckDB file a cache of it (RELIABILI
 and case 7): every payload is archived content-addressed with a line in `raw/manifest.jsonl`,
 and every load leaves a load package and a journal line (tasks/warehouse.py). So:
 
-- `rebuild_warehouse` replays the journal in order through the one loading path into a new file,
-  rebuilds `meta_raw_manifest` from the manifest lines and the models from the raw tables, and
-  only then swaps the new file in (the old one is kept as `.bak`). A later load of a scope
+- `rebuild_warehouse` replays the journal in order through the loading paths into a new file
+  (`land_batch` for packages holding their rows, `tasks.bulk.replay_package` for bulk loads,
+  whose package names the archived file), rebuilds `meta_raw_manifest` from the manifest lines
+  and the models from the raw tables, and only then swaps the new file in (the old one is kept
+  as `.bak`). A later load of a scope
   supersedes an earlier one exactly as the MERGE did the first time.
 - `run_checks` (`footprints doctor`) says what is wrong and what to do about it.
 - `backup_warehouse` checkpoints, then copies through a temp file and a rename.
