@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from tasks.grid_hourly import SNAPSHOT_FILES as HOURLY_FILES
 from tasks.ingest import SnapshotFile
 
@@ -14,7 +12,5 @@ SNAPSHOT_FILES = (
     SnapshotFile("grid/grid_intensity_annual.csv", "raw_grid_intensity_annual"),
     SnapshotFile("grid/cloud_regions.csv", "raw_cloud_regions"),
     SnapshotFile("grid/location_aliases.csv", "raw_location_aliases"),
-    # The hourly series through tasks.bulk (DuckDB reads the Parquet file in place); it lands
-    # the same rows, quarantine, validation results and log as the in-memory path.
-    *(replace(spec, bulk=True) for spec in HOURLY_FILES),
+    *HOURLY_FILES,
 )
