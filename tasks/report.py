@@ -20,6 +20,7 @@ from typing import Any
 
 import duckdb
 
+from tasks.citations import TIER_METHODS, URL_PATTERN, source_urls
 from tasks.warehouse import atomic_write_bytes
 
 TEMPLATE = Path(__file__).resolve().parent / "templates" / "report.html"
@@ -29,16 +30,6 @@ WATER_TOP_N = 25
 AUDIT_TABLE = "rpt_disclosure_audit"
 
 # The estimation ladder (README 'Methodology'), in words a model-card reader follows.
-TIER_METHODS: dict[int | None, str] = {
-    1: "disclosed emissions",
-    2: "disclosed energy × the place's grid intensity",
-    3: "disclosed GPU-hours × power × PUE × grid intensity",
-    4: "GPU count × training duration, then as tier 3",
-    5: "training FLOPs / (peak FLOP/s × MFU), then as tier 3",
-}
-
-_URL = re.compile(r"https?://[^\s<>\"'|;]+[^\s<>\"'|;.,:)\]]")
-
 COLOURS = {
     "training": "#1a5fb4",
     "development": "#62a0ea",
@@ -48,22 +39,12 @@ COLOURS = {
 }
 
 
-def source_urls(sources: str | None) -> list[str]:
-    """Every http(s) URL in a leaderboard `sources` cell (' ; '-separated entries, some of them
-    citations with URLs inside), in order, without repeats."""
-    seen: dict[str, None] = {}
-    for part in (sources or "").split(" ; "):
-        for url in _URL.findall(part):
-            seen.setdefault(url, None)
-    return list(seen)
-
-
 def linkify(text: str | None) -> str:
     """HTML of `text` with each http(s) URL as a link; everything else escaped."""
     if not text:
         return ""
     out, pos = [], 0
-    for m in _URL.finditer(text):
+    for m in URL_PATTERN.finditer(text):
         out.append(html.escape(text[pos : m.start()]))
         url = m.group(0)
         out.append(

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import difflib
 import math
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import duckdb
 import typer
 import yaml
 
 from footprints.commands._common import WarehouseOpt, fail
-from tasks.report import TIER_METHODS, source_urls
+from tasks.citations import TIER_METHODS, source_urls
+
+if TYPE_CHECKING:
+    import duckdb
 
 # The project's public address, shown as the source of estimated figures. Empty: just the name.
 PROJECT_URL = ""
@@ -221,6 +223,8 @@ def card(
     warehouse: WarehouseOpt = None,
 ) -> None:
     """Print a model card's 'Environmental impact' section and its co2_eq_emissions YAML."""
+    import duckdb
+
     from footprints.settings import get_settings
     from tasks.warehouse import WarehouseError, open_warehouse
 
