@@ -101,20 +101,27 @@ def run(
     settings = get_settings(warehouse=warehouse)
     from contextlib import nullcontext
 
-    from flows._startup import snapshot_refresh_lands_anything, start_server_while
+    from flows._startup import start_server_while
+
+    def prepare() -> None:
+        # While Prefect's temporary server starts: the refresh's own imports (DuckDB, polars,
+        # pyarrow, the tasks) and, when anything will be validated, Great Expectations (~3 s).
+        # A refresh with nothing new skips both that import and the validation.
+        import flows.refresh  # noqa: F401  (its imports now; the flow is called below)
+        from flows._startup import snapshot_refresh_lands_anything
+        from tasks.validate import warm_up
+
+        if (
+            source is SourceKind.live
+            or cards is not None
+            or codecarbon is not None
+            or snapshot_refresh_lands_anything(settings.warehouse)
+        ):
+            warm_up()
+
+    start_server_while(prepare)
     from flows.refresh import refresh
     from tasks.fanout import prefect_api_for_workers
-    from tasks.validate import warm_up
-
-    # Great Expectations' import (~3 s) overlaps the Prefect server's start when anything will
-    # be validated; a refresh with nothing new skips both the import and the validation.
-    validates = (
-        source is SourceKind.live
-        or cards is not None
-        or codecarbon is not None
-        or snapshot_refresh_lands_anything(settings.warehouse)
-    )
-    start_server_while(warm_up if validates else lambda: None)
 
     # Dask worker processes need a Prefect API they can all reach (one shared server).
     shared_api = prefect_api_for_workers() if task_runner is TaskRunner.dask else nullcontext()
