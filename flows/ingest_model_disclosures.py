@@ -10,7 +10,7 @@ from flows._artifacts import publish_load_summary
 from flows._live import run_live_sources
 from tasks.fanout import parse_and_land_cards
 from tasks.live import DISCLOSURE_SOURCES
-from tasks.prefect_tasks import land_codecarbon_runs, land_model_disclosures, land_user_cards
+from tasks.prefect_tasks import land_codecarbon_runs, land_model_disclosures
 
 ARTIFACT_KEY = "ingest-model-disclosures"
 
@@ -31,7 +31,6 @@ def load_model_disclosures(
     sources: list[str] | None = None,
     codecarbon: str | None = None,
     codecarbon_model: str | None = None,
-    fan_out_cards: bool = False,
 ) -> list[dict[str, Any]]:
     """The flow's work, as tasks of the calling flow: the snapshot's disclosures (or the live
     Epoch database and model cards from GitHub and the Hugging Face Hub) and, when given, a
@@ -43,13 +42,11 @@ def load_model_disclosures(
         )
     else:
         results = land_model_disclosures(warehouse)
-    if cards_dir and fan_out_cards:
-        # Parsing fans out on the calling flow's task runner (threads, or a Dask cluster); the
-        # landing stays one write.
+    if cards_dir:
+        # Parsing fans out in chunks on the calling flow's task runner (threads, or a Dask
+        # cluster); the landing stays one write, in this process.
         fanned = parse_and_land_cards(cards_dir, warehouse, run_id=_flow_run_id())
         results = [*results, fanned.summary()]
-    elif cards_dir:
-        results = [*results, land_user_cards(cards_dir, warehouse)]
     if codecarbon and codecarbon_model:
         results = [*results, land_codecarbon_runs(codecarbon, codecarbon_model, warehouse)]
     return results
@@ -65,7 +62,6 @@ def ingest_model_disclosures(
     sources: list[str] | None = None,
     codecarbon: str | None = None,
     codecarbon_model: str | None = None,
-    fan_out_cards: bool = False,
 ) -> list[dict[str, Any]]:
     """Land the snapshot's disclosures (or the live Epoch database and model cards from GitHub and
     the Hugging Face Hub) and, when given, a directory of users' own cards."""
@@ -78,7 +74,6 @@ def ingest_model_disclosures(
         sources,
         codecarbon,
         codecarbon_model,
-        fan_out_cards,
     )
     publish_load_summary(ARTIFACT_KEY, results)
     return results

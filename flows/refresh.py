@@ -68,7 +68,6 @@ def refresh(
                 source=source,
                 codecarbon=codecarbon,
                 codecarbon_model=codecarbon_model,
-                fan_out_cards=True,
             )
         return load_model_disclosures(
             warehouse,

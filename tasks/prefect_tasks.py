@@ -74,22 +74,6 @@ def land_model_disclosures(warehouse: str | None = None) -> list[dict[str, Any]]
     return _land(model_disclosures.SNAPSHOT_FILES, warehouse)
 
 
-@task(name="land_user_cards")
-def land_user_cards(cards_dir: str, warehouse: str | None = None) -> dict[str, Any]:
-    """Land a directory of users' model cards and YAML disclosures (bad files quarantined)."""
-    from tasks.model_cards import land_user_cards as land
-
-    settings = get_settings(warehouse=Path(warehouse) if warehouse else None)
-    with open_warehouse(settings=settings) as con:
-        loaded = land(con, Path(cards_dir), settings=settings, run_id=_run_id())
-    return {
-        **asdict(loaded.result),
-        "files": loaded.files,
-        "quarantined_files": loaded.quarantined,
-        "warnings": loaded.warnings,
-    }
-
-
 @task(name="land_codecarbon")
 def land_codecarbon_runs(path: str, model: str, warehouse: str | None = None) -> dict[str, Any]:
     """Land CodeCarbon emissions.csv runs of a model: the last run as training, the rest as

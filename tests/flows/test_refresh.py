@@ -158,3 +158,32 @@ def test_only_a_changed_snapshot_counts_as_work(
     assumptions = copy / "assumptions.csv"
     assumptions.write_text(assumptions.read_text() + "\n")
     assert snapshot_refresh_lands_anything(warehouse)
+
+
+def test_refresh_with_a_cards_directory(prefect_harness, tmp_path: Path) -> None:
+    """`footprints run --cards DIR` end to end: the README's worked example lands on the board
+    (cards parsed in chunks on the flow's task runner, landed once), a bad file is quarantined
+    naming it, and a rerun with nothing new lands nothing."""
+    import shutil
+
+    from flows.refresh import refresh
+    from footprints.settings import REPO_ROOT
+
+    cards = tmp_path / "cards"
+    shutil.copytree(REPO_ROOT / "examples" / "cards", cards)
+    (cards / "broken.yaml").write_text("model: Broken\ntraining: [unclosed\n")
+    db = tmp_path / "footprints.duckdb"
+
+    result = refresh(str(db), str(cards))
+    card_load = next(r for r in result["loads"]["model_disclosures"] if "files" in r)
+    assert card_load["files"] == 3
+    assert [f for f, _ in card_load["quarantined_files"]] == [str(cards / "broken.yaml")]
+    row = leaderboard_row(db, "Acme 7B")
+    assert row["gpu_hours"] == pytest.approx(258_048)
+    assert row["training_energy_mwh"] == pytest.approx(216.8, abs=0.05)
+    assert row["training_co2e_t"] == pytest.approx(6.7, abs=0.05)
+    assert row["estimation_tier"] == 4
+    assert leaderboard_row(db, "Heron 1B")["estimation_tier"] == 1
+
+    again = refresh(str(db), str(cards))
+    assert {r["status"] for rs in again["loads"].values() for r in rs} == {"unchanged"}
