@@ -92,11 +92,11 @@ from tasks.warehouse import (
     _rollback,
     append_line,
     insert_manifest_row,
-    last_loaded_sha,
     new_load_id,
     read_sql,
     record_load,
     to_json_row,
+    unchanged_since_last_load,
     write_load_package,
 )
 
@@ -670,7 +670,7 @@ def land_parquet(
     with _phase("archive"):
         archived = archive_file(source, url, Path(path), settings=settings)
     insert_manifest_row(con, _manifest_row(archived))
-    if not force and last_loaded_sha(con, table, batch_scope) == archived.sha256:
+    if not force and unchanged_since_last_load(con, table, batch_scope, archived.sha256, settings):
         return LoadResult(table, batch_scope, "", "unchanged", message="payload unchanged")
     with _settings(con, LOAD_SETTINGS):
         return _land(con, archived, table, url, batch_scope, settings, run_id, extra_quarantine)

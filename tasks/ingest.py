@@ -23,6 +23,7 @@ from tasks.warehouse import (
     new_load_id,
     record_manifest,
     sha256_bytes,
+    unchanged_since_last_load,
 )
 
 Parser = Callable[[bytes], pl.DataFrame]
@@ -73,7 +74,7 @@ def ingest_payload(
     """Land one payload into one raw table; raises ValidationFailed when the batch is rejected
     (after recording why), SourceError when the payload cannot be parsed."""
     record_manifest(con, payload)
-    if not force and last_loaded_sha(con, table, batch_scope) == payload.sha256:
+    if not force and unchanged_since_last_load(con, table, batch_scope, payload.sha256, settings):
         return LoadResult(table, batch_scope, "", "unchanged", message="payload unchanged")
     started = datetime.now(UTC).replace(tzinfo=None)
     try:

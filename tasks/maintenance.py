@@ -434,8 +434,9 @@ def _raw_checks(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> Iterator[Check
             f"({', '.join(no_package[:5])}); {len(unjournaled)} loads in meta_load_log not in "
             f"{journal_path(raw_dir)} ({', '.join(unjournaled[:5])})",
             "the warehouse cannot be rebuilt from raw alone: keep a backup "
-            "(`footprints backup --out FILE`); loads made before load packages existed, or cut "
-            "off between commit and journal, are journaled again when their source changes",
+            "(`footprints backup --out FILE`); a load cut off between its commit and its journal "
+            "line is journaled by the next `footprints run` of its source; loads made before "
+            "load packages existed, when their source changes",
         )
     else:
         torn = f"; {len(journal.torn)} torn line(s) skipped" if journal.torn else ""

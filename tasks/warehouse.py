@@ -417,6 +417,58 @@ def last_loaded_sha(con: duckdb.DuckDBPyConnection, table: str, scope: str) -> s
     return row[0][0] if row else None
 
 
+def unchanged_since_last_load(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    scope: str,
+    sha256: str,
+    settings: Settings | None = None,
+) -> bool:
+    """Whether `sha256` is what the last load of (table, scope) landed, so nothing is to do.
+
+    If so, that load's journal line is checked too: a process killed between a load's commit
+    and its journal line (RELIABILITY.md case 6) leaves a committed load that `rebuild` cannot
+    replay; its package was written before the commit, so the line is written now, from the
+    load log and the package, and a re-run converges to a rebuildable warehouse."""
+    if last_loaded_sha(con, table, scope) != sha256:
+        return False
+    packages = packages_dir(con, settings)
+    if packages is None:
+        return True
+    rows = con.execute(
+        "select load_id, source_url, source_sha256, status, rows_in, rows_quarantined, "
+        "finished_at from meta_load_log where table_name = ? and batch_scope = ? "
+        "and status in ('success', 'rejected') order by finished_at desc limit 1",
+        [table, scope],
+    ).fetchall()
+    if not rows:
+        return True
+    load_id, url, sha, status, rows_in, quarantined, finished = rows[0]
+    journal = packages / JOURNAL_FILE
+    package = packages / f"{load_id}.parquet"
+    if not package.is_file() or (journal.is_file() and load_id.encode() in journal.read_bytes()):
+        return True  # journaled, or from before load packages existed
+    _journal(
+        journal,
+        load_id,
+        {
+            "load_id": load_id,
+            "table": table,
+            "batch_scope": scope,
+            "payload_sha256": sha,
+            "source_url": url,
+            "status": status,
+            "rows": rows_in - quarantined if status == "success" else 0,
+            "rows_in": rows_in,
+            "quarantined": quarantined,
+            "package": package.name,
+            "finished_at": finished.isoformat(),
+            "journaled_late": True,
+        },
+    )
+    return True
+
+
 def new_load_id() -> str:
     return uuid.uuid4().hex
 

@@ -353,3 +353,32 @@ def test_a_corrupt_wal_is_named_never_deleted_and_rebuild_or_restore_recovers(
     restored.parent.mkdir()
     shutil.copyfile(backup, restored)
     assert leaderboard(restored) == original
+
+
+def test_a_load_cut_off_before_its_journal_line_is_journaled_by_the_rerun(
+    tmp_path: Path,
+) -> None:
+    """Case 6, the narrowest kill point, made deterministic: the load committed and its package
+    is there, but the process died before the journal line. The warehouse holds the new state;
+    `doctor` says it cannot be rebuilt; re-running the unchanged source writes the line, and a
+    rebuild from raw alone then gives the same rows."""
+    db = tmp_path / "w.duckdb"
+    old_csv, new_csv = tmp_path / "old.csv", tmp_path / "new.csv"
+    old_csv.write_bytes(hourly_csv(200, 1))
+    new_csv.write_bytes(hourly_csv(200, 2))
+    assert load_hourly(db, old_csv) == "success"
+    assert load_hourly(db, new_csv) == "success"
+    journal = db.parent / "raw" / PACKAGES_DIR / JOURNAL_FILE
+    lines = journal_lines(db)
+    journal.write_text("\n".join(lines[:-1]) + "\n")  # the line the kill cut off
+    assert [c.name for c in run_checks(db) if not c.ok] == ["load packages"]
+
+    assert load_hourly(db, new_csv) == "unchanged"
+    assert len(journal_lines(db)) == len(lines)
+    assert not [c.name for c in run_checks(db) if not c.ok]
+    assert load_hourly(db, new_csv) == "unchanged"
+    assert len(journal_lines(db)) == len(lines)  # written once, not on every rerun
+
+    rebuilt = tmp_path / "rebuilt" / "w.duckdb"
+    rebuild_warehouse(rebuilt, db.parent / "raw")
+    assert raw_content(rebuilt, HOURLY) == raw_content(db, HOURLY)
