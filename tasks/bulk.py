@@ -81,17 +81,16 @@ from tasks.validate import (
     finish_with_table_suite,
 )
 from tasks.warehouse import (
-    JOURNAL_FILE,
     MANIFEST_FILE,
     PACKAGES_DIR,
     RAW_TABLE_KEYS,
     LoadPackage,
     LoadResult,
     WarehouseError,
-    _journal,
     _rollback,
     append_line,
     insert_manifest_row,
+    journal_load,
     new_load_id,
     read_sql,
     record_load,
@@ -734,22 +733,17 @@ def _land(
             raise
         status = "rejected" if checked.rejected_reason else "success"
         good_rows = 0 if checked.rejected_reason else checked.rows_in - file_rows_out
-        _journal(
-            packages / JOURNAL_FILE,
+        journal_load(
+            packages,
             load_id,
-            {
-                "load_id": load_id,
-                "table": table,
-                "batch_scope": batch_scope,
-                "payload_sha256": archived.sha256,
-                "source_url": url,
-                "status": status,
-                "rows": good_rows,
-                "rows_in": checked.rows_in,
-                "quarantined": checked.quarantine.height,
-                "package": f"{load_id}.parquet",
-                "finished_at": _now().isoformat(),
-            },
+            table=table,
+            batch_scope=batch_scope,
+            payload_sha256=archived.sha256,
+            source_url=url,
+            status=status,
+            rows=good_rows,
+            rows_in=checked.rows_in,
+            quarantined=checked.quarantine.height,
         )
     finally:
         for name in ("bulk_dup_hashes", "bulk_scan", "bulk_checked", "bulk_fact_rules"):

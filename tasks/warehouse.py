@@ -448,23 +448,19 @@ def unchanged_since_last_load(
     package = packages / f"{load_id}.parquet"
     if not package.is_file() or (journal.is_file() and load_id.encode() in journal.read_bytes()):
         return True  # journaled, or from before load packages existed
-    _journal(
-        journal,
+    journal_load(
+        packages,
         load_id,
-        {
-            "load_id": load_id,
-            "table": table,
-            "batch_scope": scope,
-            "payload_sha256": sha,
-            "source_url": url,
-            "status": status,
-            "rows": rows_in - quarantined if status == "success" else 0,
-            "rows_in": rows_in,
-            "quarantined": quarantined,
-            "package": package.name,
-            "finished_at": finished.isoformat(),
-            "journaled_late": True,
-        },
+        table=table,
+        batch_scope=scope,
+        payload_sha256=sha,
+        source_url=url,
+        status=status,
+        rows=rows_in - quarantined if status == "success" else 0,
+        rows_in=rows_in,
+        quarantined=quarantined,
+        finished_at=finished,
+        journaled_late=True,
     )
     return True
 
@@ -623,22 +619,17 @@ def land_batch(
         _rollback(con)
         raise
     if packages is not None:
-        _journal(
-            packages / JOURNAL_FILE,
+        journal_load(
+            packages,
             load_id,
-            {
-                "load_id": load_id,
-                "table": table,
-                "batch_scope": batch_scope,
-                "payload_sha256": payload_sha256,
-                "source_url": source_url,
-                "status": status,
-                "rows": good.height if rejected_reason is None else 0,
-                "rows_in": rows_in,
-                "quarantined": quarantine.height,
-                "package": f"{load_id}.parquet",
-                "finished_at": _now().isoformat(),
-            },
+            table=table,
+            batch_scope=batch_scope,
+            payload_sha256=payload_sha256,
+            source_url=source_url,
+            status=status,
+            rows=good.height if rejected_reason is None else 0,
+            rows_in=rows_in,
+            quarantined=quarantine.height,
         )
     return LoadResult(
         table,
@@ -665,6 +656,43 @@ def _journal(journal: Path, load_id: str, entry: dict[str, object]) -> None:
             f"{journal} ({err}): `footprints rebuild` cannot replay it until it is loaded again; "
             "`footprints doctor` lists such loads"
         ) from err
+
+
+def journal_load(
+    packages: Path,
+    load_id: str,
+    *,
+    table: str,
+    batch_scope: str,
+    payload_sha256: str,
+    source_url: str,
+    status: str,
+    rows: int,
+    rows_in: int,
+    quarantined: int,
+    finished_at: datetime | None = None,
+    **extra: object,
+) -> None:
+    """Append a committed load's line to the journal `rebuild` replays (its package is
+    `<load_id>.parquet` beside it)."""
+    _journal(
+        packages / JOURNAL_FILE,
+        load_id,
+        {
+            "load_id": load_id,
+            "table": table,
+            "batch_scope": batch_scope,
+            "payload_sha256": payload_sha256,
+            "source_url": source_url,
+            "status": status,
+            "rows": rows,
+            "rows_in": rows_in,
+            "quarantined": quarantined,
+            "package": f"{load_id}.parquet",
+            "finished_at": (finished_at or _now()).isoformat(),
+            **extra,
+        },
+    )
 
 
 def database_path(con: duckdb.DuckDBPyConnection) -> Path | None:
