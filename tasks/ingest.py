@@ -190,7 +190,7 @@ def _land_bulk(
             spec.table,
             source="snapshot",
             url=f"snapshot/{spec.relative_path}",
-            batch_scope=f"snapshot:{spec.relative_path}",
+            batch_scope=snapshot_scope(spec),
             settings=settings,
             run_id=run_id,
         )
