@@ -346,7 +346,8 @@ def _batch_definition() -> Any:
 def warm_up() -> None:
     """Import Great Expectations and build its context now (~3 s), e.g. while Prefect's server
     starts, rather than in the first batch's validation."""
-    _batch_definition()
+    with _GX_LOCK:
+        _batch_definition()
 
 
 def _run_suite(
