@@ -273,8 +273,9 @@ def quarantined_for_loads(
     )
 
 
-def capture_previous(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
-    """The leaderboard snapshot before a refresh writes anything ([] on a first run).
+def leaderboard_figures(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """The leaderboard's headline figures now ([] before the first build): taken before a
+    refresh writes anything and again after its build, to say what changed.
 
     Plain dicts, so the result can cross a Prefect task boundary."""
     return _rows(con.execute(SNAPSHOT_SQL)) if _has_leaderboard(con) else []
@@ -289,7 +290,7 @@ def publish_refresh_artifacts(
     """After the build: publish the leaderboard top and the refresh summary (new models, changed
     figures, rows quarantined by `loads`, the LoadResult dicts of this run). Returns the
     summary markdown."""
-    current = capture_previous(con)
+    current = leaderboard_figures(con)
     quarantined = quarantined_for_loads(con, [str(r.get("load_id") or "") for r in loads])
     publish_leaderboard_top(con, n)
     return publish_refresh_summary(previous, current, quarantined)

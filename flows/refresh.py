@@ -8,8 +8,8 @@ their own for running one source on its own schedule; `refresh` shares their cod
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 from typing import Any, Literal
 
@@ -17,7 +17,7 @@ import duckdb
 from prefect import flow
 from prefect.logging import get_run_logger
 
-from flows._artifacts import capture_previous, publish_load_summary, publish_refresh_artifacts
+from flows._artifacts import leaderboard_figures, publish_load_summary, publish_refresh_artifacts
 from flows.build_leaderboard import land_and_build
 from flows.ingest_gpu_specs import load_gpu_specs
 from flows.ingest_grid_intensity import load_grid_intensity
@@ -31,17 +31,12 @@ class RefreshFailed(RuntimeError):
     """One or more sources failed; the leaderboard was rebuilt from the warehouse as it is."""
 
 
-@contextmanager
-def held_open(warehouse: str | None) -> Iterator[duckdb.DuckDBPyConnection]:
+def held_open(warehouse: str | None) -> closing[duckdb.DuckDBPyConnection]:
     """The warehouse open for the whole refresh. Each task still opens (and closes) its own
     connection, but to the database already open in this process, which is instant; otherwise
     every task re-opens the file (~60 ms) and every close checkpoints it. Used for the reads
     before and after the loads."""
-    con = connect(settings=get_settings(warehouse=Path(warehouse) if warehouse else None))
-    try:
-        yield con
-    finally:
-        con.close()
+    return closing(connect(settings=get_settings(warehouse=Path(warehouse) if warehouse else None)))
 
 
 @flow(name="refresh")
@@ -85,7 +80,7 @@ def refresh(
     loads: dict[str, list[dict[str, Any]]] = {}
     failed: dict[str, str] = {}
     with held_open(warehouse) as con:
-        previous = capture_previous(con)
+        previous = leaderboard_figures(con)
         for name, step in steps.items():
             try:
                 loads[name] = step()
