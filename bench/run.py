@@ -65,27 +65,35 @@ def prefect_env(home: Path) -> dict[str, str]:
 # --- measuring a subprocess ----------------------------------------------------------------------
 
 
-def _tree_rss_kb(root: int) -> int:
-    """Resident memory of a process and all its descendants, from /proc."""
+def process_tree(root: int) -> dict[int, tuple[str, int]]:
+    """(command line, VmRSS kB) of a process and each of its descendants, from /proc."""
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
+    found: dict[int, tuple[str, int]] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
             status = Path(f"/proc/{entry}/status").read_text()
+            cmd = Path(f"/proc/{entry}/cmdline").read_bytes().replace(b"\0", b" ").decode()
         except OSError:
             continue
         fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
         pid = int(entry)
         children.setdefault(int(fields.get("PPid", "0").strip() or 0), []).append(pid)
-        rss[pid] = int(fields.get("VmRSS", "0 kB").split()[0]) if "VmRSS" in fields else 0
-    total, stack = 0, [root]
+        rss = int(fields["VmRSS"].split()[0]) if "VmRSS" in fields else 0
+        found[pid] = (cmd.strip(), rss)
+    tree, stack = {}, [root]
     while stack:
         pid = stack.pop()
-        total += rss.get(pid, 0)
+        if pid in found:
+            tree[pid] = found[pid]
         stack.extend(children.get(pid, []))
-    return total
+    return tree
+
+
+def _tree_rss_kb(root: int) -> int:
+    """Resident memory of a process and all its descendants."""
+    return sum(rss for _, rss in process_tree(root).values())
 
 
 def measure(cmd: list[str], env: dict[str, str] | None = None) -> dict[str, Any]:
@@ -264,30 +272,6 @@ def child_cards(warehouse: str, cards: str, runner: str) -> dict[str, Any]:
 
     from tasks.fanout import parse_and_land_cards, prefect_api_for_workers, task_runner_for
 
-    def _process_rss(root: int) -> dict[int, tuple[str, int]]:
-        """(command line, VmRSS kB) of a process and each of its descendants."""
-        tree = {root}
-        found: dict[int, tuple[int, str, int]] = {}
-        for entry in os.listdir("/proc"):
-            if not entry.isdigit():
-                continue
-            try:
-                status = Path(f"/proc/{entry}/status").read_text()
-                cmd = Path(f"/proc/{entry}/cmdline").read_bytes().replace(b"\0", b" ").decode()
-            except OSError:
-                continue
-            fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-            rss = int(fields["VmRSS"].split()[0]) if "VmRSS" in fields else 0
-            found[int(entry)] = (int(fields.get("PPid", "0").strip() or 0), cmd.strip(), rss)
-        grew = True
-        while grew:
-            grew = False
-            for pid, (ppid, _, _) in found.items():
-                if ppid in tree and pid not in tree:
-                    tree.add(pid)
-                    grew = True
-        return {pid: found[pid][1:] for pid in tree if pid in found}
-
     def _role(pid: int, cmd: str) -> str:
         if pid == os.getpid():
             return "flow process"
@@ -315,7 +299,7 @@ def child_cards(warehouse: str, cards: str, runner: str) -> dict[str, Any]:
 
     def sample() -> None:
         while not done.wait(0.2):
-            for pid, (cmd, rss) in _process_rss(os.getpid()).items():
+            for pid, (cmd, rss) in process_tree(os.getpid()).items():
                 if rss > peaks.get(pid, ("", 0))[1]:
                     peaks[pid] = (_role(pid, cmd), rss)
 
