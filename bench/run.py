@@ -160,10 +160,10 @@ def child_floor() -> dict[str, Any]:
 
 def child_grid_land(warehouse: str, file: str) -> dict[str, Any]:
     """The bulk landing of the hourly file into an empty warehouse."""
-    from footprints.settings import get_settings
-    from tasks.bulk import LAST_PHASES, land_parquet
-    from tasks.validate import _gx_context
-    from tasks.warehouse import open_warehouse
+    from tasks.core.settings import get_settings
+    from tasks.load.bulk import LAST_PHASES, land_parquet
+    from tasks.load.validate import _gx_context
+    from tasks.load.warehouse import open_warehouse
 
     _gx_context()  # a one-off ~3 s per process; the refresh numbers carry it
     settings = get_settings(warehouse=Path(warehouse))
@@ -235,7 +235,7 @@ def child_dlt(folder: str, file: str) -> dict[str, Any]:
 def child_hourly_match(warehouse: str, windows: str) -> dict[str, Any]:
     """The real int_runs_hourly_matched.sql over the landed 10M rows, with its two inputs stood
     in for by 1,000 windowed runs (the rest of the model graph is not what is measured)."""
-    from tasks.warehouse import SQL_DIR, connect
+    from tasks.load.warehouse import SQL_DIR, connect
 
     con = connect(Path(warehouse))
     con.execute("set enable_progress_bar = false")
@@ -270,7 +270,11 @@ def child_cards(warehouse: str, cards: str, runner: str) -> dict[str, Any]:
 
     from prefect import flow
 
-    from tasks.fanout import parse_and_land_cards, prefect_api_for_workers, task_runner_for
+    from tasks.sources.models.user_cards_fanout import (
+        parse_and_land_cards,
+        prefect_api_for_workers,
+        task_runner_for,
+    )
 
     def _role(pid: int, cmd: str) -> str:
         if pid == os.getpid():

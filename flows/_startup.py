@@ -52,10 +52,12 @@ def snapshot_refresh_lands_anything(warehouse: Path) -> bool:
     """Whether a snapshot refresh of this warehouse would validate anything: a new warehouse, or
     a bundled file that differs from what was last landed. Decides whether Great Expectations
     is worth importing ahead of the flow (a refresh with nothing new never imports it)."""
-    from footprints.settings import get_settings
-    from tasks import gpu_specs, grid_intensity, model_disclosures
-    from tasks.ingest import changed_snapshot_files
-    from tasks.warehouse import WarehouseError, open_warehouse
+    from tasks.core.settings import get_settings
+    from tasks.load.ingest import changed_snapshot_files
+    from tasks.load.warehouse import WarehouseError, open_warehouse
+    from tasks.sources.grid import snapshot as grid_intensity
+    from tasks.sources.hardware import snapshot as gpu_specs
+    from tasks.sources.models import snapshot as model_disclosures
 
     if not warehouse.exists():
         return True

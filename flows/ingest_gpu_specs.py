@@ -8,8 +8,8 @@ from prefect import flow
 
 from flows._artifacts import publish_load_summary
 from flows._live import run_live_sources
-from tasks.live import GPU_SOURCES
 from tasks.prefect_tasks import land_gpu_specs
+from tasks.sources.live import GPU_SOURCES
 
 ARTIFACT_KEY = "ingest-gpu-specs"
 

@@ -9,8 +9,8 @@ from prefect import flow
 
 from flows._artifacts import publish_load_summary
 from flows._live import run_live_sources
-from tasks.live import GRID_SOURCES
 from tasks.prefect_tasks import land_grid_intensity
+from tasks.sources.live import GRID_SOURCES
 
 ARTIFACT_KEY = "ingest-grid-intensity"
 

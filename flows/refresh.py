@@ -22,9 +22,9 @@ from flows.build_leaderboard import land_and_build
 from flows.ingest_gpu_specs import load_gpu_specs
 from flows.ingest_grid_intensity import load_grid_intensity
 from flows.ingest_model_disclosures import ingest_model_disclosures, load_model_disclosures
-from footprints.settings import get_settings
-from tasks.fanout import task_runner_for
-from tasks.warehouse import connect
+from tasks.core.settings import get_settings
+from tasks.load.warehouse import connect
+from tasks.sources.models.user_cards_fanout import task_runner_for
 
 
 class RefreshFailed(RuntimeError):

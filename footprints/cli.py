@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from footprints.commands._common import render
-from footprints.settings import get_settings
+from tasks.core.settings import get_settings
 
 app = typer.Typer(
     help="What did it cost - in energy, carbon, water and money - to create an AI model?",
@@ -110,7 +110,7 @@ def run(
         # A refresh with nothing new skips both that import and the validation.
         import flows.refresh  # noqa: F401  (its imports now; the flow is called below)
         from flows._startup import snapshot_refresh_lands_anything
-        from tasks.validate import warm_up
+        from tasks.load.validate import warm_up
 
         if (
             source is SourceKind.live
@@ -122,7 +122,7 @@ def run(
 
     start_server_while(prepare)
     from flows.refresh import refresh
-    from tasks.fanout import prefect_api_for_workers
+    from tasks.sources.models.user_cards_fanout import prefect_api_for_workers
 
     # Dask worker processes need a Prefect API they can all reach (one shared server).
     shared_api = prefect_api_for_workers() if task_runner is TaskRunner.dask else nullcontext()
@@ -176,7 +176,7 @@ def query(
     """Run SQL on the warehouse, opened read-only: a write statement fails and changes nothing."""
     import duckdb
 
-    from tasks.warehouse import WarehouseError, open_warehouse
+    from tasks.load.warehouse import WarehouseError, open_warehouse
 
     settings = get_settings(warehouse=warehouse)
     try:
@@ -201,7 +201,7 @@ def leaderboard(
     fmt: Annotated[Format, typer.Option("--format", help="output format")] = Format.table,
 ) -> None:
     """Print the top of the leaderboard (total t CO2e with its low-high range)."""
-    from tasks.warehouse import WarehouseError, open_warehouse, read_sql
+    from tasks.load.warehouse import WarehouseError, open_warehouse, read_sql
 
     settings = get_settings(warehouse=warehouse)
     try:
@@ -229,8 +229,8 @@ def export_leaderboard(
 
 
 def _export(name: str, warehouse: Path | None, out: Path | None) -> None:
-    from tasks.export import EXPORTS, export_table, resolve_export_path
-    from tasks.warehouse import WarehouseError, open_warehouse
+    from tasks.load.warehouse import WarehouseError, open_warehouse
+    from tasks.outputs.export import EXPORTS, export_table, resolve_export_path
 
     settings = get_settings(warehouse=warehouse)
     # `--out` is the CLI user's own choice, so it may point anywhere (RELIABILITY.md case 20).
@@ -239,7 +239,7 @@ def _export(name: str, warehouse: Path | None, out: Path | None) -> None:
         with open_warehouse(settings=settings, read_only=True) as con:
             result = export_table(con, name, target)
             # every CSV describes itself (Frictionless Data Package beside it)
-            from tasks.datapackage import write_datapackage
+            from tasks.outputs.datapackage import write_datapackage
 
             write_datapackage(result.path, name, con)
     except WarehouseError as err:

@@ -13,11 +13,13 @@ from typing import Any
 from prefect import task
 from prefect.runtime import flow_run
 
-from footprints.settings import get_settings
-from tasks import gpu_specs, grid_intensity, model_disclosures
-from tasks.ingest import SnapshotFile, land_snapshot
-from tasks.transform import build_models
-from tasks.warehouse import open_warehouse
+from tasks.core.settings import get_settings
+from tasks.load.ingest import SnapshotFile, land_snapshot
+from tasks.load.warehouse import open_warehouse
+from tasks.model.transform import build_models
+from tasks.sources.grid import snapshot as grid_intensity
+from tasks.sources.hardware import snapshot as gpu_specs
+from tasks.sources.models import snapshot as model_disclosures
 
 
 def _run_id() -> str | None:
@@ -44,7 +46,7 @@ def land_live_source(
     name: str, warehouse: str | None = None, options: dict[str, Any] | None = None
 ) -> dict[str, Any]:
     """Fetch and land one live source (grid intensity, GPU specs or disclosures)."""
-    from tasks.live import LiveOptions, land_source
+    from tasks.sources.live import LiveOptions, land_source
 
     given: dict[str, Any] = {
         k: tuple(v) if isinstance(v, list) else v for k, v in (options or {}).items() if v
@@ -78,7 +80,7 @@ def land_model_disclosures(warehouse: str | None = None) -> list[dict[str, Any]]
 def land_codecarbon_runs(path: str, model: str, warehouse: str | None = None) -> dict[str, Any]:
     """Land CodeCarbon emissions.csv runs of a model: the last run as training, the rest as
     development, energy and emissions as measured (tier 1)."""
-    from tasks.codecarbon import land_codecarbon
+    from tasks.sources.models.codecarbon import land_codecarbon
 
     settings = get_settings(warehouse=Path(warehouse) if warehouse else None)
     with open_warehouse(settings=settings) as con:
@@ -96,7 +98,7 @@ def build_footprints(warehouse: str | None = None) -> dict[str, Any]:
     """Rebuild staging, intermediate, marts and reports (skipped when nothing changed)."""
     from prefect.logging import get_run_logger
 
-    from tasks.schema_docs import apply_comments
+    from tasks.outputs.schema_docs import apply_comments
 
     settings = get_settings(warehouse=Path(warehouse) if warehouse else None)
     with open_warehouse(settings=settings) as con:

@@ -1,7 +1,8 @@
 """A warehouse built once per test process from the bundled snapshot (hourly series and
 equivalences included) plus a few hand-made runs that exercise hourly matching and the ladder.
 
-Plain functions, no Prefect: tasks.ingest.ingest_snapshot_files + tasks.transform.build_models.
+Plain functions, no Prefect: tasks.load.ingest.ingest_snapshot_files +
+tasks.model.transform.build_models.
 Used by tests/sql/test_hourly_matching.py, test_uncertainty.py, test_audit.py,
 test_costs_equivalences.py and tests/unit/test_whatif.py.
 """
@@ -12,13 +13,16 @@ import tempfile
 from functools import cache
 from pathlib import Path
 
-from footprints.settings import get_settings
-from tasks import gpu_specs, grid_hourly, grid_intensity, model_disclosures
-from tasks.facts import FACT_COLUMNS, FIELDS
-from tasks.ingest import ingest_payload
-from tasks.model_disclosures import read_facts_csv
-from tasks.transform import build_models
-from tasks.warehouse import archive_payload, open_warehouse
+from tasks.core.facts import FACT_COLUMNS, FIELDS
+from tasks.core.settings import get_settings
+from tasks.load.ingest import ingest_payload
+from tasks.load.warehouse import archive_payload, open_warehouse
+from tasks.model.transform import build_models
+from tasks.sources.grid import snapshot as grid_intensity
+from tasks.sources.grid import snapshot_hourly as grid_hourly
+from tasks.sources.hardware import snapshot as gpu_specs
+from tasks.sources.models import snapshot as model_disclosures
+from tasks.sources.models.snapshot import read_facts_csv
 
 URL = "https://example.org/issue5"
 H100_BF16_TFLOPS = 989.4  # gpu_specs.csv, nvidia-h100-sxm5-80gb
@@ -107,7 +111,7 @@ def trust_warehouse() -> Path:
     """Path of the built warehouse (built on first call; kept for the process)."""
     folder = Path(tempfile.mkdtemp(prefix="footprints-issue5-"))
     settings = get_settings(warehouse=folder / "w.duckdb")
-    from tasks.ingest import ingest_snapshot_files
+    from tasks.load.ingest import ingest_snapshot_files
 
     with open_warehouse(settings=settings) as con:
         for files in (

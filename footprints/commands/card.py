@@ -16,7 +16,7 @@ import typer
 import yaml
 
 from footprints.commands._common import WarehouseOpt, fail
-from tasks.citations import TIER_METHODS, source_urls
+from tasks.core.citations import TIER_METHODS, source_urls
 
 if TYPE_CHECKING:
     import duckdb
@@ -225,8 +225,8 @@ def card(
     """Print a model card's 'Environmental impact' section and its co2_eq_emissions YAML."""
     import duckdb
 
-    from footprints.settings import get_settings
-    from tasks.warehouse import WarehouseError, open_warehouse
+    from tasks.core.settings import get_settings
+    from tasks.load.warehouse import WarehouseError, open_warehouse
 
     settings = get_settings(warehouse=warehouse)
     try:

@@ -1,6 +1,6 @@
 """`footprints doctor`, `footprints backup --out PATH`, `footprints rebuild [--from-raw DIR]`.
 
-The logic is in tasks/maintenance.py; these functions only parse options and print.
+The logic is in tasks/ops/maintenance.py; these functions only parse options and print.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from footprints.commands._common import WarehouseOpt, fail
 def doctor(warehouse: WarehouseOpt = None) -> None:
     """Check the warehouse, its lock, its raw archive, the settings and tokens; exit 1 on a
     problem, each with what to do."""
-    from tasks.maintenance import run_checks
+    from tasks.ops.maintenance import run_checks
 
     checks = run_checks(warehouse)
     for check in checks:
@@ -37,9 +37,9 @@ def backup(
     warehouse: WarehouseOpt = None,
 ) -> None:
     """A consistent copy of the warehouse: CHECKPOINT, then copy; refused while a refresh writes."""
-    from footprints.settings import get_settings
-    from tasks.maintenance import MaintenanceError, backup_warehouse
-    from tasks.warehouse import WarehouseError
+    from tasks.core.settings import get_settings
+    from tasks.load.warehouse import WarehouseError
+    from tasks.ops.maintenance import MaintenanceError, backup_warehouse
 
     settings = get_settings(warehouse=warehouse)
     try:
@@ -62,9 +62,9 @@ def rebuild(
     ] = None,
 ) -> None:
     """Recreate the whole warehouse from the raw area alone (the old file is kept as .bak)."""
-    from footprints.settings import get_settings
-    from tasks.maintenance import MaintenanceError, rebuild_warehouse
-    from tasks.warehouse import WarehouseError
+    from tasks.core.settings import get_settings
+    from tasks.load.warehouse import WarehouseError
+    from tasks.ops.maintenance import MaintenanceError, rebuild_warehouse
 
     settings = get_settings(warehouse=warehouse)
     raw = from_raw or settings.raw_path

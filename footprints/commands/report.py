@@ -25,12 +25,12 @@ def report(
     ] = 30,
 ) -> None:
     """Write the report: the whole leaderboard (sortable, filterable), charts, sources."""
-    from footprints.settings import get_settings
-    from tasks.report import build_report
-    from tasks.warehouse import WarehouseError, open_warehouse
+    from tasks.core.settings import get_settings
+    from tasks.load.warehouse import WarehouseError, open_warehouse
+    from tasks.outputs.report import build_report
 
     settings = get_settings(warehouse=warehouse)
-    # A folder the CLI user typed is trusted, like `export --out` (tasks/export.py).
+    # A folder the CLI user typed is trusted, like `export --out` (tasks/outputs/export.py).
     out_dir = out if out is not None else settings.exports_path / "report"
     try:
         with open_warehouse(settings=settings, read_only=True) as con:

@@ -27,7 +27,7 @@ def _table(columns: list[str], rows: list[list[str]]) -> str:
 
 def render_schema(con: object, table: str | None = None) -> str:
     """Text of the documented schema: every table, or one table's columns."""
-    from tasks.schema_docs import describe_table, list_tables
+    from tasks.outputs.schema_docs import describe_table, list_tables
 
     if table is None:
         docs = list_tables(con)  # type: ignore[arg-type]
@@ -53,8 +53,8 @@ def schema(
     warehouse: WarehouseOpt = None,
 ) -> None:
     """Print the documented schema: tables with their grain, or one table's columns and units."""
-    from footprints.settings import get_settings
-    from tasks.warehouse import WarehouseError, open_warehouse
+    from tasks.core.settings import get_settings
+    from tasks.load.warehouse import WarehouseError, open_warehouse
 
     settings = get_settings(warehouse=warehouse)
     try:

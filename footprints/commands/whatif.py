@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from footprints.commands._common import render
-from footprints.settings import get_settings
+from tasks.core.settings import get_settings
 
 
 class WhatIfFormat(StrEnum):
@@ -48,8 +48,8 @@ def whatif(
     ] = None,
 ) -> None:
     """The same final training run moved to other grid zones, GPUs or PUE (t CO2e with range)."""
-    from tasks.warehouse import WarehouseError, open_warehouse
-    from tasks.whatif import COLUMNS, WhatIfError, run_whatif
+    from tasks.load.warehouse import WarehouseError, open_warehouse
+    from tasks.model.whatif import COLUMNS, WhatIfError, run_whatif
 
     settings = get_settings(warehouse=warehouse)
     try:

@@ -3,8 +3,9 @@
 Reproducible: reads only the third-party files in ``--shared`` (default ``../shared/data`` beside
 the repo) and writes sorted CSVs (no index column) whose columns are those of
 docs/data-contracts.md, section "GPU specifications". The build itself - which rows, which
-numbers, the embodied and price rules - is `tasks/gpu_catalog.py`, shared with the live connector
-(`tasks.epoch.land_gpu_specs_live`) so both produce the same tables from the same inputs.
+numbers, the embodied and price rules - is `tasks/sources/hardware/catalog.py`, shared with the
+live connector (`tasks.sources.models.epoch.land_gpu_specs_live`) so both produce the same
+tables from the same inputs.
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ REPO = Path(__file__).resolve().parents[2]
 if str(REPO) not in sys.path:  # run as a plain script: make `tasks` importable
     sys.path.insert(0, str(REPO))
 
-from tasks.gpu_catalog import build_gpu_tables, table_csv  # noqa: E402
-from tasks.gpu_names import GpuResolver  # noqa: E402
+from tasks.core.gpu_names import GpuResolver  # noqa: E402
+from tasks.sources.hardware.catalog import build_gpu_tables, table_csv  # noqa: E402
 
 
 def disclosure_names(shared: Path) -> list[str]:

@@ -30,7 +30,7 @@ import pycountry
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))  # so `tasks` imports when run as a plain script
 
-from tasks.locations import normalise_location  # noqa: E402
+from tasks.core.locations import normalise_location  # noqa: E402
 
 # --- provenance (commits from shared/data/SOURCES.md) --------------------------------------------
 

@@ -40,7 +40,7 @@ import polars as pl
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))  # so `tasks` imports when run as a plain script
 
-from tasks.locations import normalise_location  # noqa: E402
+from tasks.core.locations import normalise_location  # noqa: E402
 
 GH = "https://github.com"
 DCRL_COMMIT = "6f66e82952a61272623105e464c70d3d6c534066"

@@ -21,9 +21,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
-from tasks.epoch_models import parse_epoch_models, select_notable  # noqa: E402
-from tasks.facts import FACT_COLUMNS, Fact, facts_to_rows  # noqa: E402
-from tasks.hfco2 import parse_hfco2  # noqa: E402
+from tasks.core.facts import FACT_COLUMNS, Fact, facts_to_rows  # noqa: E402
+from tasks.sources.models.epoch_rows import parse_epoch_models, select_notable  # noqa: E402
+from tasks.sources.models.hfco2 import parse_hfco2  # noqa: E402
 
 SHARED_DATA = Path(os.environ.get("FOOTPRINTS_SHARED_DATA", REPO.parent / "shared" / "data"))
 EPOCH_CSV = SHARED_DATA / "models" / "epoch_all_ml_systems_trimmed.csv"

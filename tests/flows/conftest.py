@@ -28,7 +28,7 @@ def checksums():
 
 def table_checksums(db: Path) -> dict[str, tuple[int, int]]:
     """Row count and an order-independent content hash of every table in the warehouse."""
-    from tasks.warehouse import open_warehouse
+    from tasks.load.warehouse import open_warehouse
 
     with open_warehouse(db, read_only=True) as con:
         tables = [

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from prefect import flow
 
-from tasks.fanout import parse_and_land_cards, task_runner_for
+from tasks.sources.models.user_cards_fanout import parse_and_land_cards, task_runner_for
 
 REPO = Path(__file__).resolve().parents[2]
 CONTENT = (
@@ -49,7 +49,7 @@ def cards(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _land(runner: Any, cards: Path, db: Path) -> tuple[dict[str, Any], list, list]:
-    from tasks.warehouse import open_warehouse
+    from tasks.load.warehouse import open_warehouse
 
     summary = land_cards_fanout.with_options(task_runner=runner)(str(cards), str(db))
     with open_warehouse(db, read_only=True) as con:
@@ -105,9 +105,9 @@ def test_land_user_cards_lands_what_the_fan_out_lands(
     prefect_harness: None, cards: Path, tmp_path: Path
 ) -> None:
     """`land_user_cards` (one thread, no Prefect) is the fan-out's path run in place."""
-    from footprints.settings import get_settings
-    from tasks.model_cards import land_user_cards
-    from tasks.warehouse import open_warehouse
+    from tasks.core.settings import get_settings
+    from tasks.load.warehouse import open_warehouse
+    from tasks.sources.models.user_cards import land_user_cards
 
     summary, rows, quarantine = _land(task_runner_for("thread"), cards, tmp_path / "t" / "w.duckdb")
     settings = get_settings(warehouse=tmp_path / "inline" / "w.duckdb")

@@ -109,7 +109,7 @@ def test_deploy_all_and_run_refresh_through_a_worker(server, tmp_path: Path) -> 
     )
     states = {r["name"]: r["state_type"] for r in runs}  # type: ignore[union-attr]
     assert list(states.values()) == ["COMPLETED"], f"{states}\n{worker_log[-4000:]}"
-    from tasks.warehouse import open_warehouse
+    from tasks.load.warehouse import open_warehouse
 
     with open_warehouse(warehouse, read_only=True) as con:
         assert con.execute("select count(*) from rpt_leaderboard").fetchall()[0][0] > 40

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from werkzeug import Response
 
-from footprints.settings import get_settings
-from tasks.warehouse import open_warehouse
+from tasks.core.settings import get_settings
+from tasks.load.warehouse import open_warehouse
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "http"
 

@@ -48,7 +48,7 @@ def warehouse(prefect_harness, tmp_path_factory) -> Path:
 
 
 def leaderboard_row(db: Path, model: str) -> dict:
-    from tasks.warehouse import open_warehouse
+    from tasks.load.warehouse import open_warehouse
 
     with open_warehouse(db, read_only=True) as con:
         cur = con.execute("select * from rpt_leaderboard where model = ?", [model])
@@ -73,7 +73,7 @@ def test_llama_31_405b_from_its_card(warehouse: Path) -> None:
 
 
 def test_leaderboard_shape_and_order(warehouse: Path) -> None:
-    from tasks.warehouse import open_warehouse
+    from tasks.load.warehouse import open_warehouse
 
     with open_warehouse(warehouse, read_only=True) as con:
         cur = con.execute("select * from rpt_leaderboard order by rank")
@@ -146,7 +146,7 @@ def test_only_a_changed_snapshot_counts_as_work(
     import shutil
 
     from flows._startup import snapshot_refresh_lands_anything
-    from footprints.settings import get_settings
+    from tasks.core.settings import get_settings
 
     assert snapshot_refresh_lands_anything(tmp_path / "new.duckdb")
     assert not snapshot_refresh_lands_anything(warehouse)
@@ -167,7 +167,7 @@ def test_refresh_with_a_cards_directory(prefect_harness, tmp_path: Path) -> None
     import shutil
 
     from flows.refresh import refresh
-    from footprints.settings import REPO_ROOT
+    from tasks.core.settings import REPO_ROOT
 
     cards = tmp_path / "cards"
     shutil.copytree(REPO_ROOT / "examples" / "cards", cards)

@@ -12,12 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from footprints.settings import get_settings
-from tasks import gpu_specs, grid_intensity, model_disclosures
-from tasks.ingest import ingest_snapshot_files
-from tasks.report import build_report
-from tasks.transform import build_models
-from tasks.warehouse import open_warehouse
+from tasks.core.settings import get_settings
+from tasks.load.ingest import ingest_snapshot_files
+from tasks.load.warehouse import open_warehouse
+from tasks.model.transform import build_models
+from tasks.outputs.report import build_report
+from tasks.sources.grid import snapshot as grid_intensity
+from tasks.sources.hardware import snapshot as gpu_specs
+from tasks.sources.models import snapshot as model_disclosures
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
@@ -199,7 +201,7 @@ def test_report_is_written_atomically(report: tuple[Path, int, list[str]]) -> No
 
 
 def test_audit_section_only_when_the_table_exists(report: tuple[Path, int, list[str]]) -> None:
-    from tasks.report import render_report
+    from tasks.outputs.report import render_report
 
     db = report[0].parent.parent / "w.duckdb"
     with open_warehouse(db) as con:

@@ -9,7 +9,7 @@ def test_token_from_secret_block(prefect_harness, monkeypatch) -> None:
     from prefect import flow
     from prefect.blocks.system import Secret
 
-    from footprints.settings import get_settings, secret_block_name
+    from tasks.core.settings import get_settings, secret_block_name
 
     monkeypatch.delenv("FOOTPRINTS_EMBER_TOKEN", raising=False)
     monkeypatch.delenv("FOOTPRINTS_EIA_TOKEN", raising=False)
@@ -39,6 +39,6 @@ def test_token_from_secret_block(prefect_harness, monkeypatch) -> None:
 
 @pytest.mark.parametrize("source", ["ELECTRICITYMAPS", "hfhub"])
 def test_block_names(source: str) -> None:
-    from footprints.settings import secret_block_name
+    from tasks.core.settings import secret_block_name
 
     assert secret_block_name(source) == f"footprints-{source.lower()}-token"

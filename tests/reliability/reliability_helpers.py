@@ -32,7 +32,9 @@ SMALL_TABLES = ("raw_gpu_specs", "raw_gpu_aliases", "raw_assumptions", "raw_equi
 
 
 def snapshot_groups(small: bool = False) -> list[tuple[object, ...]]:
-    from tasks import gpu_specs, grid_intensity, model_disclosures
+    from tasks.sources.grid import snapshot as grid_intensity
+    from tasks.sources.hardware import snapshot as gpu_specs
+    from tasks.sources.models import snapshot as model_disclosures
 
     if small:  # a few seconds: enough for the lock tests, whose subject is not the data
         return [gpu_specs.SNAPSHOT_FILES, model_disclosures.ASSUMPTION_FILES]
@@ -51,10 +53,10 @@ def refresh_plain(
     prints 'opened' once the warehouse is open; with `hold_until`, keeps it open until that file
     exists (so a test can act while this process writes). `small`: GPU specs and assumptions
     only, no build."""
-    from footprints.settings import get_settings
-    from tasks.ingest import ingest_snapshot_files
-    from tasks.transform import build_models
-    from tasks.warehouse import open_warehouse
+    from tasks.core.settings import get_settings
+    from tasks.load.ingest import ingest_snapshot_files
+    from tasks.load.warehouse import open_warehouse
+    from tasks.model.transform import build_models
 
     settings = get_settings(warehouse=db)
     statuses: list[str] = []
@@ -87,9 +89,9 @@ def hourly_csv(rows: int, version: int, zones: int = 10) -> bytes:
 def load_hourly(db: Path, csv_path: Path, *, signal: bool = False) -> str:
     """Land one synthetic hourly CSV through ingest_payload (the one loading path), then close
     (a checkpoint). Prints 'start' before the load and 'done' after the close."""
-    from footprints.settings import get_settings
-    from tasks.ingest import ingest_payload, read_csv_text
-    from tasks.warehouse import archive_payload, open_warehouse
+    from tasks.core.settings import get_settings
+    from tasks.load.ingest import ingest_payload, read_csv_text
+    from tasks.load.warehouse import archive_payload, open_warehouse
 
     settings = get_settings(warehouse=db)
     payload = archive_payload(
@@ -117,7 +119,7 @@ def load_hourly(db: Path, csv_path: Path, *, signal: bool = False) -> str:
 
 def table_checksums(db: Path) -> dict[str, tuple[int, int]]:
     """Row count and an order-independent content hash of every table."""
-    from tasks.warehouse import open_warehouse
+    from tasks.load.warehouse import open_warehouse
 
     with open_warehouse(db, read_only=True) as con:
         tables = [
@@ -140,7 +142,7 @@ def table_checksums(db: Path) -> dict[str, tuple[int, int]]:
 def raw_content(db: Path, tables: tuple[str, ...] | None = None) -> dict[str, tuple[int, int]]:
     """Every raw table's content without the per-load columns (_load_id, _loaded_at): what 'the
     end state equals one run' compares."""
-    from tasks.warehouse import RAW_TABLE_KEYS, open_warehouse
+    from tasks.load.warehouse import RAW_TABLE_KEYS, open_warehouse
 
     with open_warehouse(db, read_only=True) as con:
         out = {}
@@ -155,14 +157,14 @@ def raw_content(db: Path, tables: tuple[str, ...] | None = None) -> dict[str, tu
 
 
 def leaderboard(db: Path) -> list[tuple[object, ...]]:
-    from tasks.warehouse import open_warehouse
+    from tasks.load.warehouse import open_warehouse
 
     with open_warehouse(db, read_only=True) as con:
         return con.execute("select * from rpt_leaderboard order by rank, model").fetchall()
 
 
 def duplicate_keys(db: Path) -> dict[str, int]:
-    from tasks.warehouse import RAW_TABLE_KEYS, open_warehouse
+    from tasks.load.warehouse import RAW_TABLE_KEYS, open_warehouse
 
     with open_warehouse(db, read_only=True) as con:
         return {

@@ -21,11 +21,10 @@ from reliability_helpers import (
     wait_for_line,
 )
 
-import tasks.warehouse as warehouse_module
-from footprints.settings import get_settings
-from tasks.ingest import ingest_payload, read_csv_text
-from tasks.maintenance import backup_warehouse, rebuild_warehouse, run_checks
-from tasks.warehouse import (
+import tasks.load.warehouse as warehouse_module
+from tasks.core.settings import get_settings
+from tasks.load.ingest import ingest_payload, read_csv_text
+from tasks.load.warehouse import (
     JOURNAL_FILE,
     PACKAGES_DIR,
     WarehouseCorruptError,
@@ -33,6 +32,7 @@ from tasks.warehouse import (
     connect,
     open_warehouse,
 )
+from tasks.ops.maintenance import backup_warehouse, rebuild_warehouse, run_checks
 
 HOURLY = ("raw_grid_intensity_hourly",)
 KILL_ROWS = int(os.environ.get("FOOTPRINTS_KILL_ROWS", "50000"))
@@ -312,9 +312,9 @@ def test_a_corrupt_wal_is_named_never_deleted_and_rebuild_or_restore_recovers(
     (tmp_path / "a.csv").write_text(changed)
     proc = start_python(
         "import os; from pathlib import Path\n"
-        "from footprints.settings import get_settings\n"
-        "from tasks.ingest import ingest_payload, read_csv_text\n"
-        "from tasks.warehouse import archive_payload, connect\n"
+        "from tasks.core.settings import get_settings\n"
+        "from tasks.load.ingest import ingest_payload, read_csv_text\n"
+        "from tasks.load.warehouse import archive_payload, connect\n"
         f"s = get_settings(warehouse=Path({str(warehouse)!r}))\n"
         "con = connect(settings=s)\n"
         "con.execute(\"set checkpoint_threshold = '1GB'\")\n"

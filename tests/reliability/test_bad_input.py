@@ -15,18 +15,18 @@ import pytest
 from reliability_helpers import start_python, table_checksums
 from typer.testing import CliRunner
 
-import tasks.warehouse as warehouse_module
+import tasks.load.warehouse as warehouse_module
 from footprints.cli import app
-from footprints.settings import get_settings
-from tasks.export import (
+from tasks.core.settings import get_settings
+from tasks.load.ingest import ingest_payload, read_csv_text
+from tasks.load.warehouse import WarehouseError, archive_payload, open_warehouse, read_sql
+from tasks.outputs.export import (
     ExportPathError,
     export_table,
     neutralise_formulas,
     resolve_export_path,
 )
-from tasks.ingest import ingest_payload, read_csv_text
-from tasks.model_disclosures import read_facts_csv
-from tasks.warehouse import WarehouseError, archive_payload, open_warehouse, read_sql
+from tasks.sources.models.snapshot import read_facts_csv
 
 REPO = Path(__file__).resolve().parents[2]
 SNAPSHOT = REPO / "warehouse" / "snapshot"
@@ -137,9 +137,9 @@ def hostile_cards(directory: Path, marker: Path) -> dict[str, str]:
 CARDS_WORKER = """
 import json, resource
 from pathlib import Path
-from footprints.settings import get_settings
-from tasks.model_cards import land_user_cards
-from tasks.warehouse import open_warehouse
+from tasks.core.settings import get_settings
+from tasks.sources.models.user_cards import land_user_cards
+from tasks.load.warehouse import open_warehouse
 settings = get_settings(warehouse=Path({db!r}))
 with open_warehouse(settings=settings) as con:
     loaded = land_user_cards(con, Path({cards!r}), settings=settings)
@@ -205,8 +205,8 @@ def test_case_18_formula_cells_are_neutralised(tmp_path: Path) -> None:
 def test_case_18_an_exported_leaderboard_neutralises_a_hostile_model_name(
     warehouse: Path, tmp_path: Path
 ) -> None:
-    from tasks.model_cards import land_user_cards
-    from tasks.transform import build_models
+    from tasks.model.transform import build_models
+    from tasks.sources.models.user_cards import land_user_cards
 
     cards = tmp_path / "cards"
     cards.mkdir()

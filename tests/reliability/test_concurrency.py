@@ -1,7 +1,7 @@
 """Cases 8-9: reading while a refresh writes (two real processes), and many fetch threads with
 one writer.
 
-Our choice for case 8 (tasks/maintenance.py's docstring): a reader fails fast naming the lock
+Our choice for case 8 (tasks/ops/maintenance.py's docstring): a reader fails fast naming the lock
 holder; it does not read 'the last published snapshot'. DuckDB lets readers in only when no
 process holds the file read-write, and a copied snapshot would be a second truth to keep fresh.
 """
@@ -27,11 +27,11 @@ from reliability_helpers import (
 )
 from werkzeug import Request, Response
 
-from footprints.settings import get_settings
-from tasks import electricitymaps
-from tasks.http import land_fetched, make_session
-from tasks.maintenance import MaintenanceError, backup_warehouse, run_checks
-from tasks.warehouse import MANIFEST_FILE, open_warehouse
+from tasks.core.http import land_fetched, make_session
+from tasks.core.settings import get_settings
+from tasks.load.warehouse import MANIFEST_FILE, open_warehouse
+from tasks.ops.maintenance import MaintenanceError, backup_warehouse, run_checks
+from tasks.sources.grid import electricitymaps
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "http"
 HOLDER = (

@@ -21,14 +21,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from reliability_helpers import FUZZ_COUNTS
 
-from tasks.card_parsing import CardError, parse_card
-from tasks.disclosure_yaml import DisclosureFileError, load_disclosure_file, parse_disclosure
-from tasks.epoch_models import COLUMNS as EPOCH_COLUMNS
-from tasks.epoch_models import parse_epoch_models
-from tasks.facts import FACT_COLUMNS
-from tasks.hfco2 import HFCO2FormatError, parse_hfco2
-from tasks.ingest import read_csv_text
-from tasks.model_disclosures import read_facts_csv
+from tasks.cards.parsing import CardError, parse_card
+from tasks.cards.user_yaml import DisclosureFileError, load_disclosure_file, parse_disclosure
+from tasks.core.facts import FACT_COLUMNS
+from tasks.load.ingest import read_csv_text
+from tasks.sources.models.epoch_rows import COLUMNS as EPOCH_COLUMNS
+from tasks.sources.models.epoch_rows import parse_epoch_models
+from tasks.sources.models.hfco2 import HFCO2FormatError, parse_hfco2
+from tasks.sources.models.snapshot import read_facts_csv
 
 EXAMPLES = int(os.environ.get("FOOTPRINTS_FUZZ_EXAMPLES", "300"))
 FUZZ = settings(

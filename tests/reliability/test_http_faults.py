@@ -1,4 +1,4 @@
-"""Cases 10-15 through real connectors (OWID, Ember, EIA) -> tasks/http.py -> the loading path,
+"""Cases 10-15 through real connectors (OWID, Ember, EIA) -> tasks/core/http.py -> the loading path,
 against a local server: each fault fails (or, for 304, succeeds) with nothing landed and the
 previous state intact - rows, load log, manifest and raw archive. tests/unit/test_http.py covers
 the same cases at the level of `fetch` (and the repeating next link, which none of our
@@ -18,10 +18,10 @@ from pytest_httpserver import HTTPServer
 from reliability_helpers import table_checksums
 from werkzeug import Request, Response
 
-from footprints.settings import Settings, get_settings
-from tasks import eia, ember, owid
-from tasks.http import HttpError, PaginationError
-from tasks.warehouse import open_warehouse
+from tasks.core.http import HttpError, PaginationError
+from tasks.core.settings import Settings, get_settings
+from tasks.load.warehouse import open_warehouse
+from tasks.sources.grid import eia, ember, owid
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "http"
 TOKEN = "SENTINEL-faults-1b2c"

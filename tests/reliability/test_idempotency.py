@@ -18,9 +18,9 @@ from reliability_helpers import (
     wait_for_line,
 )
 
-from footprints.settings import get_settings
-from tasks.ingest import ingest_payload, read_csv_text
-from tasks.warehouse import archive_payload, open_warehouse
+from tasks.core.settings import get_settings
+from tasks.load.ingest import ingest_payload, read_csv_text
+from tasks.load.warehouse import archive_payload, open_warehouse
 
 HEADER = "key,low,central,high,unit,source,note\n"
 # A writer process: a (small) refresh that keeps the warehouse open until told to finish.

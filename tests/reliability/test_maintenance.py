@@ -12,14 +12,14 @@ from reliability_helpers import leaderboard, raw_content, table_checksums
 from typer.testing import CliRunner
 
 from footprints.commands.maintenance import backup, doctor, rebuild
-from tasks.maintenance import MaintenanceError, rebuild_warehouse, run_checks
-from tasks.warehouse import (
+from tasks.load.warehouse import (
     JOURNAL_FILE,
     MANIFEST_FILE,
     PACKAGES_DIR,
     open_warehouse,
     read_load_package,
 )
+from tasks.ops.maintenance import MaintenanceError, rebuild_warehouse, run_checks
 
 # The commands as the lead will register them (footprints/cli.py is not ours to edit).
 app = typer.Typer()
@@ -123,7 +123,7 @@ def test_doctor_reports_token_names_never_values(
 
 
 def test_doctor_reports_a_wal_as_fine(warehouse: Path) -> None:
-    from tasks.warehouse import connect
+    from tasks.load.warehouse import connect
 
     con = connect(warehouse)
     con.execute("set checkpoint_threshold = '1GB'")

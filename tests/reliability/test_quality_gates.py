@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from reliability_helpers import table_checksums
 
-import tasks.validate as validate_module
-from footprints.settings import get_settings
-from tasks.ingest import ingest_payload, read_csv_text
-from tasks.validate import ValidationFailed
-from tasks.warehouse import archive_payload, open_warehouse
+import tasks.load.validate as validate_module
+from tasks.core.settings import get_settings
+from tasks.load.ingest import ingest_payload, read_csv_text
+from tasks.load.validate import ValidationFailed
+from tasks.load.warehouse import archive_payload, open_warehouse
 
 HEADER = "key,low,central,high,unit,source,note\n"
 

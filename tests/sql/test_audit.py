@@ -6,8 +6,8 @@ import duckdb
 import pytest
 from trust_fixtures import trust_warehouse
 
-from tasks.export import export_query
-from tasks.warehouse import read_sql
+from tasks.load.warehouse import read_sql
+from tasks.outputs.export import export_query
 
 COLUMNS = [
     "model",

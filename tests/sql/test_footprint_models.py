@@ -11,12 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from footprints.settings import get_settings
-from tasks import gpu_specs, grid_intensity, model_disclosures
-from tasks.facts import FACT_COLUMNS
-from tasks.ingest import ingest_snapshot_files
-from tasks.transform import build_models
-from tasks.warehouse import open_warehouse
+from tasks.core.facts import FACT_COLUMNS
+from tasks.core.settings import get_settings
+from tasks.load.ingest import ingest_snapshot_files
+from tasks.load.warehouse import open_warehouse
+from tasks.model.transform import build_models
+from tasks.sources.grid import snapshot as grid_intensity
+from tasks.sources.hardware import snapshot as gpu_specs
+from tasks.sources.models import snapshot as model_disclosures
 
 REPO = Path(__file__).resolve().parents[2]
 URL = "https://example.org/card"
@@ -32,7 +34,7 @@ GPU_SPECS_HEADER = (
 
 
 def fact(model: str, phase: str, field: str, value: str, confidence: str = "high") -> str:
-    from tasks.facts import FIELDS
+    from tasks.core.facts import FIELDS
 
     unit = FIELDS[field][1]
     cells = {

@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 from trust_fixtures import trust_warehouse
 
-from tasks.warehouse import read_sql
+from tasks.load.warehouse import read_sql
 
 REPO = Path(__file__).resolve().parents[2]
 PARQUET = REPO / "warehouse" / "snapshot" / "grid" / "intensity_hourly.parquet"

@@ -8,12 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from footprints.settings import get_settings
-from tasks import gpu_specs, grid_intensity, model_disclosures
-from tasks.ingest import ingest_payload, ingest_snapshot_files, read_csv_text
-from tasks.schema_docs import apply_comments, comment_statements, undocumented
-from tasks.transform import build_models
-from tasks.warehouse import archive_payload, open_warehouse
+from tasks.core.settings import get_settings
+from tasks.load.ingest import ingest_payload, ingest_snapshot_files, read_csv_text
+from tasks.load.warehouse import archive_payload, open_warehouse
+from tasks.model.transform import build_models
+from tasks.outputs.schema_docs import apply_comments, comment_statements, undocumented
+from tasks.sources.grid import snapshot as grid_intensity
+from tasks.sources.hardware import snapshot as gpu_specs
+from tasks.sources.models import snapshot as model_disclosures
 
 REPO = Path(__file__).resolve().parents[2]
 SECTION = "## Querying the warehouse"
@@ -92,7 +94,7 @@ def test_every_table_view_and_column_is_commented(warehouse: Path) -> None:
 
 
 def test_comments_file_is_not_picked_up_by_apply_ddl() -> None:
-    from tasks.warehouse import SQL_DIR
+    from tasks.load.warehouse import SQL_DIR
 
     ddl = [p.name for p in (SQL_DIR / "ddl").glob("create_*.sql")]
     assert "comment_on_tables.sql" not in ddl

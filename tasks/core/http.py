@@ -1,0 +1,573 @@
+"""The one HTTP client of every live source: bounded, checked, archived, and silent about tokens.
+
+What every fetch guarantees (RELIABILITY.md, cases 10-15 and 21):
+
+- timeouts on connect and read (`http_connect_timeout_s`, `http_read_timeout_s`);
+- retries for GET only, on 429/500/502/503/504 and dropped connections, with exponential backoff
+  and the server's Retry-After respected but capped at `http_max_retry_after_s`; never on other
+  4xx (a bad request or a bad token does not get better by asking again);
+- the body is streamed and abandoned once it passes `http_max_bytes`, or when it ends short of its
+  Content-Length; nothing of such a body is archived;
+- `expect="json"` needs a JSON content type, a body that parses and is not an error object; an
+  HTML page (a login wall, a CDN error page served with 200) fails for every `expect`;
+- conditional requests from the last validators in `meta_raw_manifest`: 304 is a no-op success;
+- every body that passes is archived raw first (`raw/<source>/<sha256>`) before anyone parses it;
+- the token goes only to the source's own host, as that API expects it (header or query
+  parameter), and is removed from every URL we keep, every error and every log record, including
+  urllib3's DEBUG lines; a body that echoes it back (EIA does) is archived with it masked.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Callable, Hashable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Literal, TypeVar
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+import duckdb
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from tasks.core.settings import Settings, SourceSettings
+from tasks.load.ingest import Parser, ingest_payload
+from tasks.load.warehouse import LoadResult, Payload, archive_payload, record_manifest
+
+__all__ = [
+    "Conditional",
+    "FetchResult",
+    "HttpError",
+    "PaginationError",
+    "archive_pages",
+    "clean_url_of",
+    "fetch",
+    "json_of",
+    "land_fetched",
+    "make_session",
+    "paginate",
+    "previous_validators",
+    "redact",
+    "time_windows",
+]
+
+log = logging.getLogger(__name__)
+
+Expect = Literal["json", "csv", "text"]
+
+# How each API wants its token. Sources not listed get none (public files). "bearer" sends
+# `<header>: Bearer <token>`.
+TOKEN_PLACEMENT: dict[str, tuple[Literal["header", "query", "bearer"], str]] = {
+    "electricitymaps": ("header", "auth-token"),
+    "ember": ("query", "api_key"),
+    "eia": ("query", "api_key"),
+    "hfhub": ("bearer", "Authorization"),
+    "github": ("bearer", "Authorization"),
+}
+RETRY_STATUSES = (429, 500, 502, 503, 504)
+# First retry after ~0.5 s, then 1, 2, 4 ... capped by http_max_retry_after_s: short enough for
+# a flaky proxy, long enough not to hammer a rate-limited API.
+BACKOFF_FACTOR = 0.5
+CHUNK_BYTES = 64 * 1024
+USER_AGENT = "footprints/0.1 (AI training footprint estimator)"
+
+_ACCEPT: dict[str, str] = {
+    "json": "application/json",
+    "csv": "text/csv, text/plain;q=0.9, */*;q=0.1",
+    "text": "text/plain, text/markdown;q=0.9, */*;q=0.1",
+}
+# Keys an API error object may carry besides its message; a body with only these is an error.
+_ERROR_ONLY_KEYS = frozenset(
+    {"error", "errors", "message", "detail", "status", "code", "statusCode", "title", "type"}
+)
+
+
+class HttpError(RuntimeError):
+    """A fetch failed. The message names the source, the URL (never a token) and status/reason."""
+
+    def __init__(self, source: str, url: str, status: int | None, reason: str) -> None:
+        self.source = source
+        self.url = redact(url)
+        self.status = status
+        self.reason = redact(reason)
+        shown = f"HTTP {status}: " if status is not None else ""
+        super().__init__(f"{source}: GET {self.url} failed: {shown}{self.reason}")
+
+    def __reduce__(self) -> tuple[Any, ...]:  # picklable, so Prefect can persist a failed state
+        return (type(self), (self.source, self.url, self.status, self.reason))
+
+
+class PaginationError(HttpError):
+    """Pagination did not end: too many pages, or a cursor/next link came round again."""
+
+
+@dataclass(frozen=True)
+class Conditional:
+    """Validators of the copy we already hold, for If-None-Match / If-Modified-Since."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    status: Literal["fetched", "not_modified"]
+    payload: Payload | None  # archived (raw first) when fetched
+    url: str  # token-free
+
+
+# ---------------------------------------------------------------------------------------------
+# Token redaction
+
+
+# Query parameters that carry credentials in the APIs we use (and the usual spellings of others).
+_TOKEN_PARAMS = frozenset({"api_key", "apikey", "api-key", "token", "access_token", "auth-token"})
+_TOKEN_IN_TEXT = re.compile(
+    r"(?i)([?&;](?:api_key|apikey|api-key|token|access_token|auth-token)=)[^&#\s'\"<>)]*"
+)
+_SECRETS: set[str] = set()
+_MASK = "***"
+
+
+def redact(text: str) -> str:
+    """Text with every known token and every token-looking query parameter masked."""
+    for secret in _SECRETS:
+        text = text.replace(secret, _MASK)
+    return _TOKEN_IN_TEXT.sub(lambda m: m.group(1) + _MASK, text)
+
+
+class _RedactingFilter(logging.Filter):
+    """Rewrites a log record's message with tokens masked before any handler sees it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # a malformed record is not ours to fix; let logging report it
+            return True
+        clean = redact(message)
+        if clean != message:
+            record.msg, record.args = clean, None
+        return True
+
+
+_FILTER = _RedactingFilter()
+# Logger filters run only for records created on that very logger, not for its children, so each
+# module logger that may print a URL gets the filter.
+_LOGGERS = (
+    "urllib3",
+    "urllib3.connectionpool",
+    "urllib3.connection",
+    "urllib3.response",
+    "urllib3.poolmanager",
+    "urllib3.util.retry",
+    "requests",
+    __name__,
+)
+
+
+def _install_redaction(token: str | None) -> None:
+    if token:
+        _SECRETS.add(token)
+    for name in _LOGGERS:
+        logger = logging.getLogger(name)
+        if _FILTER not in logger.filters:
+            logger.addFilter(_FILTER)
+
+
+def _strip_token_params(url: str) -> str:
+    """The URL without credential query parameters (order of the others kept)."""
+    parts = urlsplit(url)
+    if not parts.query:
+        return url
+    kept = [
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if k.lower() not in _TOKEN_PARAMS
+    ]
+    return urlunsplit(parts._replace(query=urlencode(kept)))
+
+
+# ---------------------------------------------------------------------------------------------
+# Session
+
+
+class CappedRetry(Retry):
+    """urllib3 Retry whose wait never exceeds `max_retry_after` seconds, whatever the server's
+    Retry-After says (an API asking for an hour would otherwise stall the whole refresh)."""
+
+    def __init__(self, *args: Any, max_retry_after: float = 60.0, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.max_retry_after = max_retry_after
+
+    def new(self, **kw: Any) -> CappedRetry:
+        kw.setdefault("max_retry_after", self.max_retry_after)
+        return super().new(**kw)  # type: ignore[return-value,unused-ignore]
+
+    def get_retry_after(self, response: Any) -> float | None:
+        wait = super().get_retry_after(response)
+        return None if wait is None else min(wait, self.max_retry_after)
+
+
+class _SourceSession(requests.Session):
+    """A session that drops the token header when a redirect leaves the source's host
+    (requests strips only `Authorization` by itself)."""
+
+    token_header: str | None = None
+
+    def rebuild_auth(self, prepared_request: Any, response: Any) -> None:
+        super().rebuild_auth(prepared_request, response)
+        if self.token_header and self.should_strip_auth(response.request.url, prepared_request.url):
+            prepared_request.headers.pop(self.token_header, None)
+
+
+def make_session(source: SourceSettings, settings: Settings) -> requests.Session:
+    """One session per source: connection reuse, bounded retries, token redaction in logs."""
+    token = source.token.get_secret_value() if source.token else None
+    _install_redaction(token)
+    session = _SourceSession()
+    placement = TOKEN_PLACEMENT.get(source.name)
+    if placement and placement[0] in ("header", "bearer"):
+        session.token_header = placement[1]
+    retry = CappedRetry(
+        total=settings.http_max_retries,
+        backoff_factor=BACKOFF_FACTOR,
+        backoff_max=settings.http_max_retry_after_s,
+        status_forcelist=RETRY_STATUSES,
+        allowed_methods=frozenset({"GET"}),
+        respect_retry_after_header=True,
+        # Hand back the last 429/5xx instead of raising, so the error can name its status.
+        raise_on_status=False,
+        max_retry_after=settings.http_max_retry_after_s,
+    )
+    adapter = HTTPAdapter(max_retries=retry)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    session.headers["User-Agent"] = USER_AGENT
+    return session
+
+
+# ---------------------------------------------------------------------------------------------
+# Fetch
+
+
+def _origin(url: str) -> tuple[str, str]:
+    parts = urlsplit(url)
+    return parts.scheme.lower(), parts.netloc.lower()
+
+
+def _absolute(source: SourceSettings, path_or_url: str) -> str:
+    if re.match(r"^https?://", path_or_url, re.IGNORECASE):
+        return path_or_url
+    return urljoin(source.base_url.rstrip("/") + "/", path_or_url.lstrip("/"))
+
+
+def clean_url_of(
+    source: SourceSettings, path_or_url: str, params: dict[str, Any] | None = None
+) -> str:
+    """The token-free URL `fetch` keeps for this request (the key of its manifest rows)."""
+    target = _absolute(source, path_or_url)
+    prepared = requests.Request("GET", target, params=params or {}).prepare().url or target
+    return _strip_token_params(prepared)
+
+
+def _attempts(response: requests.Response) -> int:
+    retries = getattr(response.raw, "retries", None)
+    history = getattr(retries, "history", ()) or ()
+    return len(history) + 1
+
+
+def _looks_like_html(body: bytes) -> bool:
+    head = body[:512].lstrip().lower()
+    return head.startswith((b"<!doctype html", b"<html", b"<head", b"<body"))
+
+
+def _error_object(doc: Any) -> str | None:
+    """The message of an API error object served with 200, else None."""
+    if not isinstance(doc, dict):
+        return None
+    for key in ("error", "errors"):
+        if doc.get(key):
+            return str(doc[key])[:200]
+    if ("message" in doc or "detail" in doc) and set(doc) <= _ERROR_ONLY_KEYS:
+        return str(doc.get("message") or doc.get("detail"))[:200]
+    return None
+
+
+def _read_capped(
+    response: requests.Response, fail: Callable[[str], HttpError], max_bytes: int
+) -> bytes:
+    declared = response.headers.get("Content-Length")
+    if declared and declared.isdigit() and int(declared) > max_bytes:
+        raise fail(f"body declares {int(declared):,} bytes, over the cap of {max_bytes:,} bytes")
+    chunks: list[bytes] = []
+    total = 0
+    try:
+        for chunk in response.iter_content(CHUNK_BYTES):
+            total += len(chunk)
+            if total > max_bytes:
+                raise fail(f"body passed the cap of {max_bytes:,} bytes; aborted")
+            chunks.append(chunk)
+    except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ConnectionError) as err:
+        raise fail(f"body truncated ({total:,} bytes read): {type(err).__name__}") from None
+    except requests.exceptions.ContentDecodingError:
+        raise fail("body could not be decoded (corrupt compression)") from None
+    body = b"".join(chunks)
+    # With compression the decoded length differs from Content-Length; urllib3 then enforces the
+    # wire length itself (IncompleteRead above).
+    plain = not response.headers.get("Content-Encoding")
+    if declared and declared.isdigit() and plain and len(body) != int(declared):
+        raise fail(f"body truncated: {len(body):,} of {int(declared):,} bytes")
+    return body
+
+
+def fetch(
+    session: requests.Session,
+    source: SourceSettings,
+    settings: Settings,
+    path_or_url: str,
+    *,
+    params: dict[str, Any] | None = None,
+    expect: Expect = "json",
+    conditional: Conditional | None = None,
+) -> FetchResult:
+    """GET one document, check it, archive it raw; 304 -> not_modified with no payload.
+
+    Raises HttpError (naming source, token-free URL, status or reason) on any failure; nothing is
+    archived for a body that failed a check."""
+    target = _absolute(source, path_or_url)
+    clean_url = clean_url_of(source, path_or_url, params)
+
+    def fail(reason: str, status: int | None = None) -> HttpError:
+        return HttpError(source.name, clean_url, status, reason)
+
+    send_params = dict(params or {})
+    headers = {"Accept": _ACCEPT[expect]}
+    token = source.token.get_secret_value() if source.token else None
+    placement = TOKEN_PLACEMENT.get(source.name)
+    # The token goes only to the source's own host, never to a link that points elsewhere.
+    if token and placement and _origin(target) == _origin(source.base_url):
+        kind, name = placement
+        if kind == "header":
+            headers[name] = token
+        elif kind == "bearer":
+            headers[name] = f"Bearer {token}"
+        else:
+            send_params[name] = token
+    if conditional and conditional.etag:
+        headers["If-None-Match"] = conditional.etag
+    if conditional and conditional.last_modified:
+        headers["If-Modified-Since"] = conditional.last_modified
+
+    timeout = (settings.http_connect_timeout_s, settings.http_read_timeout_s)
+    log.debug("GET %s", clean_url)
+    try:
+        response = session.get(
+            target, params=send_params, headers=headers, timeout=timeout, stream=True
+        )
+    except requests.exceptions.RequestException as err:
+        # `from None`: the chained requests exception carries the full URL, token included.
+        text = str(err)
+        if isinstance(err, requests.exceptions.Timeout) or "timed out" in text.lower():
+            reason = (
+                f"timed out (connect {timeout[0]:g} s, read {timeout[1]:g} s, "
+                f"{settings.http_max_retries + 1} attempt(s) at most)"
+            )
+        else:
+            reason = f"{type(err).__name__}: {text[:300]}"
+        raise fail(reason) from None
+
+    with response:
+        status = response.status_code
+        if status == 304:
+            log.debug("GET %s -> 304 not modified", clean_url)
+            return FetchResult("not_modified", None, clean_url)
+        if not 200 <= status < 300:
+            attempts = _attempts(response)
+            tried = f" after {attempts} attempts" if attempts > 1 else ""
+            raise fail(f"{response.reason or 'error'}{tried}", status)
+        content_type = response.headers.get("Content-Type", "")
+        media = content_type.split(";")[0].strip().lower()
+        if "html" in media:
+            raise fail(f"got an HTML page (content type {content_type!r}), not {expect}", status)
+        if expect == "json" and "json" not in media:
+            raise fail(f"expected JSON, got content type {content_type or 'none'!r}", status)
+        body = _read_capped(response, lambda r: fail(r, status), settings.http_max_bytes)
+        if _looks_like_html(body):
+            raise fail(
+                f"body is an HTML page (content type {content_type or 'none'!r}), not {expect}",
+                status,
+            )
+        if expect == "json":
+            try:
+                doc = json.loads(body)
+            except ValueError as err:
+                raise fail(
+                    f"body is not valid JSON (content type {content_type!r}): {err}", status
+                ) from None
+            message = _error_object(doc)
+            if message is not None:
+                raise fail(
+                    f"JSON error object instead of data (content type {content_type!r}): {message}",
+                    status,
+                )
+        if token and token.encode() in body:
+            # Some APIs echo the request, key included; the archive must not keep it.
+            body = body.replace(token.encode(), _MASK.encode())
+        payload = archive_payload(
+            source.name,
+            clean_url,
+            body,
+            settings=settings,
+            content_type=content_type or None,
+            http_status=status,
+            etag=response.headers.get("ETag"),
+            last_modified=response.headers.get("Last-Modified"),
+        )
+    log.debug("GET %s -> %s, %d bytes, sha256 %s", clean_url, status, len(body), payload.sha256)
+    return FetchResult("fetched", payload, clean_url)
+
+
+def json_of(result: FetchResult) -> Any:
+    """The parsed JSON of a fetched result."""
+    if result.payload is None:
+        raise ValueError(f"{result.url}: not modified, no body to read")
+    return json.loads(result.payload.data)
+
+
+# The newest validators of a URL, skipping payloads whose load was rejected: a 304 must never
+# pin us to a copy that did not land. Kept here, beside its only caller, as a constant with `?`
+# parameters.
+_SELECT_VALIDATORS = """
+select m.etag, m.last_modified
+from meta_raw_manifest as m
+where m.source = ? and m.url = ?
+  and (m.etag is not null or m.last_modified is not null)
+  and not exists (
+      select 1 from meta_load_log as l
+      where l.source_sha256 = m.sha256 and l.status = 'rejected'
+  )
+order by m.fetched_at desc
+limit 1
+"""
+
+
+def previous_validators(
+    con: duckdb.DuckDBPyConnection, source: str, url: str
+) -> Conditional | None:
+    """ETag / Last-Modified of the last copy of `url` we archived and did not reject."""
+    rows = con.execute(_SELECT_VALIDATORS, [source, _strip_token_params(url)]).fetchall()
+    if not rows:
+        return None
+    etag, last_modified = rows[0]
+    return Conditional(etag=etag, last_modified=last_modified)
+
+
+# ---------------------------------------------------------------------------------------------
+# Pagination
+
+C = TypeVar("C", bound=Hashable)
+
+
+def paginate(
+    first: C,
+    next_of: Callable[[C, FetchResult], C | None],
+    *,
+    fetch_page: Callable[[C], FetchResult],
+    max_pages: int,
+    source: str,
+) -> Iterator[FetchResult]:
+    """Pages from `first` (a URL, an offset, a window start...) until `next_of(cursor, page)`
+    returns None.
+
+    Raises PaginationError after `max_pages` pages, or when a cursor comes round again (a server
+    whose next link points back would otherwise loop for ever)."""
+    from tasks.core.progress import progress
+
+    seen: set[C] = set()
+    cursor: C | None = first
+    pages = 0
+    last_url = str(first)
+    # A bar (pages fetched) for a person at a terminal; silent in logs and CI.
+    with progress(f"{source}: fetching pages", None) as advance:
+        while cursor is not None:
+            if cursor in seen:
+                raise PaginationError(
+                    source, last_url, None, f"pagination repeats: cursor {cursor!r} seen before"
+                )
+            if pages >= max_pages:
+                raise PaginationError(
+                    source, last_url, None, f"pagination did not end within {max_pages} pages"
+                )
+            seen.add(cursor)
+            page = fetch_page(cursor)
+            pages += 1
+            last_url = page.url
+            advance()
+            yield page
+            cursor = next_of(cursor, page)
+
+
+def time_windows(
+    start: datetime, end: datetime, max_span: timedelta
+) -> Callable[[datetime, FetchResult], datetime | None]:
+    """`next_of` for `paginate` for APIs that cap a request's time range: given a window start,
+    the next window's start, or None once `end` is reached. Windows are [s, min(s + span, end))."""
+
+    def step(window_start: datetime, _page: FetchResult) -> datetime | None:
+        following = window_start + max_span
+        return following if following < end else None
+
+    return step
+
+
+# ---------------------------------------------------------------------------------------------
+# Landing
+
+
+def land_fetched(
+    con: duckdb.DuckDBPyConnection,
+    result: FetchResult,
+    table: str,
+    parser: Parser,
+    *,
+    batch_scope: str,
+    settings: Settings,
+    run_id: str | None = None,
+) -> LoadResult:
+    """Land one fetched document through the one loading path; a 304 is an 'unchanged' load."""
+    if result.status == "not_modified" or result.payload is None:
+        return LoadResult(
+            table, batch_scope, "", "unchanged", message=f"{result.url}: not modified (304)"
+        )
+    return ingest_payload(
+        con,
+        result.payload,
+        table,
+        parser,
+        batch_scope=batch_scope,
+        settings=settings,
+        run_id=run_id,
+    )
+
+
+def archive_pages(
+    con: duckdb.DuckDBPyConnection,
+    pages: list[FetchResult],
+    *,
+    source: str,
+    url: str,
+    body: bytes,
+    settings: Settings,
+) -> Payload:
+    """Record every page in the manifest and archive `body`, the pages' rows joined in the API's
+    own shape, as the one payload of the batch (a batch must see every page: an hour's mix can
+    straddle two of them)."""
+    for page in pages:
+        if page.payload is not None:
+            record_manifest(con, page.payload)
+    return archive_payload(
+        source, url, body, settings=settings, content_type="application/json", http_status=200
+    )

@@ -1,0 +1,148 @@
+"""Transforms: raw tables -> staging views -> intermediate, marts and reports tables.
+
+One polars step resolves the names written in disclosures (GPUs, places) through the alias
+tables; everything else is SQL in sql/, run in layer order inside one transaction, so a reader
+sees either the previous build or the whole new one.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import duckdb
+import polars as pl
+
+from tasks.core.gpu_names import GpuResolver
+from tasks.core.locations import LocationResolver
+from tasks.load.warehouse import SQL_DIR, read_sql, sha256_bytes, table_fingerprint
+
+# Dependency order. File name = table (or view) name.
+STAGING = (
+    "stg_grid__intensity_annual",
+    "stg_grid__zones",
+    "stg_grid__cloud_regions",
+    "stg_gpus__specs",
+    "stg_disclosures__facts",
+    "stg_assumptions__coefficients",
+    "stg_grid__intensity_hourly",
+    "stg_grid__intensity_monthly",
+    "stg_reference__equivalences",
+)
+MODELS = (
+    ("intermediate", "int_grid_intensity_ranked"),
+    ("intermediate", "int_models_described"),
+    ("intermediate", "int_disclosures_pivoted"),
+    ("intermediate", "int_runs_hourly_matched"),
+    ("intermediate", "int_runs_estimated"),
+    ("intermediate", "int_footprints_bounded"),
+    ("marts", "fct_model_footprints"),
+    ("marts", "dim_gpu"),
+    ("marts", "dim_zone"),
+    ("reports", "rpt_leaderboard"),
+    ("reports", "rpt_disclosure_audit"),
+    ("reports", "rpt_equivalences"),
+)
+NAMES_TABLE = "int_names_resolved"
+
+NAMES_SCHEMA = {
+    "kind": pl.String,
+    "input": pl.String,
+    "resolved": pl.String,
+    "method": pl.String,
+    "count": pl.Int64,
+    "note": pl.String,
+}
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    status: str  # built | unchanged
+    models: int
+    unresolved_gpus: int
+    unresolved_locations: int
+    inputs_hash: str
+
+
+def _sql_hash() -> str:
+    files = sorted(SQL_DIR.rglob("*.sql"))
+    return sha256_bytes(b"".join(f.read_bytes() for f in files))
+
+
+def resolve_names(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Every GPU and location name written in a disclosure, resolved through the alias tables."""
+    gpu_aliases = con.execute("select alias, gpu_id from raw_gpu_aliases").fetchall()
+    gpu_ids = [r[0] for r in con.execute("select gpu_id from raw_gpu_specs").fetchall()]
+    loc_aliases = con.execute("select alias, zone_key from raw_location_aliases").fetchall()
+    zone_countries = dict(
+        con.execute(
+            "select zone_key, country_iso2 from raw_zones where country_iso2 is not null"
+        ).fetchall()
+    )
+    texts = con.execute(
+        "select distinct field, value from raw_model_disclosures "
+        "where field in ('gpu', 'location') order by field, value"
+    ).fetchall()
+    gpus = GpuResolver(gpu_aliases, gpu_ids, strict=False)
+    places = LocationResolver(loc_aliases, zone_countries)
+    rows = []
+    for field, value in texts:
+        res = gpus.resolve(value) if field == "gpu" else places.resolve(value)
+        rows.append(
+            {
+                "kind": field,
+                "input": value,
+                "resolved": res.resolved,
+                "method": res.method,
+                "count": res.count,
+                "note": res.note,
+            }
+        )
+    return pl.DataFrame(rows, schema=NAMES_SCHEMA)
+
+
+def build_models(
+    con: duckdb.DuckDBPyConnection, *, run_id: str | None = None, force: bool = False
+) -> BuildResult:
+    """(Re)build every derived table, or nothing when neither inputs nor SQL changed."""
+    inputs_hash = sha256_bytes(f"{table_fingerprint(con)}|{_sql_hash()}".encode())
+    last = con.execute(
+        "select inputs_hash from meta_build_log where status = 'built' "
+        "order by built_at desc, build_id desc limit 1"
+    ).fetchall()
+    exists = con.execute(
+        "select count(*) from information_schema.tables where table_name = 'rpt_leaderboard'"
+    ).fetchall()[0][0]
+    if not force and exists and last and last[0][0] == inputs_hash:
+        models = con.execute("select count(*) from rpt_leaderboard").fetchall()[0][0]
+        return BuildResult("unchanged", models, 0, 0, inputs_hash)
+
+    names = resolve_names(con)
+    con.execute("begin transaction")
+    try:
+        con.execute(read_sql("macros/footprint_macros.sql"))
+        for view in STAGING:
+            con.execute(f"create or replace view {view} as {read_sql(f'staging/{view}.sql')}")
+        con.register("names_frame", names.to_arrow())
+        con.execute(f"create or replace table {NAMES_TABLE} as select * from names_frame")
+        con.unregister("names_frame")
+        for layer, table in MODELS:
+            con.execute(f"create or replace table {table} as {read_sql(f'{layer}/{table}.sql')}")
+        models = con.execute("select count(*) from rpt_leaderboard").fetchall()[0][0]
+        con.execute(
+            "insert into meta_build_log values (?, ?, ?, ?, ?, 'built')",
+            [uuid.uuid4().hex, run_id, datetime.now(UTC).replace(tzinfo=None), inputs_hash, models],
+        )
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    unresolved = names.filter(pl.col("resolved").is_null())
+    return BuildResult(
+        "built",
+        models,
+        unresolved.filter(pl.col("kind") == "gpu").height,
+        unresolved.filter(pl.col("kind") == "location").height,
+        inputs_hash,
+    )

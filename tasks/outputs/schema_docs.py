@@ -1,0 +1,113 @@
+"""The warehouse that explains itself: table and column comments, applied and read back.
+
+`sql/ddl/comment_on_tables.sql` holds a COMMENT ON statement for every table, view and column
+(grain, units, source). The build recreates the derived tables, which drops their comments, so the
+file is applied after every build, in one transaction; if a statement fails (a table another stage
+renamed, or a column it dropped), it is applied one statement at a time instead, so that one is
+reported rather than failing the whole refresh.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+from tasks.load.warehouse import SQL_DIR
+
+COMMENTS_SQL = SQL_DIR / "ddl" / "comment_on_tables.sql"
+
+
+def comment_statements() -> list[str]:
+    """The statements of comment_on_tables.sql, one per line by construction."""
+    text = COMMENTS_SQL.read_text(encoding="utf-8")
+    return [line for line in text.splitlines() if line.lower().startswith("comment on ")]
+
+
+def apply_comments(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Apply every comment; returns the statements that failed, with DuckDB's reason.
+
+    All in one transaction (~0.3 s for ~600 statements, against ~2 s committing each); if one
+    fails (a table the build did not make), that transaction is rolled back and the statements
+    are applied one by one, so every other comment still lands and each failure is named."""
+    statements = comment_statements()
+    try:
+        con.begin()
+        for statement in statements:
+            con.execute(statement)
+        con.commit()
+        return []
+    except duckdb.CatalogException:
+        con.rollback()
+    failed = []
+    for statement in statements:
+        try:
+            con.execute(statement)
+        except duckdb.CatalogException as err:
+            failed.append(f"{statement[:80]}…: {err}")
+    return failed
+
+
+@dataclass(frozen=True)
+class TableDoc:
+    name: str
+    kind: str  # table | view
+    comment: str | None
+    rows: int | None
+
+
+@dataclass(frozen=True)
+class ColumnDoc:
+    name: str
+    data_type: str
+    nullable: bool
+    comment: str | None
+
+
+def list_tables(con: duckdb.DuckDBPyConnection) -> list[TableDoc]:
+    """Every table and view of the main schema with its comment (and row count for tables)."""
+    tables = con.execute(
+        "select table_name, comment, estimated_size from duckdb_tables() "
+        "where schema_name = 'main' and not internal and not temporary"
+    ).fetchall()
+    views = con.execute(
+        "select view_name, comment from duckdb_views() "
+        "where schema_name = 'main' and not internal and not temporary"
+    ).fetchall()
+    docs = [TableDoc(n, "table", c, s) for n, c, s in tables]
+    docs += [TableDoc(n, "view", c, None) for n, c in views]
+    return sorted(docs, key=lambda d: d.name)
+
+
+def describe_table(con: duckdb.DuckDBPyConnection, table: str) -> tuple[TableDoc, list[ColumnDoc]]:
+    """One table's or view's comment and columns; LookupError naming close names if unknown."""
+    docs = {d.name: d for d in list_tables(con)}
+    if table not in docs:
+        import difflib
+
+        close = difflib.get_close_matches(table, list(docs), n=5, cutoff=0.5)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise LookupError(f"no table or view {table!r} in the warehouse{hint}")
+    columns = [
+        ColumnDoc(n, t, bool(nullable), c)
+        for n, t, nullable, c in con.execute(
+            "select column_name, data_type, is_nullable, comment from duckdb_columns() "
+            "where schema_name = 'main' and table_name = ? order by column_index",
+            [table],
+        ).fetchall()
+    ]
+    return docs[table], columns
+
+
+def undocumented(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Tables, views and columns (table.column) without a comment."""
+    missing = [d.name for d in list_tables(con) if not d.comment]
+    missing += [
+        f"{t}.{c}"
+        for t, c in con.execute(
+            "select table_name, column_name from duckdb_columns() "
+            "where schema_name = 'main' and not internal and comment is null "
+            "order by table_name, column_index"
+        ).fetchall()
+    ]
+    return missing

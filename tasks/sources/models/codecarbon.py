@@ -1,0 +1,351 @@
+"""A user's own training runs, measured by CodeCarbon: `emissions.csv` files into `Fact` rows.
+
+CodeCarbon's `EmissionsTracker` appends one row per tracked run to `emissions.csv` (columns:
+timestamp, project_name, run_id, experiment_id, duration (s), emissions (kg CO2e),
+emissions_rate, cpu/gpu/ram_power (W), cpu/gpu/ram_energy and energy_consumed (kWh),
+country_name, country_iso_code, region, cloud_provider, cloud_region, os, python_version,
+codecarbon_version, cpu_count, cpu_model, gpu_count, gpu_model, longitude, latitude,
+ram_total_size, tracking_mode, on_cloud, pue; recent versions add cpu/ram_utilization_percent,
+ram_used_gb, water_consumed and wue, old ones lack run_id, experiment_id and pue). Columns are read
+by name, so every version parses.
+
+How rows become runs:
+- rows sharing a `run_id` are cumulative snapshots of one run (a tracker that flushed during the
+  run, or an "update"-mode file): the latest row of each run is its total;
+- the run that ended last is the **training** run (the released model); every earlier run is
+  summed as **development** (the sweeps and false starts before it).
+
+Units: energy_consumed kWh / 1000 -> energy_mwh; emissions kg / 1000 -> co2e_t. CodeCarbon
+measures the machine (CPU + GPU + RAM), i.e. IT energy: it includes data-centre overhead only when
+its `pue` column is above 1. The facts say which in their note, and a `pue` fact is written only
+when CodeCarbon applied one. Measured figures are tier 1 of the estimation ladder, confidence high.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tasks.core.facts import Fact
+
+if TYPE_CHECKING:
+    import duckdb
+
+    from tasks.core.settings import Settings
+    from tasks.load.warehouse import LoadResult
+
+MAX_BYTES = 50_000_000  # a year of per-minute flushes is far below this
+REQUIRED_COLUMNS = ("timestamp", "duration", "emissions", "energy_consumed")
+SOURCE_KIND = "codecarbon"
+
+
+class CodeCarbonError(ValueError):
+    """An emissions file that cannot be used; the message names the file and row."""
+
+
+@dataclass(frozen=True)
+class Run:
+    """One tracked run: the latest (cumulative) row of its run_id."""
+
+    file: str  # name shown in locators: path relative to the folder given, or the file name
+    url: str
+    row: int  # 1-based data row (header not counted)
+    run_id: str
+    ended: datetime
+    duration_s: float
+    emissions_kg: float
+    energy_kwh: float
+    pue: float | None
+    gpu_model: str
+    gpu_count: float | None
+    location: str
+    location_raw: str
+
+
+def _num(value: str | None) -> float | None:
+    if value is None or value.strip() == "" or value.strip().lower() in ("nan", "none", "null"):
+        return None
+    return float(value)
+
+
+def _text(value: str | None) -> str:
+    v = (value or "").strip()
+    return "" if v.lower() in ("nan", "none", "null") else v
+
+
+def _timestamp(value: str) -> datetime:
+    """CodeCarbon writes %Y-%m-%dT%H:%M:%S (older versions add microseconds); an offset, if any,
+    is converted so every run compares in UTC."""
+    ts = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    if ts.tzinfo is not None:
+        ts = ts.astimezone(UTC).replace(tzinfo=None)
+    return ts
+
+
+def _location(row: dict[str, str]) -> tuple[str, str]:
+    """The most specific place CodeCarbon recorded, and all of them for the raw text."""
+    cloud_region = _text(row.get("cloud_region"))
+    region = _text(row.get("region"))
+    iso = _text(row.get("country_iso_code"))
+    country = _text(row.get("country_name"))
+    provider = _text(row.get("cloud_provider"))
+    raw = " / ".join(p for p in (provider, cloud_region, region, country, iso) if p)
+    return (cloud_region or region or iso or country), raw
+
+
+def _files(path: Path) -> list[tuple[Path, str]]:
+    if path.is_file():
+        return [(path, path.name)]
+    if path.is_dir():
+        # emissions.csv, or any name given to `output_file`; CodeCarbon's per-task files
+        # (`emissions_<experiment>_<run>.csv`, with a task_name column) are skipped when read.
+        found = sorted(p for p in path.rglob("*.csv") if p.is_file())
+        if not found:
+            raise CodeCarbonError(f"{path}: no .csv file in this folder")
+        return [(p, p.relative_to(path).as_posix()) for p in found]
+    raise CodeCarbonError(f"{path}: no such file or folder")
+
+
+def _read(path: Path, shown: str) -> list[Run] | None:
+    """The runs of one file; None when it is a per-task file (task_name column)."""
+    data = path.read_bytes()
+    if len(data) > MAX_BYTES:
+        raise CodeCarbonError(f"{shown}: larger than {MAX_BYTES:,} bytes")
+    text = data.decode("utf-8-sig", errors="replace")
+    reader = csv.reader(io.StringIO(text))
+    try:
+        header = [h.strip() for h in next(reader)]
+    except StopIteration:
+        raise CodeCarbonError(f"{shown}: empty file") from None
+    if "task_name" in header:
+        return None
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if missing:
+        raise CodeCarbonError(
+            f"{shown}: not a CodeCarbon emissions file (no column {', '.join(missing)})"
+        )
+    url = path.resolve().as_uri()
+    runs: dict[str, Run] = {}
+    for n, cells in enumerate(reader, start=1):
+        if not cells or all(not c.strip() for c in cells):
+            continue
+        if len(cells) != len(header):
+            # CodeCarbon's append mode drops all-empty columns from the new row before writing
+            # it under the old header, which shifts every later value: refuse rather than
+            # read an energy figure from the wrong column.
+            raise CodeCarbonError(
+                f"{shown}: row {n} has {len(cells)} fields but the header has {len(header)} "
+                "(a row appended without its empty columns?); fix or delete that row"
+            )
+        row = dict(zip(header, cells, strict=True))
+        try:
+            ended = _timestamp(row["timestamp"])
+            duration = _num(row["duration"]) or 0.0
+            emissions = _num(row["emissions"])
+            energy = _num(row["energy_consumed"])
+            pue = _num(row.get("pue"))
+            gpu_count = _num(row.get("gpu_count"))
+        except ValueError as err:
+            raise CodeCarbonError(f"{shown}: row {n}: {err}") from err
+        if emissions is None or energy is None:
+            raise CodeCarbonError(f"{shown}: row {n}: emissions or energy_consumed is empty")
+        if emissions < 0 or energy < 0 or duration < 0:
+            raise CodeCarbonError(f"{shown}: row {n}: a negative duration, energy or emission")
+        location, location_raw = _location(row)
+        run_id = _text(row.get("run_id")) or f"{shown}:row {n}"  # old files: a row is a run
+        run = Run(
+            file=shown,
+            url=url,
+            row=n,
+            run_id=run_id,
+            ended=ended,
+            duration_s=duration,
+            emissions_kg=emissions,
+            energy_kwh=energy,
+            pue=pue,
+            gpu_model=_text(row.get("gpu_model")),
+            gpu_count=gpu_count if gpu_count else None,
+            location=location,
+            location_raw=location_raw,
+        )
+        # The cumulative snapshot with the latest timestamp is the run's total (a later row
+        # wins a tie: files are written top to bottom).
+        kept = runs.get(run_id)
+        if kept is None or run.ended >= kept.ended:
+            runs[run_id] = run
+    return list(runs.values())
+
+
+def read_runs(path: Path) -> list[Run]:
+    """Every run in a file or folder, one per run_id (across files too), oldest first."""
+    path = Path(path)
+    by_id: dict[str, Run] = {}
+    for file, shown in _files(path):
+        runs = _read(file, shown)
+        if runs is None:
+            continue
+        for r in runs:
+            kept = by_id.get(r.run_id)
+            if kept is None or r.ended >= kept.ended:
+                by_id[r.run_id] = r
+    if not by_id:
+        raise CodeCarbonError(f"{path}: no CodeCarbon run found")
+    return sorted(by_id.values(), key=lambda r: (r.ended, r.file, r.row))
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.12g}"
+
+
+def _pue_note(runs: list[Run]) -> str:
+    pues = {r.pue for r in runs}
+    if all(p is not None and p > 1 for p in pues):
+        shown = ", ".join(_fmt(p) for p in sorted(p for p in pues if p is not None))
+        return f"measured by CodeCarbon, including its PUE {shown}"
+    if any(p is not None and p > 1 for p in pues):
+        return "measured by CodeCarbon; PUE applied to some runs only"
+    return (
+        "measured by CodeCarbon: IT energy of the machine (CPU+GPU+RAM), no data-centre overhead "
+        "(its pue column is 1 or absent)"
+    )
+
+
+def _locator(runs: list[Run]) -> str:
+    if len(runs) == 1:
+        return f"{runs[0].file}:row {runs[0].row}"
+    by_file: dict[str, list[int]] = {}
+    for r in runs:
+        by_file.setdefault(r.file, []).append(r.row)
+    parts = [f"{f}:rows {','.join(str(n) for n in sorted(rows))}" for f, rows in by_file.items()]
+    return " + ".join(parts) + " (summed)"
+
+
+def _phase_facts(model: str, phase: str, runs: list[Run]) -> list[Fact]:
+    loc = _locator(runs)
+    url = runs[-1].url
+    note = _pue_note(runs)
+    many = len(runs) > 1
+    summed = f"sum of {len(runs)} runs; " if many else ""
+
+    def fact(field: str, value: str, raw: str, n: str = "") -> Fact:
+        return Fact(
+            model=model,
+            phase=phase,
+            field=field,
+            value=value,
+            source_kind=SOURCE_KIND,
+            source_url=url,
+            source_locator=loc,
+            raw_text=raw,
+            confidence="high",
+            note=n,
+        )
+
+    kwh = sum(r.energy_kwh for r in runs)
+    kg = sum(r.emissions_kg for r in runs)
+    seconds = sum(r.duration_s for r in runs)
+    starts = [r.ended - timedelta(seconds=r.duration_s) for r in runs]
+    out = [
+        fact("energy_mwh", _fmt(kwh / 1000), f"energy_consumed {_fmt(kwh)} kWh", summed + note),
+        fact("co2e_t", _fmt(kg / 1000), f"emissions {_fmt(kg)} kg", summed + note),
+    ]
+    if seconds > 0:
+        out.append(
+            fact(
+                "duration_days",
+                _fmt(seconds / 86_400),
+                f"duration {_fmt(seconds)} s",
+                summed + "tracked wall-clock time",
+            )
+        )
+    out.append(fact("start_date", min(starts).date().isoformat(), min(starts).isoformat()))
+    out.append(
+        fact("end_date", max(r.ended for r in runs).date().isoformat(), runs[-1].ended.isoformat())
+    )
+    gpus = Counter(r.gpu_model for r in runs if r.gpu_model)
+    if gpus:
+        gpu, _ = gpus.most_common(1)[0]
+        out.append(fact("gpu", gpu, gpu, "most used across runs" if len(gpus) > 1 else ""))
+    counts = [r.gpu_count for r in runs if r.gpu_count]
+    if counts:
+        out.append(
+            fact(
+                "gpu_count",
+                _fmt(max(counts)),
+                f"gpu_count {_fmt(max(counts))}",
+                "largest across runs" if len(set(counts)) > 1 else "",
+            )
+        )
+    places = Counter(r.location for r in runs if r.location)
+    if places:
+        place, _ = places.most_common(1)[0]
+        raw = next(r.location_raw for r in reversed(runs) if r.location == place)
+        out.append(fact("location", place, raw, "most used across runs" if len(places) > 1 else ""))
+    pues = {r.pue for r in runs if r.pue is not None and r.pue > 1}
+    if len(pues) == 1:
+        # CodeCarbon already multiplied its energy by this PUE: say so, so it is not applied twice.
+        (pue,) = pues
+        out.append(fact("pue", _fmt(pue), f"pue {_fmt(pue)}", "applied by CodeCarbon"))
+    return out
+
+
+def parse_codecarbon(path: Path, model: str) -> list[Fact]:
+    """Facts for `model` from one CodeCarbon `emissions.csv` or a folder of them.
+
+    The run that ended last is the training run; all earlier runs, summed, are development."""
+    if not model.strip():
+        raise CodeCarbonError("a model name is needed (--model)")
+    runs = read_runs(Path(path))
+    *earlier, final = runs
+    facts = _phase_facts(model.strip(), "training", [final])
+    if earlier:
+        facts += _phase_facts(model.strip(), "development", earlier)
+    return facts
+
+
+def facts_csv_bytes(facts: list[Fact]) -> bytes:
+    """Facts as a facts CSV (docs/data-contracts.md), the payload the loading path takes."""
+    from tasks.core.facts import FACT_COLUMNS, facts_to_rows
+
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=list(FACT_COLUMNS), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(facts_to_rows(facts))
+    return buf.getvalue().encode("utf-8")
+
+
+def land_codecarbon(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    model: str,
+    *,
+    settings: Settings,
+    run_id: str | None = None,
+) -> LoadResult:
+    """Parse, then land the facts into raw_model_disclosures through the one loading path
+    (archived, validated, merged by key). The batch scope is per model, so re-landing a model's
+    runs replaces its earlier CodeCarbon facts and leaves every other source alone.
+
+    Raises CodeCarbonError for an unusable file, ValidationFailed when the batch is rejected."""
+    from tasks.load.ingest import ingest_payload
+    from tasks.load.warehouse import archive_payload
+    from tasks.sources.models.snapshot import read_facts_csv
+
+    facts = parse_codecarbon(path, model)
+    payload = archive_payload(
+        "codecarbon", Path(path).resolve().as_uri(), facts_csv_bytes(facts), settings=settings
+    )
+    return ingest_payload(
+        con,
+        payload,
+        "raw_model_disclosures",
+        read_facts_csv,
+        batch_scope=f"codecarbon:{model.strip()}",
+        settings=settings,
+        run_id=run_id,
+    )

@@ -1,0 +1,327 @@
+"""Epoch AI's data downloads: the ML hardware table (-> the GPU catalogue) and the all-models
+database (-> disclosure facts).
+
+Files, under the EPOCH base URL (public, no token): `ml_hardware.csv` and `all_ai_models.csv`.
+
+* `land_epoch_models` lands the all-models CSV, parsed by
+  `tasks.sources.models.epoch_rows` (source_kind `epoch`), in raw_model_disclosures, scope
+  `epoch:all_ai_models`. By default only the rows
+  that support an estimate are kept, as in the bundled snapshot (`select_notable`). The file is
+  served with an ETag, so an unchanged file costs a 304.
+* `land_gpu_specs_live` builds gpu_specs and gpu_aliases with the snapshot's own builder
+  (`tasks.sources.hardware.catalog`) from what it fetches: Epoch's ML hardware table
+  (required), Epoch's chip
+  dataset (the pinned GitHub copy the snapshot uses; optional), mlco2/impact's `gpus.csv` and
+  Green Algorithms' `TDP_gpu.csv` (optional). Each input is archived raw as fetched; an optional
+  input that fails is reported and replaced by its last archived copy when there is one (so a
+  flaky host does not delete the rows it contributed), else left out. The two built tables are
+  archived as derived payloads (source `gpu_catalog`, URL `live:gpus/<file>?inputs=<hash of
+  the inputs and the builder's code>`) and land through the one loading path with the
+  snapshot's parser, scope `live:gpus`. When the inputs are those of the last landed build
+  (every input a 304, or the same archived copies), the build and both loads are skipped.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import requests
+
+from tasks.core import gpu_names
+from tasks.core.facts import FACT_COLUMNS, Fact, facts_to_rows
+from tasks.core.http import (
+    Conditional,
+    FetchResult,
+    HttpError,
+    clean_url_of,
+    fetch,
+    land_fetched,
+    make_session,
+    previous_validators,
+)
+from tasks.core.settings import Settings, SourceSettings
+from tasks.load.ingest import SourceError, ingest_payload, read_csv_text
+from tasks.load.warehouse import (
+    LoadResult,
+    Payload,
+    archive_payload,
+    last_loaded_sha,
+    record_manifest,
+    sha256_bytes,
+)
+from tasks.sources.hardware import catalog as gpu_catalog
+from tasks.sources.hardware import greenalgorithms, mlco2
+from tasks.sources.hardware.catalog import (
+    SourceLabels,
+    Value,
+    build_gpu_tables,
+    read_epoch,
+    table_csv,
+)
+from tasks.sources.models.epoch_rows import parse_epoch_models, select_notable
+from tasks.sources.models.hf_hub import archived_copy, fetch_current
+
+log = logging.getLogger(__name__)
+
+SOURCE = "epoch"
+HARDWARE_FILE = "ml_hardware.csv"
+MODELS_FILE = "all_ai_models.csv"
+MODELS_TABLE = "raw_model_disclosures"
+MODELS_SCOPE = "epoch:all_ai_models"
+GPU_SCOPE = "live:gpus"
+DERIVED_SOURCE = "gpu_catalog"
+GPU_TABLES = (("raw_gpu_specs", "gpu_specs.csv"), ("raw_gpu_aliases", "gpu_aliases.csv"))
+# Epoch's chip dataset is not among its downloads; the snapshot reads this commit of it from the
+# training-cost-trends repository, fetched from the GITHUB source (pinned, so it never changes).
+EPOCH_CHIPS_PATH = (
+    "epoch-research/training-cost-trends/5e8c5c4fc17ff70c6865d527016da7826fabacc2/"
+    "data/Chip%20dataset-Grid%20view.csv"
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# Fetch and parse
+
+
+def fetch_ml_hardware(
+    session: requests.Session,
+    source: SourceSettings,
+    settings: Settings,
+    *,
+    conditional: Conditional | None = None,
+) -> FetchResult:
+    return fetch(session, source, settings, HARDWARE_FILE, expect="csv", conditional=conditional)
+
+
+def fetch_models(
+    session: requests.Session,
+    source: SourceSettings,
+    settings: Settings,
+    *,
+    conditional: Conditional | None = None,
+) -> FetchResult:
+    return fetch(session, source, settings, MODELS_FILE, expect="csv", conditional=conditional)
+
+
+def parse_ml_hardware(data: bytes) -> dict[str, dict[str, Value]]:
+    """The ML hardware CSV as {hardware name: spec fields in our units}."""
+    return read_epoch(data)
+
+
+def parse_models(data: bytes, source_url: str, *, notable_only: bool = True) -> list[Fact]:
+    """Facts of the all-models CSV; with `notable_only`, only rows that support an estimate."""
+    facts = parse_epoch_models(data, source_url)
+    return select_notable(facts) if notable_only else facts
+
+
+def facts_frame(facts: list[Fact]) -> pl.DataFrame:
+    """Facts as the text frame raw_model_disclosures is validated from."""
+    return pl.DataFrame(facts_to_rows(facts), schema={c: pl.String for c in FACT_COLUMNS})
+
+
+def _models_parser(data: bytes, *, source_url: str, notable_only: bool) -> pl.DataFrame:
+    return facts_frame(parse_models(data, source_url, notable_only=notable_only))
+
+
+# ---------------------------------------------------------------------------------------------
+# Land: model facts
+
+
+def land_epoch_models(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    run_id: str | None = None,
+    *,
+    notable_only: bool = True,
+) -> LoadResult:
+    """Fetch the all-models CSV (conditionally) and land its facts; a 304 is 'unchanged'."""
+    source = settings.source(SOURCE)
+    url = clean_url_of(source, MODELS_FILE)
+    with make_session(source, settings) as session:
+        got = fetch_models(
+            session, source, settings, conditional=previous_validators(con, source.name, url)
+        )
+    parser = partial(_models_parser, source_url=got.url, notable_only=notable_only)
+    return land_fetched(
+        con, got, MODELS_TABLE, parser, batch_scope=MODELS_SCOPE, settings=settings, run_id=run_id
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Land: GPU specifications
+
+
+@dataclass
+class GpuInput:
+    """One input table of the live GPU build and what became of it."""
+
+    name: str
+    url: str
+    status: str  # fetched | not modified | archived copy | left out
+    sha256: str | None = None
+    error: str | None = None
+
+
+@dataclass
+class GpuSpecsLoad:
+    results: list[LoadResult]  # raw_gpu_specs, then raw_gpu_aliases
+    inputs: list[GpuInput] = field(default_factory=list)
+
+    @property
+    def failures(self) -> list[str]:
+        """Messages of the inputs that could not be fetched (token-free)."""
+        return [i.error for i in self.inputs if i.error]
+
+
+def _get_input(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    name: str,
+    source_name: str,
+    path: str,
+    *,
+    required: bool,
+) -> tuple[Payload | None, GpuInput]:
+    source = settings.source(source_name)
+    url = clean_url_of(source, path)
+    try:
+        with make_session(source, settings) as session:
+            payload, unchanged = fetch_current(con, session, source, settings, path, expect="csv")
+    except HttpError as err:
+        if required:
+            raise
+        kept = archived_copy(con, settings, source.name, url)
+        log.warning("%s: %s; %s", name, err, "using its archived copy" if kept else "left out")
+        status = "archived copy" if kept else "left out"
+        return kept, GpuInput(name, url, status, kept.sha256 if kept else None, str(err))
+    record_manifest(con, payload)
+    status = "not modified" if unchanged else "fetched"
+    return payload, GpuInput(name, payload.url, status, payload.sha256)
+
+
+def _build_digest(inputs: list[GpuInput]) -> str:
+    """Hash of what a build depends on: each input (name, URL, content) and the builder's code."""
+    parts = [f"{i.name}\t{i.url}\t{i.sha256 or '-'}" for i in inputs]
+    for module in (gpu_catalog, gpu_names):
+        parts.append(sha256_bytes(Path(module.__file__ or "").read_bytes()))
+    return sha256_bytes("\n".join(parts).encode())[:16]
+
+
+def _landed(con: duckdb.DuckDBPyConnection, source: str, url: str, table: str) -> bool:
+    """True when a payload archived under `url` is the last one `table` landed for GPU_SCOPE."""
+    last = last_loaded_sha(con, table, GPU_SCOPE)
+    rows = con.execute(
+        "select sha256 from meta_raw_manifest where source = ? and url = ?", [source, url]
+    ).fetchall()
+    return last is not None and any(sha == last for (sha,) in rows)
+
+
+def land_gpu_specs_live(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    run_id: str | None = None,
+    *,
+    epoch_chips: str | None = EPOCH_CHIPS_PATH,
+) -> GpuSpecsLoad:
+    """Fetch the GPU tables, build the catalogue, land raw_gpu_specs and raw_gpu_aliases.
+
+    `epoch_chips`: path under the GITHUB base (or a URL) of Epoch's chip dataset; None builds
+    without it (the catalogue then holds only what the ML hardware table lists). Raises HttpError
+    when Epoch's ML hardware table cannot be fetched, SourceError when the inputs do not build,
+    ValidationFailed when a table is rejected."""
+    hardware, hw_in = _get_input(
+        con, settings, "epoch ml_hardware", SOURCE, HARDWARE_FILE, required=True
+    )
+    assert hardware is not None  # required inputs raise instead
+    inputs = [hw_in]
+    optional: dict[str, Payload | None] = {}
+    for name, source_name, path in (
+        ("epoch chips", "github", epoch_chips),
+        ("mlco2 gpus", mlco2.SOURCE, mlco2.FILE),
+        ("greenalgorithms TDP_gpu", greenalgorithms.SOURCE, greenalgorithms.FILE),
+    ):
+        if path is None:
+            optional[name] = None
+            continue
+        optional[name], info = _get_input(con, settings, name, source_name, path, required=False)
+        inputs.append(info)
+    chips, ml, ga = (
+        optional["epoch chips"],
+        optional["mlco2 gpus"],
+        optional["greenalgorithms TDP_gpu"],
+    )
+
+    # The built tables depend only on the inputs and the builder: when a build from these very
+    # inputs is what both tables last landed, skip building (a few seconds) as well as loading.
+    digest = _build_digest(inputs)
+    derived_urls = {table: f"{GPU_SCOPE}/{name}?inputs={digest}" for table, name in GPU_TABLES}
+    if all(_landed(con, DERIVED_SOURCE, url, table) for table, url in derived_urls.items()):
+        return GpuSpecsLoad(
+            [
+                LoadResult(table, GPU_SCOPE, "", "unchanged", message="inputs unchanged")
+                for table, _ in GPU_TABLES
+            ],
+            inputs,
+        )
+    labels = SourceLabels(
+        epoch_hardware=f"Epoch AI ML Hardware, {hardware.url}",
+        epoch_chips=f"Epoch AI chip dataset, {chips.url}" if chips else "",
+        mlco2=ml.url if ml else "",
+        greenalgorithms=ga.url if ga else "",
+    )
+    try:
+        specs, aliases = build_gpu_tables(
+            hardware.data,
+            chips.data if chips else None,
+            ml.data if ml else None,
+            ga.data if ga else None,
+            labels=labels,
+        )
+    except (ValueError, UnicodeDecodeError, pl.exceptions.PolarsError) as err:
+        used = ", ".join(f"{i.url} ({i.status})" for i in inputs)
+        raise SourceError(f"live GPU tables: cannot build from {used}: {err}") from err
+
+    results = []
+    for (table, _), frame in zip(GPU_TABLES, (specs, aliases), strict=True):
+        # Derived from the raw inputs archived above; kept too, so a load can be replayed, and
+        # its URL names the inputs it was built from.
+        payload = archive_payload(
+            DERIVED_SOURCE,
+            derived_urls[table],
+            table_csv(frame),
+            settings=settings,
+            content_type="text/csv",
+        )
+        results.append(
+            ingest_payload(
+                con,
+                payload,
+                table,
+                read_csv_text,
+                batch_scope=GPU_SCOPE,
+                settings=settings,
+                run_id=run_id,
+            )
+        )
+    return GpuSpecsLoad(results, inputs)
+
+
+__all__ = [
+    "EPOCH_CHIPS_PATH",
+    "GPU_SCOPE",
+    "MODELS_SCOPE",
+    "GpuInput",
+    "GpuSpecsLoad",
+    "facts_frame",
+    "fetch_ml_hardware",
+    "fetch_models",
+    "land_epoch_models",
+    "land_gpu_specs_live",
+    "parse_ml_hardware",
+    "parse_models",
+]

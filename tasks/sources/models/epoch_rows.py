@@ -1,0 +1,331 @@
+"""Parse Epoch AI's "All ML Systems" CSV into disclosure `Fact` rows (source_kind `epoch`).
+
+The CSV has one row per model, multi-line quoted cells and comma-joined multi-values
+("NVIDIA A100,NVIDIA V100"). Every figure becomes one `Fact` whose locator is
+`row Model=<name>` (with ` #2`, ` #3`, ... when Epoch lists the same name twice).
+
+Judgement calls, so a reader of the facts knows what each one means:
+
+* Epoch is a secondary source: direct fields get confidence `medium`; `training_flops` follows
+  Epoch's own `Confidence` column (Confident/Likely/Speculative); values we derive are `low`.
+* `training_tokens_b` comes from "Training dataset size (datapoints)" only for rows whose domain
+  is purely Language. Epoch has counted language datasets in words (about 0.75 words per token)
+  in older rows and in tokens in newer ones, and the figure is the dataset size rather than the
+  tokens seen, so it is `low` unless a dataset-size notes column says tokens; rows whose notes say
+  words are skipped.
+* `power_w`: Epoch's "Training power draw (W)" is for the whole cluster and is an estimate of
+  chip TDP x server overhead x data-centre PUE. It is divided by "Hardware quantity" only when
+  that is known, and a `power_includes_pue`=`true` fact goes with it, so nobody applies PUE twice.
+* `gpu` is the first listed hardware type; others are named in the note, as they are for
+  `precision`. Several organisations are joined with "; " (a name may contain a comma).
+* `location` is "Training data center" when that cell names a place; cells that are prose about
+  missing information are ignored. Otherwise the organisation's country is used as a `low`
+  fallback, and only when the organisations share one country (a multinational list says
+  nothing about where the run happened).
+* MFU above 1 is read as a percentage.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import os
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from datetime import date
+from pathlib import Path
+
+from tasks.core.facts import Fact
+
+# Canonical column -> header spellings seen in Epoch exports (the live CSV has renamed some).
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "model": ("Model", "System"),
+    "domain": ("Domain",),
+    "organization": ("Organization",),
+    "date": ("Publication date",),
+    "parameters": ("Parameters",),
+    "flops": ("Training compute (FLOP)",),
+    "dataset": ("Training dataset size (datapoints)", "Training dataset size (total)"),
+    "dataset_notes": ("Dataset size notes", "Training dataset notes"),
+    "hours": ("Training time (hours)",),
+    "hardware": ("Training hardware",),
+    "quantity": ("Hardware quantity",),
+    "mfu": ("Hardware utilization (MFU)", "Hardware utilization"),
+    "chip_hours": ("Training chip-hours",),
+    "power": ("Training power draw (W)",),
+    "vendor": ("Training cloud compute vendor",),
+    "datacenter": ("Training data center",),
+    "country": ("Country (of organization)",),
+    "precision": ("Numerical format",),
+    "confidence": ("Confidence",),
+    "time_notes": ("Training time notes",),
+}
+
+_FLOP_CONFIDENCE = {"confident": "high", "likely": "medium", "speculative": "low"}
+_MISSING = {"", "nan", "none", "unknown", "unk", "n/a", "-"}
+# Phrases Epoch staff write in "Training data center" when there is no data centre to name.
+_NOT_A_PLACE = re.compile(
+    r"paper|no information|not mention|reference|there is no|unknown", re.IGNORECASE
+)
+_MAX_PLACE_LEN = 100
+
+Source = bytes | str | os.PathLike[str]
+
+
+def read_epoch_rows(source: Source) -> list[dict[str, str]]:
+    """Rows of an Epoch CSV as dicts keyed by canonical column name (see COLUMNS).
+
+    `source` is the CSV's bytes, a path, or CSV text (a str containing a newline). The csv
+    module handles the multi-line quoted cells; a UTF-8 BOM is tolerated.
+    """
+    if isinstance(source, bytes):
+        text = source.decode("utf-8-sig")
+    elif isinstance(source, str) and "\n" in source:
+        text = source.removeprefix("\ufeff")
+    else:
+        text = Path(source).read_text(encoding="utf-8-sig")
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    headers = reader.fieldnames or []
+    resolved: dict[str, str] = {}
+    for key, names in COLUMNS.items():
+        for name in names:
+            if name in headers:
+                resolved[key] = name
+                break
+    if "model" not in resolved:
+        raise ValueError(f"not an Epoch models CSV: no Model column in {headers[:8]}")
+    return [{key: (row.get(col) or "").strip() for key, col in resolved.items()} for row in reader]
+
+
+def _num(text: str) -> float | None:
+    """A positive finite number, or None for blanks and Epoch's missing-value spellings."""
+    t = text.strip().replace(",", "").lstrip("$")
+    if t.lower() in _MISSING:
+        return None
+    try:
+        x = float(t)
+    except ValueError:
+        return None
+    return x if math.isfinite(x) and x > 0 else None
+
+
+def _fmt(x: float) -> str:
+    """Shortest faithful text: integers without '.0', float noise (…9999) rounded away."""
+    x = float(f"{x:.12g}")
+    if x.is_integer() and abs(x) < 1e15:
+        return str(int(x))
+    return repr(x)
+
+
+def _split(text: str) -> list[str]:
+    """Epoch joins multi-values with commas and quotes a value that has its own comma
+    ("Booz Allen Hamilton, McLean"); drop blanks and keep first-seen order."""
+    seen: dict[str, None] = {}
+    for part in next(csv.reader(io.StringIO(text, newline="")), []):
+        p = " ".join(part.split())
+        if p:
+            seen.setdefault(p, None)
+    return list(seen)
+
+
+def _iso_date(text: str) -> str | None:
+    try:
+        return date.fromisoformat(text.strip()[:10]).isoformat()
+    except ValueError:
+        return None
+
+
+def _place(text: str) -> str | None:
+    t = " ".join(text.split())
+    if not t or len(t) > _MAX_PLACE_LEN or _NOT_A_PLACE.search(t):
+        return None
+    return t
+
+
+def _row_facts(row: Mapping[str, str], name: str, locator: str, url: str) -> list[Fact]:
+    out: list[Fact] = []
+
+    def add(phase: str, field: str, value: str, raw: str, conf: str = "medium", note: str = ""):
+        out.append(
+            Fact(
+                model=name,
+                phase=phase,
+                field=field,
+                value=value,
+                source_kind="epoch",
+                source_url=url,
+                source_locator=locator,
+                raw_text=" ".join(raw.split()),
+                confidence=conf,
+                note=note,
+            )
+        )
+
+    get = row.get
+    orgs = _split(get("organization", ""))
+    if orgs:
+        add("model", "organization", "; ".join(orgs), get("organization", ""))
+    if (d := _iso_date(get("date", ""))) is not None:
+        add("model", "release_date", d, get("date", ""))
+    if (p := _num(get("parameters", ""))) is not None:
+        add("model", "parameters_b", _fmt(p / 1e9), get("parameters", ""))
+    if (f := _num(get("flops", ""))) is not None:
+        conf = _FLOP_CONFIDENCE.get(get("confidence", "").lower(), "low")
+        add(
+            "model",
+            "training_flops",
+            _fmt(f),
+            get("flops", ""),
+            conf,
+            f"Epoch confidence: {get('confidence', '') or 'not given'}",
+        )
+
+    domains = {d.lower() for d in _split(get("domain", ""))}
+    size = _num(get("dataset", ""))
+    if size is not None and domains == {"language"}:
+        notes = get("dataset_notes", "").lower()
+        says_tokens = "token" in notes
+        if says_tokens or "word" not in notes:
+            add(
+                "model",
+                "training_tokens_b",
+                _fmt(size / 1e9),
+                get("dataset", ""),
+                "medium" if says_tokens else "low",
+                "Epoch dataset size (datapoints), not tokens seen; "
+                + (
+                    "its notes say tokens"
+                    if says_tokens
+                    else "unit unconfirmed: Epoch has recorded language datasets in words "
+                    "(~0.75 words/token) for older models and in tokens for newer ones"
+                ),
+            )
+
+    hardware = _split(get("hardware", ""))
+    quantity = _num(get("quantity", ""))
+    if hardware:
+        others = hardware[1:]
+        add(
+            "training",
+            "gpu",
+            hardware[0],
+            get("hardware", ""),
+            note=f"Epoch also lists: {', '.join(others)}" if others else "",
+        )
+    if quantity is not None:
+        add(
+            "training",
+            "gpu_count",
+            _fmt(quantity),
+            get("quantity", ""),
+            note="quantity may cover all listed hardware types" if len(hardware) > 1 else "",
+        )
+    if (ch := _num(get("chip_hours", ""))) is not None:
+        add("training", "gpu_hours", _fmt(ch), get("chip_hours", ""))
+    if (h := _num(get("hours", ""))) is not None:
+        add(
+            "training",
+            "duration_days",
+            _fmt(round(h / 24, 6)),
+            get("hours", ""),
+            note="Training time (hours) / 24"
+            + ("; Epoch has training-time notes for this row" if get("time_notes") else ""),
+        )
+    power = _num(get("power", ""))
+    if power is not None and quantity is not None:
+        add(
+            "training",
+            "power_w",
+            _fmt(round(power / quantity, 3)),
+            get("power", ""),
+            "low",
+            f"Epoch cluster power draw / hardware quantity {_fmt(quantity)}; an Epoch estimate "
+            "(TDP x server overhead x PUE), not a measurement, and above chip TDP because it "
+            "includes servers and facility",
+        )
+        add(
+            "training",
+            "power_includes_pue",
+            "true",
+            get("power", ""),
+            "low",
+            "Epoch's power draw already includes server overhead and data-centre PUE",
+        )
+    if (m := _num(get("mfu", ""))) is not None:
+        if m > 1:
+            add(
+                "training",
+                "mfu",
+                _fmt(m / 100),
+                get("mfu", ""),
+                "low",
+                "value above 1 read as a percentage",
+            )
+        else:
+            add("training", "mfu", _fmt(m), get("mfu", ""))
+
+    vendor = get("vendor", "")
+    vendor_note = f"; cloud vendor per Epoch: {vendor}" if vendor else ""
+    if (place := _place(get("datacenter", ""))) is not None:
+        add("training", "location", place, get("datacenter", ""), note=vendor_note.lstrip("; "))
+    else:
+        countries = [c for c in _split(get("country", "")) if c.lower() != "multinational"]
+        if len(countries) == 1:
+            add(
+                "training",
+                "location",
+                countries[0],
+                get("country", ""),
+                "low",
+                "fallback: country of the developing organisation, not the training site"
+                + vendor_note,
+            )
+
+    formats = [f for f in _split(get("precision", "")) if f.lower() not in _MISSING]
+    if formats:
+        add(
+            "training",
+            "precision",
+            formats[0].lower(),
+            get("precision", ""),
+            note=f"Epoch also lists: {', '.join(formats[1:])}" if formats[1:] else "",
+        )
+    return out
+
+
+def parse_epoch_models(source: Source, source_url: str) -> list[Fact]:
+    """All facts in an Epoch "All ML Systems" CSV (bytes, path or CSV text), in row order."""
+    facts: list[Fact] = []
+    seen: dict[str, int] = defaultdict(int)
+    for row in read_epoch_rows(source):
+        name = " ".join(row["model"].split())
+        if not name:
+            continue
+        seen[name] += 1
+        # Epoch occasionally lists one name twice (a model and its fine-tune); the locator must
+        # still identify one row so the natural key stays unique.
+        locator = f"row Model={name}" + (f" #{seen[name]}" if seen[name] > 1 else "")
+        facts.extend(_row_facts(row, name, locator, source_url))
+    return facts
+
+
+def supports_estimate(fields: Iterable[str]) -> bool:
+    """True when a row's fields reach a rung of the estimation ladder (METHODOLOGY.md):
+    GPU-hours, or GPU count and duration, or training FLOPs and a hardware type."""
+    f = set(fields)
+    return "gpu_hours" in f or {"gpu_count", "duration_days"} <= f or {"training_flops", "gpu"} <= f
+
+
+def select_notable(facts: Iterable[Fact]) -> list[Fact]:
+    """The facts of every Epoch row that supports an estimate (see supports_estimate).
+
+    Rows are grouped by (model, source_locator) so a duplicated name is judged row by row.
+    """
+    facts = list(facts)
+    by_row: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for f in facts:
+        by_row[(f.model, f.source_locator)].add(f.field)
+    keep = {k for k, fields in by_row.items() if supports_estimate(fields)}
+    return [f for f in facts if (f.model, f.source_locator) in keep]

@@ -1,0 +1,117 @@
+"""The one loading path: validate, quarantine, merge by key, skip unchanged, reject bad batches."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tasks.core.settings import get_settings
+from tasks.load.ingest import ingest_payload, read_csv_text
+from tasks.load.validate import ValidationFailed
+from tasks.load.warehouse import archive_payload, open_warehouse
+
+HEADER = "key,low,central,high,unit,source,note\n"
+GOOD = HEADER + "pue,1.1,1.2,1.56,ratio,Morrison et al.,\nmfu,0.2,0.35,0.5,ratio,PaLM,\n"
+
+
+@pytest.fixture()
+def settings(tmp_path: Path):
+    return get_settings(warehouse=tmp_path / "w.duckdb")
+
+
+def land(con, settings, text: str, scope: str = "test:assumptions"):
+    payload = archive_payload("test", "test/assumptions.csv", text.encode(), settings=settings)
+    return ingest_payload(
+        con, payload, "raw_assumptions", read_csv_text, batch_scope=scope, settings=settings
+    )
+
+
+def rows(con) -> list[tuple]:
+    return con.execute(
+        "select key, low, central, high from raw_assumptions order by key"
+    ).fetchall()
+
+
+def test_land_then_unchanged_then_revised(settings) -> None:
+    with open_warehouse(settings=settings) as con:
+        first = land(con, settings, GOOD)
+        assert (first.status, first.inserted, first.quarantined) == ("success", 2, 0)
+        assert first.expectations_evaluated > 0 and first.expectations_failed == 0
+        loaded_at = con.execute(
+            "select _loaded_at, _load_id from raw_assumptions where key='mfu'"
+        ).fetchall()
+
+        second = land(con, settings, GOOD)
+        assert second.status == "unchanged"
+        assert con.execute("select count(*) from meta_load_log").fetchall()[0][0] == 1
+
+        revised = (
+            GOOD.replace("mfu,0.2,0.35,0.5", "mfu,0.2,0.4,0.5") + "dev_ratio,0.5,0.8,1.5,ratio,x,\n"
+        )
+        third = land(con, settings, revised)
+        assert (third.inserted, third.updated, third.deleted) == (1, 1, 0)
+        assert ("mfu", 0.2, 0.4, 0.5) in rows(con)
+        # the untouched row keeps the load that last changed it
+        assert (
+            con.execute(
+                "select _loaded_at, _load_id from raw_assumptions where key='pue'"
+            ).fetchall()[0][1]
+            == loaded_at[0][1]
+        )
+
+        dropped = HEADER + "pue,1.1,1.2,1.56,ratio,Morrison et al.,\n"
+        fourth = land(con, settings, dropped)
+        assert fourth.deleted == 2
+        assert [r[0] for r in rows(con)] == ["pue"]
+
+
+def test_bad_rows_quarantined_good_rows_land(settings) -> None:
+    text = GOOD + "".join(f"k{i},1,2,3,ratio,s,\n" for i in range(8)) + "bad,abc,1,2,ratio,s,\n"
+    with open_warehouse(settings=settings) as con:
+        result = land(con, settings, text)
+        assert result.status == "success"
+        assert result.quarantined == 1
+        q = con.execute("select row_number, row_key, reason from meta_quarantine").fetchall()
+        assert q[0][0] == 11 and q[0][1] == "key=bad"
+        assert "'abc' is not a valid double" in q[0][2]
+        assert len(rows(con)) == 10
+
+
+def test_duplicate_key_in_batch_latest_wins(settings) -> None:
+    text = (
+        GOOD
+        + "".join(f"k{i},1,2,3,ratio,s,\n" for i in range(8))
+        + "pue,1.0,1.3,1.6,ratio,later,\n"
+    )
+    with open_warehouse(settings=settings) as con:
+        land(con, settings, text)
+        assert ("pue", 1.0, 1.3, 1.6) in rows(con)
+        reason = con.execute("select reason from meta_quarantine").fetchall()[0][0]
+        assert "duplicate key (key=pue)" in reason
+
+
+def test_batch_over_threshold_rejected_and_nothing_lost(settings) -> None:
+    with open_warehouse(settings=settings) as con:
+        land(con, settings, GOOD)
+        before = rows(con)
+        broken = HEADER + "pue,x,y,z,ratio,s,\nmfu,1,2,3,ratio,s,\n"
+        with pytest.raises(ValidationFailed, match="over the 20% threshold"):
+            land(con, settings, broken)
+        assert rows(con) == before
+        status = con.execute(
+            "select status from meta_load_log order by finished_at desc limit 1"
+        ).fetchall()[0][0]
+        assert status == "rejected"
+        # the raw payload is kept for replay even though it was rejected
+        assert len(list((settings.raw_path / "test").iterdir())) == 2
+
+
+def test_missing_column_rejected_naming_it(settings) -> None:
+    with open_warehouse(settings=settings) as con, pytest.raises(ValidationFailed, match="central"):
+        land(con, settings, "key,low,high,unit,source,note\npue,1,2,ratio,s,\n")
+
+
+def test_empty_batch_rejected(settings) -> None:
+    with open_warehouse(settings=settings) as con, pytest.raises(ValidationFailed):
+        land(con, settings, HEADER)

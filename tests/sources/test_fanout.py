@@ -1,0 +1,71 @@
+"""The one cards landing path: chunks parsed, staged to Parquet, landed once."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tasks.core.settings import get_settings
+from tasks.load.warehouse import open_warehouse
+from tasks.sources.models.user_cards import land_user_cards
+
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLES = REPO / "examples" / "cards"
+CONTENT = (
+    "select model, phase, field, value, source_url, source_locator, note, _batch_scope, "
+    "_source_url, _source_sha256, _row_hash from raw_model_disclosures order by all"
+)
+
+
+@pytest.fixture()
+def cards(tmp_path: Path) -> Path:
+    d = tmp_path / "cards"
+    d.mkdir()
+    for f in EXAMPLES.glob("*.yaml"):
+        shutil.copy(f, d / f.name)
+    (d / "broken.yaml").write_text("model: Broken\ntraining:\n  gpu_hours: -5\n")
+    (d / "card.md").write_text(
+        "# Tiny 1B\n\nTiny 1B was trained on 64 A100 GPUs for 3 days, 4,608 GPU hours.\n"
+    )
+    return d
+
+
+def test_a_parsing_worker_imports_no_database_or_dataframe_library() -> None:
+    code = (
+        "import sys, tasks.sources.models.user_cards_fanout\n"
+        "heavy = {'duckdb', 'polars', 'pyarrow', 'pandas', 'great_expectations'}\n"
+        "print(sorted(heavy & set(sys.modules)))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "[]"
+
+
+def test_chunk_size_changes_nothing_landed(tmp_path: Path, cards: Path) -> None:
+    got = []
+    for size in (1, 1000):
+        settings = get_settings(warehouse=tmp_path / str(size) / "w.duckdb")
+        with open_warehouse(settings=settings) as con:
+            loaded = land_user_cards(con, cards, settings=settings, chunk_size=size)
+            got.append((loaded.quarantined, loaded.warnings, con.execute(CONTENT).fetchall()))
+    assert got[0] == got[1]
+    assert len(got[0][2]) > 10 and [f for f, _ in got[0][0]] == [str(cards / "broken.yaml")]
+
+
+def test_a_changed_bad_file_is_a_change(tmp_path: Path, cards: Path) -> None:
+    settings = get_settings(warehouse=tmp_path / "w.duckdb")
+    with open_warehouse(settings=settings) as con:
+        assert land_user_cards(con, cards, settings=settings).result.status == "success"
+        assert land_user_cards(con, cards, settings=settings).result.status == "unchanged"
+        # the facts are the same, but a file is now bad another way: it lands again
+        (cards / "broken.yaml").write_text("model: Broken\ntraining:\n  pue: 9\n")
+        again = land_user_cards(con, cards, settings=settings)
+        assert again.result.status == "success"
+        assert "training.pue" in dict(again.quarantined)[str(cards / "broken.yaml")]
+        staging = list((settings.raw_path / "_staging").iterdir())
+        assert staging == []  # the staging files are removed after the landing
