@@ -28,29 +28,23 @@ from datetime import datetime, timedelta
 from typing import Any, Literal, TypeVar
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
-import duckdb
 import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from tasks.core.settings import Settings, SourceSettings
-from tasks.load.ingest import Parser, ingest_payload
-from tasks.load.warehouse import LoadResult, Payload, archive_payload, record_manifest
 
 __all__ = [
     "Conditional",
-    "FetchResult",
+    "Document",
     "HttpError",
     "PaginationError",
-    "archive_pages",
     "clean_url_of",
-    "fetch",
-    "json_of",
-    "land_fetched",
+    "get_document",
     "make_session",
     "paginate",
-    "previous_validators",
     "redact",
+    "strip_token_params",
     "time_windows",
 ]
 
@@ -113,10 +107,15 @@ class Conditional:
 
 
 @dataclass(frozen=True)
-class FetchResult:
-    status: Literal["fetched", "not_modified"]
-    payload: Payload | None  # archived (raw first) when fetched
+class Document:
+    """A response body that passed every check, with what the server said about it."""
+
+    body: bytes
     url: str  # token-free
+    content_type: str | None
+    http_status: int
+    etag: str | None
+    last_modified: str | None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -177,7 +176,7 @@ def _install_redaction(token: str | None) -> None:
             logger.addFilter(_FILTER)
 
 
-def _strip_token_params(url: str) -> str:
+def strip_token_params(url: str) -> str:
     """The URL without credential query parameters (order of the others kept)."""
     parts = urlsplit(url)
     if not parts.query:
@@ -270,7 +269,7 @@ def clean_url_of(
     """The token-free URL `fetch` keeps for this request (the key of its manifest rows)."""
     target = _absolute(source, path_or_url)
     prepared = requests.Request("GET", target, params=params or {}).prepare().url or target
-    return _strip_token_params(prepared)
+    return strip_token_params(prepared)
 
 
 def _attempts(response: requests.Response) -> int:
@@ -323,7 +322,7 @@ def _read_capped(
     return body
 
 
-def fetch(
+def get_document(
     session: requests.Session,
     source: SourceSettings,
     settings: Settings,
@@ -332,11 +331,11 @@ def fetch(
     params: dict[str, Any] | None = None,
     expect: Expect = "json",
     conditional: Conditional | None = None,
-) -> FetchResult:
-    """GET one document, check it, archive it raw; 304 -> not_modified with no payload.
+) -> Document | None:
+    """GET one document and check it; None for a 304 (not modified).
 
-    Raises HttpError (naming source, token-free URL, status or reason) on any failure; nothing is
-    archived for a body that failed a check."""
+    Raises HttpError (naming source, token-free URL, status or reason) on any failure. Archiving
+    is the caller's (`tasks.load.fetched.fetch`): a body that failed a check never reaches it."""
     target = _absolute(source, path_or_url)
     clean_url = clean_url_of(source, path_or_url, params)
 
@@ -383,7 +382,7 @@ def fetch(
         status = response.status_code
         if status == 304:
             log.debug("GET %s -> 304 not modified", clean_url)
-            return FetchResult("not_modified", None, clean_url)
+            return None
         if not 200 <= status < 300:
             attempts = _attempts(response)
             tried = f" after {attempts} attempts" if attempts > 1 else ""
@@ -416,69 +415,33 @@ def fetch(
         if token and token.encode() in body:
             # Some APIs echo the request, key included; the archive must not keep it.
             body = body.replace(token.encode(), _MASK.encode())
-        payload = archive_payload(
-            source.name,
-            clean_url,
+        document = Document(
             body,
-            settings=settings,
-            content_type=content_type or None,
-            http_status=status,
-            etag=response.headers.get("ETag"),
-            last_modified=response.headers.get("Last-Modified"),
+            clean_url,
+            content_type or None,
+            status,
+            response.headers.get("ETag"),
+            response.headers.get("Last-Modified"),
         )
-    log.debug("GET %s -> %s, %d bytes, sha256 %s", clean_url, status, len(body), payload.sha256)
-    return FetchResult("fetched", payload, clean_url)
-
-
-def json_of(result: FetchResult) -> Any:
-    """The parsed JSON of a fetched result."""
-    if result.payload is None:
-        raise ValueError(f"{result.url}: not modified, no body to read")
-    return json.loads(result.payload.data)
-
-
-# The newest validators of a URL, skipping payloads whose load was rejected: a 304 must never
-# pin us to a copy that did not land. Kept here, beside its only caller, as a constant with `?`
-# parameters.
-_SELECT_VALIDATORS = """
-select m.etag, m.last_modified
-from meta_raw_manifest as m
-where m.source = ? and m.url = ?
-  and (m.etag is not null or m.last_modified is not null)
-  and not exists (
-      select 1 from meta_load_log as l
-      where l.source_sha256 = m.sha256 and l.status = 'rejected'
-  )
-order by m.fetched_at desc
-limit 1
-"""
-
-
-def previous_validators(
-    con: duckdb.DuckDBPyConnection, source: str, url: str
-) -> Conditional | None:
-    """ETag / Last-Modified of the last copy of `url` we archived and did not reject."""
-    rows = con.execute(_SELECT_VALIDATORS, [source, _strip_token_params(url)]).fetchall()
-    if not rows:
-        return None
-    etag, last_modified = rows[0]
-    return Conditional(etag=etag, last_modified=last_modified)
+    log.debug("GET %s -> %s, %d bytes", clean_url, status, len(body))
+    return document
 
 
 # ---------------------------------------------------------------------------------------------
 # Pagination
 
 C = TypeVar("C", bound=Hashable)
+P = TypeVar("P")
 
 
 def paginate(
     first: C,
-    next_of: Callable[[C, FetchResult], C | None],
+    next_of: Callable[[C, P], C | None],
     *,
-    fetch_page: Callable[[C], FetchResult],
+    fetch_page: Callable[[C], P],
     max_pages: int,
     source: str,
-) -> Iterator[FetchResult]:
+) -> Iterator[P]:
     """Pages from `first` (a URL, an offset, a window start...) until `next_of(cursor, page)`
     returns None.
 
@@ -504,7 +467,7 @@ def paginate(
             seen.add(cursor)
             page = fetch_page(cursor)
             pages += 1
-            last_url = page.url
+            last_url = str(getattr(page, "url", cursor))
             advance()
             yield page
             cursor = next_of(cursor, page)
@@ -512,62 +475,12 @@ def paginate(
 
 def time_windows(
     start: datetime, end: datetime, max_span: timedelta
-) -> Callable[[datetime, FetchResult], datetime | None]:
+) -> Callable[[datetime, Any], datetime | None]:
     """`next_of` for `paginate` for APIs that cap a request's time range: given a window start,
     the next window's start, or None once `end` is reached. Windows are [s, min(s + span, end))."""
 
-    def step(window_start: datetime, _page: FetchResult) -> datetime | None:
+    def step(window_start: datetime, _page: Any) -> datetime | None:
         following = window_start + max_span
         return following if following < end else None
 
     return step
-
-
-# ---------------------------------------------------------------------------------------------
-# Landing
-
-
-def land_fetched(
-    con: duckdb.DuckDBPyConnection,
-    result: FetchResult,
-    table: str,
-    parser: Parser,
-    *,
-    batch_scope: str,
-    settings: Settings,
-    run_id: str | None = None,
-) -> LoadResult:
-    """Land one fetched document through the one loading path; a 304 is an 'unchanged' load."""
-    if result.status == "not_modified" or result.payload is None:
-        return LoadResult(
-            table, batch_scope, "", "unchanged", message=f"{result.url}: not modified (304)"
-        )
-    return ingest_payload(
-        con,
-        result.payload,
-        table,
-        parser,
-        batch_scope=batch_scope,
-        settings=settings,
-        run_id=run_id,
-    )
-
-
-def archive_pages(
-    con: duckdb.DuckDBPyConnection,
-    pages: list[FetchResult],
-    *,
-    source: str,
-    url: str,
-    body: bytes,
-    settings: Settings,
-) -> Payload:
-    """Record every page in the manifest and archive `body`, the pages' rows joined in the API's
-    own shape, as the one payload of the batch (a batch must see every page: an hour's mix can
-    straddle two of them)."""
-    for page in pages:
-        if page.payload is not None:
-            record_manifest(con, page.payload)
-    return archive_payload(
-        source, url, body, settings=settings, content_type="application/json", http_status=200
-    )

@@ -15,18 +15,9 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from tasks.core.http import (
-    FetchResult,
-    HttpError,
-    PaginationError,
-    fetch,
-    json_of,
-    make_session,
-    paginate,
-    previous_validators,
-    redact,
-)
+from tasks.core.http import HttpError, PaginationError, make_session, paginate, redact
 from tasks.core.settings import Settings, get_settings
+from tasks.load.fetched import FetchResult, fetch, json_of, previous_validators
 from tasks.load.warehouse import open_warehouse, record_manifest
 
 SENTINEL = "SENTINEL-tok-9f3a7c"

@@ -27,8 +27,9 @@ from reliability_helpers import (
 )
 from werkzeug import Request, Response
 
-from tasks.core.http import land_fetched, make_session
+from tasks.core.http import make_session
 from tasks.core.settings import get_settings
+from tasks.load.fetched import land_fetched
 from tasks.load.warehouse import MANIFEST_FILE, open_warehouse
 from tasks.ops.maintenance import MaintenanceError, backup_warehouse, run_checks
 from tasks.sources.grid import electricitymaps

@@ -21,8 +21,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from reliability_helpers import FUZZ_COUNTS
 
-from tasks.cards.parsing import CardError, parse_card
-from tasks.cards.user_yaml import DisclosureFileError, load_disclosure_file, parse_disclosure
+from tasks.cards import (
+    CardError,
+    DisclosureFileError,
+    load_disclosure_file,
+    parse_card,
+    parse_disclosure,
+)
 from tasks.core.facts import FACT_COLUMNS
 from tasks.load.ingest import read_csv_text
 from tasks.sources.models.epoch_rows import COLUMNS as EPOCH_COLUMNS

@@ -28,20 +28,16 @@ import duckdb
 import polars as pl
 import requests
 
-from tasks.core.http import (
+from tasks.core.http import HttpError, clean_url_of, make_session, paginate, time_windows
+from tasks.core.settings import Settings, SourceSettings
+from tasks.load.fetched import (
     FetchResult,
-    HttpError,
     archive_pages,
-    clean_url_of,
     fetch,
     json_of,
     land_fetched,
-    make_session,
-    paginate,
     previous_validators,
-    time_windows,
 )
-from tasks.core.settings import Settings, SourceSettings
 from tasks.load.warehouse import LoadResult
 
 SOURCE = "electricitymaps"

@@ -22,16 +22,9 @@ import polars as pl
 import pycountry
 import requests
 
-from tasks.core.http import (
-    Conditional,
-    FetchResult,
-    clean_url_of,
-    fetch,
-    land_fetched,
-    make_session,
-    previous_validators,
-)
+from tasks.core.http import Conditional, clean_url_of, make_session
 from tasks.core.settings import Settings, SourceSettings
+from tasks.load.fetched import FetchResult, fetch, land_fetched, previous_validators
 from tasks.load.warehouse import LoadResult
 
 SOURCE = "ember"

@@ -20,16 +20,9 @@ import duckdb
 import polars as pl
 import requests
 
-from tasks.core.http import (
-    Conditional,
-    FetchResult,
-    clean_url_of,
-    fetch,
-    land_fetched,
-    make_session,
-    previous_validators,
-)
+from tasks.core.http import Conditional, clean_url_of, make_session
 from tasks.core.settings import Settings, SourceSettings
+from tasks.load.fetched import FetchResult, fetch, land_fetched, previous_validators
 from tasks.load.warehouse import LoadResult
 from tasks.sources.grid.ember import ANNUAL_SCHEMA, iso3_to_iso2
 

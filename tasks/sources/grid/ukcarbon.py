@@ -27,17 +27,9 @@ import duckdb
 import polars as pl
 import requests
 
-from tasks.core.http import (
-    FetchResult,
-    archive_pages,
-    clean_url_of,
-    fetch,
-    land_fetched,
-    make_session,
-    paginate,
-    time_windows,
-)
+from tasks.core.http import clean_url_of, make_session, paginate, time_windows
 from tasks.core.settings import Settings, SourceSettings
+from tasks.load.fetched import FetchResult, archive_pages, fetch, land_fetched
 from tasks.load.warehouse import LoadResult
 from tasks.sources.grid.electricitymaps import HOURLY_SCHEMA
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import requests
 
-from tasks.core.http import Conditional, FetchResult, fetch
+from tasks.core.http import Conditional
 from tasks.core.settings import Settings, SourceSettings
+from tasks.load.fetched import FetchResult, fetch
 from tasks.sources.hardware.catalog import Value, read_greenalgorithms
 
 SOURCE = "greenalgorithms"

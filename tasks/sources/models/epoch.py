@@ -34,17 +34,9 @@ import requests
 
 from tasks.core import gpu_names
 from tasks.core.facts import FACT_COLUMNS, Fact, facts_to_rows
-from tasks.core.http import (
-    Conditional,
-    FetchResult,
-    HttpError,
-    clean_url_of,
-    fetch,
-    land_fetched,
-    make_session,
-    previous_validators,
-)
+from tasks.core.http import Conditional, HttpError, clean_url_of, make_session
 from tasks.core.settings import Settings, SourceSettings
+from tasks.load.fetched import FetchResult, fetch, land_fetched, previous_validators
 from tasks.load.ingest import SourceError, ingest_payload, read_csv_text
 from tasks.load.warehouse import (
     LoadResult,

@@ -5,7 +5,7 @@ Listing goes through huggingface_hub (`HfApi.list_models`, server-side tag filte
 `co2_eq_emissions`, most downloaded first, capped), because the Hub's listing API pages and
 changes shape and the library tracks it. The library keeps the HTTP body to itself, so what is
 archived for the listing is the list of repo ids and their declared emissions as it returned
-them. Each card's README is then fetched through `tasks.core.http.fetch` (size cap, content-type
+them. Each card's README is then fetched through `tasks.load.fetched.fetch` (size cap, content-type
 check, retries, conditional requests, raw archive) at `{base}/{repo_id}/raw/main/README.md` and
 parsed with `tasks.cards.parsing.parse_card` (`co2_eq_emissions` is in grams; the facts carry
 tonnes).
@@ -36,20 +36,13 @@ from typing import Any, Literal
 import duckdb
 import requests
 
-from tasks.cards.parsing import CardError, parse_card
+from tasks.cards import CardError, parse_card
 from tasks.core.facts import facts_to_rows
-from tasks.core.http import (
-    Conditional,
-    Expect,
-    HttpError,
-    clean_url_of,
-    fetch,
-    make_session,
-    previous_validators,
-    redact,
-)
+from tasks.core.http import Conditional, Expect, HttpError, clean_url_of, make_session, redact
 from tasks.core.progress import track
 from tasks.core.settings import Settings, SourceSettings
+from tasks.load.fact_batch import land_fact_rows
+from tasks.load.fetched import fetch, previous_validators
 from tasks.load.warehouse import (
     LoadResult,
     Payload,
@@ -58,7 +51,6 @@ from tasks.load.warehouse import (
     record_manifest,
     sha256_bytes,
 )
-from tasks.sources.models.user_cards import land_fact_rows
 
 log = logging.getLogger(__name__)
 

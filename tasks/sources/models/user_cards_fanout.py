@@ -39,8 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 from prefect import task, unmapped
 
-from tasks.cards.parsing import parse_card
-from tasks.cards.user_yaml import Quarantined, read_card_file
+from tasks.cards import Quarantined, parse_card, read_card_file
 from tasks.core.facts import FACT_COLUMNS, Fact
 from tasks.core.settings import Settings, get_settings
 
@@ -303,8 +302,8 @@ def land_staged_cards(
     then the rows validation set aside, as (key, reason). Raises ValidationFailed (after
     recording why) when no file gave a fact or the batch is over the quarantine threshold."""
     from tasks.load.bulk import land_parquet
+    from tasks.load.fact_batch import land_fact_rows, whole_item_quarantine
     from tasks.load.warehouse import last_loaded_sha
-    from tasks.sources.models.user_cards import land_fact_rows, whole_item_quarantine
 
     con.execute(
         "insert into meta_raw_manifest by name "
