@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from flows._artifacts import publish_load_summary
+from tasks.outputs.artifacts import publish_load_summary
 from tasks.prefect_tasks import land_live_source
 
 

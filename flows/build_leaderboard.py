@@ -6,7 +6,7 @@ from typing import Any
 
 from prefect import flow
 
-from flows._artifacts import publish_load_summary
+from tasks.outputs.artifacts import publish_load_summary
 from tasks.prefect_tasks import build_footprints, land_assumptions
 
 

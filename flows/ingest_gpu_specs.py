@@ -6,8 +6,8 @@ from typing import Any, Literal
 
 from prefect import flow
 
-from flows._artifacts import publish_load_summary
 from flows._live import run_live_sources
+from tasks.outputs.artifacts import publish_load_summary
 from tasks.prefect_tasks import land_gpu_specs
 from tasks.sources.live import GPU_SOURCES
 

@@ -7,8 +7,8 @@ from typing import Any, Literal
 
 from prefect import flow
 
-from flows._artifacts import publish_load_summary
 from flows._live import run_live_sources
+from tasks.outputs.artifacts import publish_load_summary
 from tasks.prefect_tasks import land_grid_intensity
 from tasks.sources.live import GRID_SOURCES
 

@@ -6,8 +6,8 @@ from typing import Any, Literal
 
 from prefect import flow
 
-from flows._artifacts import publish_load_summary
 from flows._live import run_live_sources
+from tasks.outputs.artifacts import publish_load_summary
 from tasks.prefect_tasks import land_codecarbon_runs, land_model_disclosures
 from tasks.sources.live import DISCLOSURE_SOURCES
 from tasks.sources.models.user_cards_fanout import parse_and_land_cards

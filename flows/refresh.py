@@ -17,13 +17,17 @@ import duckdb
 from prefect import flow
 from prefect.logging import get_run_logger
 
-from flows._artifacts import leaderboard_figures, publish_load_summary, publish_refresh_artifacts
 from flows.build_leaderboard import land_and_build
 from flows.ingest_gpu_specs import load_gpu_specs
 from flows.ingest_grid_intensity import load_grid_intensity
 from flows.ingest_model_disclosures import ingest_model_disclosures, load_model_disclosures
 from tasks.core.settings import get_settings
 from tasks.load.warehouse import connect
+from tasks.outputs.artifacts import (
+    leaderboard_figures,
+    publish_load_summary,
+    publish_refresh_artifacts,
+)
 from tasks.sources.models.user_cards_fanout import task_runner_for
 
 

@@ -1,6 +1,7 @@
 """`footprints doctor`, `footprints backup --out PATH`, `footprints rebuild [--from-raw DIR]`.
 
-The logic is in tasks/ops/maintenance.py; these functions only parse options and print.
+The logic is in tasks/ops/ (doctor.py, backup.py, rebuild.py); these functions only parse options
+and print. Each imports its logic when it runs, so `footprints --help` starts without DuckDB.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from footprints.commands._common import WarehouseOpt, fail
 def doctor(warehouse: WarehouseOpt = None) -> None:
     """Check the warehouse, its lock, its raw archive, the settings and tokens; exit 1 on a
     problem, each with what to do."""
-    from tasks.ops.maintenance import run_checks
+    from tasks.ops.doctor import run_checks  # deferred: see the module docstring
 
     checks = run_checks(warehouse)
     for check in checks:
@@ -37,9 +38,11 @@ def backup(
     warehouse: WarehouseOpt = None,
 ) -> None:
     """A consistent copy of the warehouse: CHECKPOINT, then copy; refused while a refresh writes."""
+    # deferred: see the module docstring
     from tasks.core.settings import get_settings
     from tasks.load.warehouse import WarehouseError
-    from tasks.ops.maintenance import MaintenanceError, backup_warehouse
+    from tasks.ops.backup import backup_warehouse
+    from tasks.ops.raw_area import MaintenanceError
 
     settings = get_settings(warehouse=warehouse)
     try:
@@ -62,9 +65,11 @@ def rebuild(
     ] = None,
 ) -> None:
     """Recreate the whole warehouse from the raw area alone (the old file is kept as .bak)."""
+    # deferred: see the module docstring
     from tasks.core.settings import get_settings
     from tasks.load.warehouse import WarehouseError
-    from tasks.ops.maintenance import MaintenanceError, rebuild_warehouse
+    from tasks.ops.raw_area import MaintenanceError
+    from tasks.ops.rebuild import rebuild_warehouse
 
     settings = get_settings(warehouse=warehouse)
     raw = from_raw or settings.raw_path

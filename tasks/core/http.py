@@ -32,6 +32,7 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
+from tasks.core.progress import progress
 from tasks.core.settings import Settings, SourceSettings
 
 __all__ = [
@@ -447,8 +448,6 @@ def paginate(
 
     Raises PaginationError after `max_pages` pages, or when a cursor comes round again (a server
     whose next link points back would otherwise loop for ever)."""
-    from tasks.core.progress import progress
-
     seen: set[C] = set()
     cursor: C | None = first
     pages = 0

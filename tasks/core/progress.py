@@ -18,6 +18,16 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import TextIO, TypeVar
 
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+
 T = TypeVar("T")
 
 Advance = Callable[..., None]
@@ -57,16 +67,6 @@ def progress(
     if not bars_enabled(stream, environ):
         yield _noop
         return
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        SpinnerColumn,
-        TextColumn,
-        TimeElapsedColumn,
-    )
-
     console = Console(file=stream or sys.stdout)
     # transient: the bar disappears when done, leaving the command's own summary line readable.
     with Progress(

@@ -8,7 +8,7 @@ Replay from raw alone (the dlt 'load packages are kept for replay' promise): bef
 transaction every load writes its validated batch, quarantine and validation results as a load
 package `raw/_packages/<load_id>.parquet` (temp file + rename), and after COMMIT appends one line
 to `raw/_packages/journal.jsonl` (fsynced). Every archived payload appends its manifest row to
-`raw/manifest.jsonl`. `footprints rebuild` (tasks/ops/maintenance.py) replays the journal in order
+`raw/manifest.jsonl`. `footprints rebuild` (tasks/ops/rebuild.py) replays the journal in order
 through `land_batch` into a new file: the warehouse is a cache of the raw area.
 """
 

@@ -19,6 +19,8 @@ from string import Template
 from typing import Any
 
 import duckdb
+import plotly.graph_objects as go
+import plotly.offline
 
 from tasks.core.citations import TIER_METHODS, URL_PATTERN, source_urls
 from tasks.load.warehouse import atomic_write_bytes
@@ -214,8 +216,6 @@ def _figure_html(fig: Any, div_id: str, extra_attrs: str = "") -> str:
 
 
 def _carbon_chart(rows: list[dict[str, Any]], top_n: int = DEFAULT_TOP_N) -> str:
-    import plotly.graph_objects as go
-
     models = [r["model"] for r in rows]
     ids = [anchor(m) for m in models]
     fig = go.Figure()
@@ -269,8 +269,6 @@ def _carbon_chart(rows: list[dict[str, Any]], top_n: int = DEFAULT_TOP_N) -> str
 
 
 def _energy_chart(rows: list[dict[str, Any]]) -> tuple[str, int]:
-    import plotly.graph_objects as go
-
     fig = go.Figure()
     for basis in ("disclosed", "estimated"):
         sel = [
@@ -307,8 +305,6 @@ def _energy_chart(rows: list[dict[str, Any]]) -> tuple[str, int]:
 
 
 def _water_chart(rows: list[dict[str, Any]]) -> tuple[str, int]:
-    import plotly.graph_objects as go
-
     top = sorted(
         (r for r in rows if r.get("total_water_kl")),
         key=lambda r: -float(r["total_water_kl"]),
@@ -435,8 +431,6 @@ def _stats(rows: list[dict[str, Any]], quarantined: int) -> str:
 
 def render_report(con: duckdb.DuckDBPyConnection, *, top_n: int = DEFAULT_TOP_N) -> str:
     """The report's HTML from the warehouse (rpt_leaderboard must exist)."""
-    import plotly.offline
-
     if not _table_exists(con, "rpt_leaderboard"):
         raise LookupError("the warehouse has no rpt_leaderboard: run `footprints run` first")
     rows = _rows(con, "select * from rpt_leaderboard order by rank")

@@ -9,6 +9,7 @@ reported rather than failing the whole refresh.
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 
 import duckdb
@@ -83,8 +84,6 @@ def describe_table(con: duckdb.DuckDBPyConnection, table: str) -> tuple[TableDoc
     """One table's or view's comment and columns; LookupError naming close names if unknown."""
     docs = {d.name: d for d in list_tables(con)}
     if table not in docs:
-        import difflib
-
         close = difflib.get_close_matches(table, list(docs), n=5, cutoff=0.5)
         hint = f"; did you mean {', '.join(close)}?" if close else ""
         raise LookupError(f"no table or view {table!r} in the warehouse{hint}")

@@ -269,7 +269,7 @@ def test_rebuild_replays_bulk_loads(tmp_path: Path, snapshot_dir: Path) -> None:
     journal line; `footprints rebuild` replays it to the same rows, row hashes, load ids,
     quarantine, validation results and log, rejected loads included."""
     from tasks.load.warehouse import JOURNAL_FILE, PACKAGES_DIR, read_load_package
-    from tasks.ops.maintenance import rebuild_warehouse
+    from tasks.ops.rebuild import rebuild_warehouse
 
     settings = get_settings(warehouse=tmp_path / "w" / "w.duckdb")
     bad = _bad_file(tmp_path, snapshot_dir)

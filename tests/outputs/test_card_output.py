@@ -10,7 +10,7 @@ import duckdb
 import pytest
 import yaml
 
-from footprints.commands.card import UnknownModelError, find_model, grams, render_card
+from tasks.outputs.card import UnknownModelError, find_model, grams, render_card
 
 DISCLOSED = {
     "rank": 7,

@@ -32,7 +32,9 @@ from tasks.load.warehouse import (
     connect,
     open_warehouse,
 )
-from tasks.ops.maintenance import backup_warehouse, rebuild_warehouse, run_checks
+from tasks.ops.backup import backup_warehouse
+from tasks.ops.doctor import run_checks
+from tasks.ops.rebuild import rebuild_warehouse
 
 HOURLY = ("raw_grid_intensity_hourly",)
 KILL_ROWS = int(os.environ.get("FOOTPRINTS_KILL_ROWS", "50000"))

@@ -1,7 +1,7 @@
 """Cases 8-9: reading while a refresh writes (two real processes), and many fetch threads with
 one writer.
 
-Our choice for case 8 (tasks/ops/maintenance.py's docstring): a reader fails fast naming the lock
+Our choice for case 8 (tasks/ops/doctor.py's docstring): a reader fails fast naming the lock
 holder; it does not read 'the last published snapshot'. DuckDB lets readers in only when no
 process holds the file read-write, and a copied snapshot would be a second truth to keep fresh.
 """
@@ -31,7 +31,9 @@ from tasks.core.http import make_session
 from tasks.core.settings import get_settings
 from tasks.load.fetched import land_fetched
 from tasks.load.warehouse import MANIFEST_FILE, open_warehouse
-from tasks.ops.maintenance import MaintenanceError, backup_warehouse, run_checks
+from tasks.ops.backup import backup_warehouse
+from tasks.ops.doctor import run_checks
+from tasks.ops.raw_area import MaintenanceError
 from tasks.sources.grid import electricitymaps
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "http"

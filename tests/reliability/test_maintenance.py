@@ -19,7 +19,9 @@ from tasks.load.warehouse import (
     open_warehouse,
     read_load_package,
 )
-from tasks.ops.maintenance import MaintenanceError, rebuild_warehouse, run_checks
+from tasks.ops.doctor import run_checks
+from tasks.ops.raw_area import MaintenanceError
+from tasks.ops.rebuild import rebuild_warehouse
 
 # The commands as the lead will register them (footprints/cli.py is not ours to edit).
 app = typer.Typer()

@@ -1,4 +1,4 @@
-"""Artifacts the flows publish: what landed, what was rejected, and the leaderboard's top.
+"""Prefect artifacts of a run: what landed, what was rejected, and the leaderboard's top.
 
 The comparison of two builds (`refresh_summary_markdown`) and the row shaping are pure functions,
 so they are tested without a Prefect server; the `publish_*` functions only hand the result to
@@ -15,6 +15,8 @@ from typing import Any
 import duckdb
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
+from tasks.load.warehouse import read_sql
+
 LOAD_COLUMNS = (
     "table",
     "batch_scope",
@@ -29,26 +31,6 @@ LOAD_COLUMNS = (
     "message",
 )
 
-# What a leaderboard snapshot keeps per model: enough to say what changed, small enough to hold
-# in memory between "before the build" and "after the build" (a few hundred rows).
-SNAPSHOT_SQL = """
-select model, total_co2e_t, training_co2e_t, estimation_tier, training_co2e_basis
-from rpt_leaderboard order by rank
-"""
-
-TOP_SQL = """
-select rank, model, organization, gpu,
-    round(gpu_hours) as gpu_hours,
-    round(training_co2e_t, 1) as training_co2e_t,
-    round(development_co2e_t, 1) as development_co2e_t,
-    round(embodied_co2e_t, 1) as embodied_co2e_t,
-    round(total_co2e_t, 1) as total_co2e_t,
-    round(total_co2e_t_low, 1) as total_co2e_t_low,
-    round(total_co2e_t_high, 1) as total_co2e_t_high,
-    training_co2e_basis, estimation_tier
-from rpt_leaderboard order by rank limit ?
-"""
-
 # A relative change below this is float noise or rounding in a source, not news.
 CHANGE_TOLERANCE = 1e-6
 
@@ -59,16 +41,8 @@ def publish_load_summary(key: str, results: list[dict[str, Any]]) -> None:
     create_table_artifact(key=key, table=rows, description="Validation and load summary")
 
 
-def publish_markdown(key: str, text: str, description: str) -> None:
-    create_markdown_artifact(key=key, markdown=text, description=description)
-
-
 def _has_leaderboard(con: duckdb.DuckDBPyConnection) -> bool:
-    return bool(
-        con.execute(
-            "select count(*) from information_schema.tables where table_name = 'rpt_leaderboard'"
-        ).fetchall()[0][0]
-    )
+    return bool(con.execute(read_sql("reports/select_has_leaderboard.sql")).fetchall()[0][0])
 
 
 def _rows(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
@@ -80,7 +54,7 @@ def leaderboard_top(con: duckdb.DuckDBPyConnection, n: int = 20) -> list[dict[st
     """The top `n` of rpt_leaderboard as plain dicts (empty before the first build)."""
     if not _has_leaderboard(con):
         return []
-    return _rows(con.execute(TOP_SQL, [n]))
+    return _rows(con.execute(read_sql("reports/select_artifact_top.sql"), [n]))
 
 
 def publish_leaderboard_top(
@@ -210,28 +184,41 @@ def refresh_summary_markdown(
     if d.dropped_models:
         lines += ["", "## Dropped models", ""]
         lines += [f"- {m}" for m in d.dropped_models[:max_rows]]
-    if d.changed:
-        lines += [
-            "",
-            "## Changed figures",
-            "",
-            "| model | total t CO2e before | after | change | training t before | after | tier |",
-            "|---|---:|---:|---:|---:|---:|---|",
-        ]
-        for b, a in d.changed[:max_rows]:
-            tier = (
-                f"{b.estimation_tier} → {a.estimation_tier}"
-                if b.estimation_tier != a.estimation_tier
-                else str(a.estimation_tier or "")
-            )
-            lines.append(
-                f"| {_md(a.model)} | {_fmt(b.total_co2e_t)} | {_fmt(a.total_co2e_t)} | "
-                f"{_pct(b.total_co2e_t, a.total_co2e_t)} | {_fmt(b.training_co2e_t)} | "
-                f"{_fmt(a.training_co2e_t)} | {tier} |"
-            )
-        if len(d.changed) > max_rows:
-            lines.append(f"\n… and {len(d.changed) - max_rows} more.")
-    lines += ["", "## Quarantined rows", ""]
+    lines += _changed_lines(d.changed, max_rows)
+    lines += _quarantine_lines(quarantined, max_rows)
+    return "\n".join(lines) + "\n"
+
+
+def _changed_lines(changed: list[tuple[ModelFigures, ModelFigures]], max_rows: int) -> list[str]:
+    """The changed figures as a table, largest move first ([] when nothing changed)."""
+    if not changed:
+        return []
+    lines = [
+        "",
+        "## Changed figures",
+        "",
+        "| model | total t CO2e before | after | change | training t before | after | tier |",
+        "|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for b, a in changed[:max_rows]:
+        tier = (
+            f"{b.estimation_tier} → {a.estimation_tier}"
+            if b.estimation_tier != a.estimation_tier
+            else str(a.estimation_tier or "")
+        )
+        lines.append(
+            f"| {_md(a.model)} | {_fmt(b.total_co2e_t)} | {_fmt(a.total_co2e_t)} | "
+            f"{_pct(b.total_co2e_t, a.total_co2e_t)} | {_fmt(b.training_co2e_t)} | "
+            f"{_fmt(a.training_co2e_t)} | {tier} |"
+        )
+    if len(changed) > max_rows:
+        lines.append(f"\n… and {len(changed) - max_rows} more.")
+    return lines
+
+
+def _quarantine_lines(quarantined: Sequence[Mapping[str, Any]], max_rows: int) -> list[str]:
+    """The quarantined rows (or per-load counts) of this run, or 'None.'."""
+    lines = ["", "## Quarantined rows", ""]
     q_rows = [q for q in quarantined if "reason" in q]
     q_counts = [q for q in quarantined if "reason" not in q and q.get("quarantined")]
     if not q_rows and not q_counts:
@@ -249,7 +236,7 @@ def refresh_summary_markdown(
             )
         if len(q_rows) > max_rows:
             lines.append(f"\n… and {len(q_rows) - max_rows} more (see meta_quarantine).")
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def _md(text: str) -> str:
@@ -264,13 +251,7 @@ def quarantined_for_loads(
     ids = [i for i in load_ids if i]
     if not ids:
         return []
-    return _rows(
-        con.execute(
-            "select table_name, source_url, row_number, reason from meta_quarantine "
-            "where list_contains(?, load_id) order by table_name, source_url, row_number",
-            [ids],
-        )
-    )
+    return _rows(con.execute(read_sql("reports/select_quarantined_for_loads.sql"), [ids]))
 
 
 def leaderboard_figures(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
@@ -278,7 +259,9 @@ def leaderboard_figures(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     refresh writes anything and again after its build, to say what changed.
 
     Plain dicts, so the result can cross a Prefect task boundary."""
-    return _rows(con.execute(SNAPSHOT_SQL)) if _has_leaderboard(con) else []
+    if not _has_leaderboard(con):
+        return []
+    return _rows(con.execute(read_sql("reports/select_leaderboard_figures.sql")))
 
 
 def publish_refresh_artifacts(

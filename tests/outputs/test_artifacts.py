@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flows._artifacts import ModelFigures, diff_leaderboards, refresh_summary_markdown
+from tasks.outputs.artifacts import ModelFigures, diff_leaderboards, refresh_summary_markdown
 
 BEFORE = [
     {"model": "A", "total_co2e_t": 100.0, "training_co2e_t": 50.0, "estimation_tier": 3},

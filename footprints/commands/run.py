@@ -1,0 +1,152 @@
+"""`footprints run`: the whole refresh (the `refresh` Prefect flow), then a one-line summary.
+
+The flow, DuckDB, polars and Great Expectations are imported only when the command runs (inside
+`_prepare`, while Prefect's temporary server starts), so `footprints --help` stays instant.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+from contextlib import nullcontext
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from footprints.commands._common import WarehouseOpt, fail
+from tasks.core.settings import Settings, get_settings
+
+
+class TaskRunner(StrEnum):
+    thread = "thread"
+    dask = "dask"
+
+
+class SourceKind(StrEnum):
+    snapshot = "snapshot"
+    live = "live"
+
+
+CardsOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--cards",
+        help="also ingest every model card (*.md) and disclosure file (*.yaml) in DIR",
+        exists=True,
+        file_okay=False,
+        dir_okay=True,
+    ),
+]
+SourceOpt = Annotated[
+    SourceKind,
+    typer.Option("--source", help="snapshot: the bundled data; live: the sources' APIs"),
+]
+CodeCarbonOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--codecarbon",
+        help="import CodeCarbon emissions.csv file(s) (a file or a folder) as measured runs",
+        exists=True,
+    ),
+]
+ModelOpt = Annotated[
+    str | None, typer.Option("--model", help="the model the --codecarbon runs trained")
+]
+TaskRunnerOpt = Annotated[
+    TaskRunner, typer.Option("--task-runner", help="where fan-out work (parsing cards) runs")
+]
+DaskAddressOpt = Annotated[
+    str | None, typer.Option("--dask-address", help="a Dask scheduler (default: a local cluster)")
+]
+
+
+def run(
+    warehouse: WarehouseOpt = None,
+    cards: CardsOpt = None,
+    source: SourceOpt = SourceKind.snapshot,
+    codecarbon: CodeCarbonOpt = None,
+    model: ModelOpt = None,
+    task_runner: TaskRunnerOpt = TaskRunner.thread,
+    dask_address: DaskAddressOpt = None,
+) -> None:
+    """Run the full refresh (the `refresh` Prefect flow), on the bundled snapshot by default."""
+    if codecarbon is not None and not model:
+        fail("--codecarbon needs --model NAME (the model those runs trained)", code=2)
+    _prefect_env()
+    settings = get_settings(warehouse=warehouse)
+    will_validate = source is SourceKind.live or cards is not None or codecarbon is not None
+    _start(settings, will_validate)
+    # deferred: imported by _start while Prefect's server started; this is only the name
+    from flows.refresh import refresh
+    from tasks.sources.models.user_cards_fanout import prefect_api_for_workers
+
+    # Dask worker processes need a Prefect API they can all reach (one shared server).
+    shared_api = prefect_api_for_workers() if task_runner is TaskRunner.dask else nullcontext()
+    with shared_api:
+        state = refresh(
+            str(settings.warehouse),
+            str(cards.resolve()) if cards else None,
+            source.value,
+            str(codecarbon.resolve()) if codecarbon else None,
+            model,
+            task_runner.value,
+            dask_address,
+            return_state=True,
+        )
+    # What is left is printing and exiting. With Great Expectations, pandas and Prefect loaded,
+    # the interpreter's exit spends ~0.7 s in the garbage collector's last passes over objects
+    # that die with the process anyway; frozen, they are skipped (atexit handlers still run).
+    gc.freeze()
+    if state.is_failed():
+        fail(f"refresh failed: {state.message}")
+    _summarise(state.result(), settings)
+
+
+def _prefect_env() -> None:
+    # Offline-safe Prefect (DEVELOPERS.md): no telemetry, which errors without a network.
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+
+def _start(settings: Settings, will_validate: bool) -> None:
+    """Start Prefect's temporary server and, meanwhile, the refresh's own imports and (when
+    anything will be validated) Great Expectations (~3 s). A refresh with nothing new skips both
+    that import and the validation."""
+    # deferred: the flow's imports (DuckDB, polars, pyarrow, Prefect) are the slow part of a run
+    from flows._startup import snapshot_refresh_lands_anything, start_server_while
+
+    def prepare() -> None:
+        import flows.refresh  # noqa: F401  (its imports now; the flow is called after)
+        from tasks.load.validate import warm_up
+
+        if will_validate or snapshot_refresh_lands_anything(settings.warehouse):
+            warm_up()
+
+    start_server_while(prepare)
+
+
+def _summarise(result: dict[str, Any], settings: Settings) -> None:
+    """The quarantined files and warnings on stderr, then one line of totals."""
+    loads = [r for rs in result["loads"].values() for r in rs]
+    for load in loads:
+        for file, reason in load.get("quarantined_files", []):
+            typer.echo(f"quarantined: {file}: {reason}", err=True)
+    changed = sum(r["inserted"] + r["updated"] + r["deleted"] for r in loads)
+    quarantined = sum(r["quarantined"] for r in loads)
+    build = result["build"]
+    warnings = sum(len(load.get("warnings", [])) for load in loads)
+    if warnings:
+        typer.echo(f"{warnings} card warnings (unparsed cells, contradictions)", err=True)
+    if build.get("unresolved_gpus") or build.get("unresolved_locations"):
+        typer.echo(
+            f"names not resolved: {build['unresolved_gpus']} GPU names, "
+            f"{build['unresolved_locations']} locations (listed in int_names_resolved; their "
+            "runs use defaults)",
+            err=True,
+        )
+    typer.echo(
+        f"refresh complete: {len(loads)} loads, {changed} rows changed, {quarantined} quarantined; "
+        f"leaderboard {build['status']} with {build['models']} models -> {settings.warehouse}"
+    )
