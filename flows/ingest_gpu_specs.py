@@ -9,7 +9,7 @@ from prefect import flow
 from flows._artifacts import publish_load_summary
 from flows._live import run_live_sources
 from tasks.prefect_tasks import land_gpu_specs
-from tasks.sources.live import GPU_SOURCES
+from tasks.sources.registry import live_names
 
 ARTIFACT_KEY = "ingest-gpu-specs"
 
@@ -21,7 +21,7 @@ def load_gpu_specs(
     from the live Epoch, mlco2 and Green Algorithms files."""
     if source == "snapshot":
         return land_gpu_specs(warehouse)
-    return run_live_sources(GPU_SOURCES, warehouse, {}, f"{ARTIFACT_KEY}-live")
+    return run_live_sources(live_names("hardware"), warehouse, {}, f"{ARTIFACT_KEY}-live")
 
 
 @flow(name="ingest_gpu_specs")

@@ -9,8 +9,8 @@ from prefect import flow
 from flows._artifacts import publish_load_summary
 from flows._live import run_live_sources
 from tasks.prefect_tasks import land_codecarbon_runs, land_model_disclosures
-from tasks.sources.live import DISCLOSURE_SOURCES
 from tasks.sources.models.user_cards_fanout import parse_and_land_cards
+from tasks.sources.registry import live_names
 
 ARTIFACT_KEY = "ingest-model-disclosures"
 
@@ -38,7 +38,7 @@ def load_model_disclosures(
     if source == "live":
         options = {"hf_repos": hf_repos, "hf_max_cards": hf_max_cards}
         results = run_live_sources(
-            sources or DISCLOSURE_SOURCES, warehouse, options, f"{ARTIFACT_KEY}-live"
+            sources or live_names("models"), warehouse, options, f"{ARTIFACT_KEY}-live"
         )
     else:
         results = land_model_disclosures(warehouse)

@@ -32,7 +32,7 @@ from pathlib import Path
 import duckdb
 from pydantic import ValidationError
 
-from tasks.core.settings import SOURCES, Settings, get_settings
+from tasks.core.settings import Settings, get_settings
 from tasks.load.warehouse import (
     JOURNAL_FILE,
     MANIFEST_FILE,
@@ -48,6 +48,7 @@ from tasks.load.warehouse import (
     open_warehouse,
     read_load_package,
 )
+from tasks.sources.registry import SOURCES
 
 
 class MaintenanceError(RuntimeError):
@@ -298,8 +299,9 @@ def _settings_checks(warehouse: Path | None) -> tuple[Settings | None, list[Chec
             f"quarantine threshold {settings.quarantine_threshold:g}",
         )
     ]
-    set_names = [f"FOOTPRINTS_{s.upper()}_TOKEN" for s in SOURCES if settings.source(s).token]
-    unset = [f"FOOTPRINTS_{s.upper()}_TOKEN" for s in SOURCES if not settings.source(s).token]
+    live = [s for s in SOURCES if s.base_url]
+    set_names = [f"FOOTPRINTS_{s.name.upper()}_TOKEN" for s in live if s.settings(settings).token]
+    unset = [f"FOOTPRINTS_{s.name.upper()}_TOKEN" for s in live if not s.settings(settings).token]
     checks.append(
         Check(
             "tokens",

@@ -29,7 +29,7 @@ import polars as pl
 import requests
 
 from tasks.core.http import HttpError, clean_url_of, make_session, paginate, time_windows
-from tasks.core.settings import Settings, SourceSettings
+from tasks.core.settings import Settings, SourceSettings, TokenPlacement
 from tasks.load.fetched import (
     FetchResult,
     archive_pages,
@@ -39,6 +39,7 @@ from tasks.load.fetched import (
     previous_validators,
 )
 from tasks.load.warehouse import LoadResult
+from tasks.sources.declare import LiveOptions, LiveRun, Resource, Source
 
 SOURCE = "electricitymaps"
 TABLE = "raw_grid_intensity_hourly"
@@ -331,6 +332,30 @@ def land_electricitymaps(
             )
     return results
 
+
+def land_live(
+    con: duckdb.DuckDBPyConnection, settings: Settings, options: LiveOptions, run_id: str | None
+) -> list[LoadResult]:
+    """The scheduled run: the hourly window of every configured zone."""
+    start, end = options.window()
+    return land_electricitymaps(
+        con, settings, options.zones, kind="past-range", start=start, end=end, run_id=run_id
+    )
+
+
+DECLARATION = Source(
+    "electricitymaps",
+    "grid",
+    base_url="https://api.electricitymap.org/v3",
+    resources=(
+        Resource("carbon_intensity", TABLE, fetch_past_range, parse_carbon_intensity),
+        Resource("carbon_intensity_history", TABLE, fetch_history, parse_carbon_intensity),
+        Resource("carbon_intensity_latest", TABLE, fetch_latest, parse_carbon_intensity),
+    ),
+    live=(LiveRun("electricitymaps", "grid", "15 1 * * *", land_live),),
+    token=TokenPlacement("header", "auth-token"),
+    needs_token=True,
+)
 
 __all__ = [
     "HttpError",

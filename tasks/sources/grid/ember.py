@@ -23,9 +23,10 @@ import pycountry
 import requests
 
 from tasks.core.http import Conditional, clean_url_of, make_session
-from tasks.core.settings import Settings, SourceSettings
+from tasks.core.settings import Settings, SourceSettings, TokenPlacement
 from tasks.load.fetched import FetchResult, fetch, land_fetched, previous_validators
 from tasks.load.warehouse import LoadResult
+from tasks.sources.declare import LiveOptions, LiveRun, Resource, Source
 
 SOURCE = "ember"
 SOURCE_ID = "ember_api"  # the `source` column; the annual snapshot's Ember data is `ember_owid`
@@ -185,3 +186,41 @@ def land_ember(
             run_id=run_id,
         )
     ]
+
+
+def land_live(
+    con: duckdb.DuckDBPyConnection, settings: Settings, options: LiveOptions, run_id: str | None
+) -> list[LoadResult]:
+    """The scheduled run: every year since `first_year`, and every month since last January."""
+    _, end = options.window()
+    yearly = land_ember(
+        con,
+        settings,
+        granularity="yearly",
+        start=str(options.first_year),
+        end=str(end.year),
+        run_id=run_id,
+    )
+    monthly = land_ember(
+        con,
+        settings,
+        granularity="monthly",
+        start=f"{end.year - 1}-01",
+        end=end.strftime("%Y-%m"),
+        run_id=run_id,
+    )
+    return [*yearly, *monthly]
+
+
+DECLARATION = Source(
+    "ember",
+    "grid",
+    base_url="https://api.ember-energy.org/v1",
+    resources=tuple(
+        Resource(granularity, table, fetch_carbon_intensity, PARSERS[granularity])
+        for granularity, table in TABLES.items()
+    ),
+    live=(LiveRun("ember", "grid", "15 1 * * *", land_live),),
+    token=TokenPlacement("query", "api_key"),
+    needs_token=True,
+)

@@ -7,25 +7,11 @@ of the GPU catalogue (`tasks.sources.hardware.catalog`, landed by
 
 from __future__ import annotations
 
-import requests
-
-from tasks.core.http import Conditional
-from tasks.core.settings import Settings, SourceSettings
-from tasks.load.fetched import FetchResult, fetch
+from tasks.sources.declare import Resource, Source
 from tasks.sources.hardware.catalog import Value, read_greenalgorithms
 
 SOURCE = "greenalgorithms"
 FILE = "TDP_gpu.csv"
-
-
-def fetch_tdp_gpu(
-    session: requests.Session,
-    source: SourceSettings,
-    settings: Settings,
-    *,
-    conditional: Conditional | None = None,
-) -> FetchResult:
-    return fetch(session, source, settings, FILE, expect="csv", conditional=conditional)
 
 
 def parse_tdp_gpu(data: bytes) -> list[dict[str, Value]]:
@@ -33,4 +19,14 @@ def parse_tdp_gpu(data: bytes) -> list[dict[str, Value]]:
     return read_greenalgorithms(data)
 
 
-__all__ = ["FILE", "SOURCE", "fetch_tdp_gpu", "parse_tdp_gpu"]
+# Fetched by the live GPU build (the "gpus" run in tasks/sources/models/epoch.py), with FILE.
+DECLARATION = Source(
+    SOURCE,
+    "hardware",
+    base_url=(
+        "https://raw.githubusercontent.com/GreenAlgorithms/green-algorithms-tool/master/data/latest"
+    ),
+    resources=(Resource("tdp_gpu", "raw_gpu_specs", parse=parse_tdp_gpu),),
+)
+
+__all__ = ["FILE", "SOURCE", "parse_tdp_gpu"]

@@ -7,25 +7,11 @@ rows become aliases of parts we already have, or catalogue rows of their own
 
 from __future__ import annotations
 
-import requests
-
-from tasks.core.http import Conditional
-from tasks.core.settings import Settings, SourceSettings
-from tasks.load.fetched import FetchResult, fetch
+from tasks.sources.declare import Resource, Source
 from tasks.sources.hardware.catalog import Value, read_mlco2
 
 SOURCE = "mlco2"
 FILE = "gpus.csv"
-
-
-def fetch_gpus(
-    session: requests.Session,
-    source: SourceSettings,
-    settings: Settings,
-    *,
-    conditional: Conditional | None = None,
-) -> FetchResult:
-    return fetch(session, source, settings, FILE, expect="csv", conditional=conditional)
 
 
 def parse_gpus(data: bytes) -> list[dict[str, Value]]:
@@ -34,4 +20,12 @@ def parse_gpus(data: bytes) -> list[dict[str, Value]]:
     return read_mlco2(data)
 
 
-__all__ = ["FILE", "SOURCE", "fetch_gpus", "parse_gpus"]
+# Fetched by the live GPU build (the "gpus" run in tasks/sources/models/epoch.py), with FILE.
+DECLARATION = Source(
+    SOURCE,
+    "hardware",
+    base_url="https://raw.githubusercontent.com/mlco2/impact/master/data",
+    resources=(Resource("gpus", "raw_gpu_specs", parse=parse_gpus),),
+)
+
+__all__ = ["FILE", "SOURCE", "parse_gpus"]
