@@ -1,4 +1,4 @@
-"""Model disclosures: facts from cards and the Epoch database, and model aliases."""
+"""Model disclosures: facts from model cards and a model database, and model aliases."""
 
 from __future__ import annotations
 
@@ -33,8 +33,8 @@ def load_model_disclosures(
     codecarbon_model: str | None = None,
 ) -> list[dict[str, Any]]:
     """The flow's work, as tasks of the calling flow: the snapshot's disclosures (or the live
-    Epoch database and model cards from GitHub and the Hugging Face Hub) and, when given, a
-    directory of users' own cards and CodeCarbon runs."""
+    model-disclosure sources of tasks/sources/registry.py) and, when given, a directory of
+    users' own cards and a measured runs file."""
     if source == "live":
         options = {"hf_repos": hf_repos, "hf_max_cards": hf_max_cards}
         results = run_live_sources(
@@ -63,8 +63,8 @@ def ingest_model_disclosures(
     codecarbon: str | None = None,
     codecarbon_model: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Land the snapshot's disclosures (or the live Epoch database and model cards from GitHub and
-    the Hugging Face Hub) and, when given, a directory of users' own cards."""
+    """Land the snapshot's disclosures (or the live model-disclosure sources: a model database,
+    model cards) and, when given, a directory of users' own cards."""
     results = load_model_disclosures(
         warehouse,
         cards_dir,

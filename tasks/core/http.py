@@ -14,7 +14,7 @@ What every fetch guarantees (RELIABILITY.md, cases 10-15 and 21):
 - every body that passes is archived raw first (`raw/<source>/<sha256>`) before anyone parses it;
 - the token goes only to the source's own host, as that API expects it (header or query
   parameter), and is removed from every URL we keep, every error and every log record, including
-  urllib3's DEBUG lines; a body that echoes it back (EIA does) is archived with it masked.
+  urllib3's DEBUG lines; a body that echoes it back (one API does) is archived with it masked.
 """
 
 from __future__ import annotations

@@ -75,6 +75,23 @@ class LiveRun:
 
 
 @dataclass(frozen=True)
+class Licence:
+    """The licence of what we take from a source, as the data package lists it."""
+
+    name: str  # its identifier in the data package: CC-BY-4.0, ODbL-1.0, MIT ...
+    covers: str  # what of ours it covers, in the licence's title
+    path: str | None = None  # where its terms are, when the source states them itself
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A source as the data package cites it."""
+
+    title: str
+    path: str
+
+
+@dataclass(frozen=True)
 class Source:
     """A source: where it lives (default base URL, overridden by FOOTPRINTS_<NAME>_BASE_URL), how
     its API takes a token, what it lands and when."""
@@ -86,6 +103,8 @@ class Source:
     live: tuple[LiveRun, ...] = ()
     token: TokenPlacement | None = None
     needs_token: bool = False  # skipped, not failed, without one
+    licences: tuple[Licence, ...] = ()
+    citation: Citation | None = None
 
     def __post_init__(self) -> None:
         # Settings.source(name) finds the defaults from here on (a source's own module always

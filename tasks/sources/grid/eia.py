@@ -39,7 +39,7 @@ from tasks.core.settings import Settings, SourceSettings, TokenPlacement
 from tasks.load.fetched import FetchResult, archive_pages, fetch, json_of, land_fetched
 from tasks.load.warehouse import LoadResult
 from tasks.sources.declare import LiveOptions, LiveRun, Resource, Source
-from tasks.sources.grid.electricitymaps import HOURLY_SCHEMA
+from tasks.sources.grid.frames import HOURLY_SCHEMA
 
 SOURCE = "eia"
 SOURCE_ID = "eia930_fuel_mix"

@@ -19,7 +19,6 @@ from typing import Any, Literal
 
 import duckdb
 import polars as pl
-import pycountry
 import requests
 
 from tasks.core.http import Conditional, clean_url_of, make_session
@@ -27,6 +26,7 @@ from tasks.core.settings import Settings, SourceSettings, TokenPlacement
 from tasks.load.fetched import FetchResult, fetch, land_fetched, previous_validators
 from tasks.load.warehouse import LoadResult
 from tasks.sources.declare import LiveOptions, LiveRun, Resource, Source
+from tasks.sources.grid.frames import ANNUAL_SCHEMA, MONTHLY_SCHEMA, iso3_to_iso2
 
 SOURCE = "ember"
 SOURCE_ID = "ember_api"  # the `source` column; the annual snapshot's Ember data is `ember_owid`
@@ -35,30 +35,6 @@ TABLES: dict[str, str] = {
     "monthly": "raw_grid_intensity_monthly",
     "yearly": "raw_grid_intensity_annual",
 }
-# ISO3 codes that pycountry does not know but data sources use.
-ISO3_EXTRA = {"XKX": "XK", "OWID_KOS": "XK"}
-
-MONTHLY_SCHEMA: dict[str, Any] = {
-    "zone_key": pl.String,
-    "year": pl.Int32,
-    "month": pl.Int32,
-    "carbon_intensity_g_per_kwh": pl.Float64,
-    "basis": pl.String,
-    "source": pl.String,
-    "source_url": pl.String,
-}
-ANNUAL_SCHEMA: dict[str, Any] = {k: v for k, v in MONTHLY_SCHEMA.items() if k != "month"}
-
-
-def iso3_to_iso2(code: str | None) -> str | None:
-    """ISO 3166-1 alpha-2 for an alpha-3 code, None when it is not a country code."""
-    if not code:
-        return None
-    code = code.strip().upper()
-    if code in ISO3_EXTRA:
-        return ISO3_EXTRA[code]
-    country = pycountry.countries.get(alpha_3=code) if len(code) == 3 else None
-    return country.alpha_2 if country else None
 
 
 def fetch_carbon_intensity(

@@ -32,7 +32,7 @@ from tasks.core.settings import Settings, SourceSettings
 from tasks.load.fetched import FetchResult, archive_pages, fetch, land_fetched
 from tasks.load.warehouse import LoadResult
 from tasks.sources.declare import LiveOptions, LiveRun, Resource, Source
-from tasks.sources.grid.electricitymaps import HOURLY_SCHEMA
+from tasks.sources.grid.frames import HOURLY_SCHEMA
 
 SOURCE = "ukcarbon"
 TABLE = "raw_grid_intensity_hourly"

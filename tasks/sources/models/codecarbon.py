@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tasks.core.facts import Fact
-from tasks.sources.declare import Resource, Source
+from tasks.sources.declare import Licence, Resource, Source
 
 if TYPE_CHECKING:
     import duckdb
@@ -357,4 +357,6 @@ DECLARATION = Source(
     SOURCE_KIND,
     "models",
     resources=(Resource("runs", "raw_model_disclosures", parse=parse_codecarbon),),
+    # The snapshot's zone and cloud-region tables take rows from CodeCarbon's data files.
+    licences=(Licence("MIT", "CodeCarbon tables"),),
 )

@@ -46,7 +46,7 @@ from tasks.load.warehouse import (
     record_manifest,
     sha256_bytes,
 )
-from tasks.sources.declare import LiveOptions, LiveRun, Resource, Source
+from tasks.sources.declare import Citation, Licence, LiveOptions, LiveRun, Resource, Source
 from tasks.sources.hardware import catalog as gpu_catalog
 from tasks.sources.hardware import greenalgorithms, mlco2
 from tasks.sources.hardware.catalog import (
@@ -338,6 +338,8 @@ DECLARATION = Source(
         LiveRun("gpus", "hardware", "30 1 * * 1", land_gpus_live),
         LiveRun(SOURCE, "models", "45 1 * * *", land_models_live),
     ),
+    licences=(Licence("CC-BY", "Epoch AI datasets", "https://epoch.ai/data"),),
+    citation=Citation("Epoch AI: All ML Systems, ML Hardware", "https://epoch.ai/data"),
 )
 
 
