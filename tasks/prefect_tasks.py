@@ -11,12 +11,14 @@ from pathlib import Path
 from typing import Any
 
 from prefect import task
+from prefect.logging import get_run_logger
 from prefect.runtime import flow_run
 
 from tasks.core.settings import get_settings
 from tasks.load.ingest import SnapshotFile, land_snapshot
 from tasks.load.warehouse import open_warehouse
 from tasks.model.transform import build_models
+from tasks.outputs.schema_docs import apply_comments
 from tasks.sources.live import LiveOptions, land_source
 from tasks.sources.models.codecarbon import land_codecarbon
 from tasks.sources.registry import ASSUMPTION_FILES, SNAPSHOT_FILES
@@ -92,10 +94,6 @@ def land_assumptions(warehouse: str | None = None) -> list[dict[str, Any]]:
 @task(name="build_footprints")
 def build_footprints(warehouse: str | None = None) -> dict[str, Any]:
     """Rebuild staging, intermediate, marts and reports (skipped when nothing changed)."""
-    from prefect.logging import get_run_logger
-
-    from tasks.outputs.schema_docs import apply_comments
-
     settings = get_settings(warehouse=Path(warehouse) if warehouse else None)
     with open_warehouse(settings=settings) as con:
         built = build_models(con, run_id=_run_id())
