@@ -95,7 +95,8 @@ class Settings(BaseSettings):
             return data
         kept = {k: v for k, v in data.items() if k in cls.model_fields or _SOURCE_KEY.match(k)}
         for var, value in os.environ.items():
-            key = var[len(_ENV_PREFIX) :].lower() if var.startswith(_ENV_PREFIX) else ""
+            # case-insensitive, as pydantic-settings reads the declared fields
+            key = var[len(_ENV_PREFIX) :].lower() if var.upper().startswith(_ENV_PREFIX) else ""
             if _SOURCE_KEY.match(key) and key not in kept:
                 kept[key] = value
         return kept
