@@ -55,19 +55,12 @@ def snapshot_refresh_lands_anything(warehouse: Path) -> bool:
     from tasks.core.settings import get_settings
     from tasks.load.ingest import changed_snapshot_files
     from tasks.load.warehouse import WarehouseError, open_warehouse
-    from tasks.sources.grid import snapshot as grid_intensity
-    from tasks.sources.hardware import snapshot as gpu_specs
-    from tasks.sources.models import snapshot as model_disclosures
+    from tasks.sources.registry import ASSUMPTION_FILES, SNAPSHOT_FILES
 
     if not warehouse.exists():
         return True
     settings = get_settings(warehouse=warehouse)
-    files = (
-        *grid_intensity.SNAPSHOT_FILES,
-        *gpu_specs.SNAPSHOT_FILES,
-        *model_disclosures.SNAPSHOT_FILES,
-        *model_disclosures.ASSUMPTION_FILES,
-    )
+    files = (*[f for kind in SNAPSHOT_FILES.values() for f in kind], *ASSUMPTION_FILES)
     try:
         with open_warehouse(settings=settings, read_only=True) as con:
             return bool(changed_snapshot_files(con, files, settings=settings))

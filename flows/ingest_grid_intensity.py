@@ -10,7 +10,7 @@ from prefect import flow
 from flows._live import run_live_sources
 from tasks.outputs.artifacts import publish_load_summary
 from tasks.prefect_tasks import land_grid_intensity
-from tasks.sources.live import GRID_SOURCES
+from tasks.sources.registry import live_names
 
 ARTIFACT_KEY = "ingest-grid-intensity"
 
@@ -29,7 +29,9 @@ def load_grid_intensity(
     if source == "snapshot":
         return land_grid_intensity(warehouse)
     options = {"zones": zones, "balancing_authorities": balancing_authorities, "days": days}
-    return run_live_sources(sources or GRID_SOURCES, warehouse, options, f"{ARTIFACT_KEY}-live")
+    return run_live_sources(
+        sources or live_names("grid"), warehouse, options, f"{ARTIFACT_KEY}-live"
+    )
 
 
 @flow(name="ingest_grid_intensity")

@@ -1,4 +1,4 @@
-"""Model disclosures: facts from cards and the Epoch database, and model aliases."""
+"""Model disclosures: facts from model cards and a model database, and model aliases."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from prefect import flow
 from flows._live import run_live_sources
 from tasks.outputs.artifacts import publish_load_summary
 from tasks.prefect_tasks import land_codecarbon_runs, land_model_disclosures
-from tasks.sources.live import DISCLOSURE_SOURCES
 from tasks.sources.models.user_cards_fanout import parse_and_land_cards
+from tasks.sources.registry import live_names
 
 ARTIFACT_KEY = "ingest-model-disclosures"
 
@@ -33,12 +33,12 @@ def load_model_disclosures(
     codecarbon_model: str | None = None,
 ) -> list[dict[str, Any]]:
     """The flow's work, as tasks of the calling flow: the snapshot's disclosures (or the live
-    Epoch database and model cards from GitHub and the Hugging Face Hub) and, when given, a
-    directory of users' own cards and CodeCarbon runs."""
+    model-disclosure sources of tasks/sources/registry.py) and, when given, a directory of
+    users' own cards and a measured runs file."""
     if source == "live":
         options = {"hf_repos": hf_repos, "hf_max_cards": hf_max_cards}
         results = run_live_sources(
-            sources or DISCLOSURE_SOURCES, warehouse, options, f"{ARTIFACT_KEY}-live"
+            sources or live_names("models"), warehouse, options, f"{ARTIFACT_KEY}-live"
         )
     else:
         results = land_model_disclosures(warehouse)
@@ -63,8 +63,8 @@ def ingest_model_disclosures(
     codecarbon: str | None = None,
     codecarbon_model: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Land the snapshot's disclosures (or the live Epoch database and model cards from GitHub and
-    the Hugging Face Hub) and, when given, a directory of users' own cards."""
+    """Land the snapshot's disclosures (or the live model-disclosure sources: a model database,
+    model cards) and, when given, a directory of users' own cards."""
     results = load_model_disclosures(
         warehouse,
         cards_dir,

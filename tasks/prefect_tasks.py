@@ -11,15 +11,17 @@ from pathlib import Path
 from typing import Any
 
 from prefect import task
+from prefect.logging import get_run_logger
 from prefect.runtime import flow_run
 
 from tasks.core.settings import get_settings
 from tasks.load.ingest import SnapshotFile, land_snapshot
 from tasks.load.warehouse import open_warehouse
 from tasks.model.transform import build_models
-from tasks.sources.grid import snapshot as grid_intensity
-from tasks.sources.hardware import snapshot as gpu_specs
-from tasks.sources.models import snapshot as model_disclosures
+from tasks.outputs.schema_docs import apply_comments
+from tasks.sources.live import LiveOptions, land_source
+from tasks.sources.models.codecarbon import land_codecarbon
+from tasks.sources.registry import ASSUMPTION_FILES, SNAPSHOT_FILES
 
 
 def _run_id() -> str | None:
@@ -34,7 +36,7 @@ def _land(files: tuple[SnapshotFile, ...], warehouse: str | None) -> list[dict[s
 @task(name="land_grid_intensity")
 def land_grid_intensity(warehouse: str | None = None) -> list[dict[str, Any]]:
     """Land the grid-intensity snapshot: zones, annual values, cloud regions, aliases."""
-    return _land(grid_intensity.SNAPSHOT_FILES, warehouse)
+    return _land(SNAPSHOT_FILES["grid"], warehouse)
 
 
 class LiveSourceFailed(RuntimeError):
@@ -46,8 +48,6 @@ def land_live_source(
     name: str, warehouse: str | None = None, options: dict[str, Any] | None = None
 ) -> dict[str, Any]:
     """Fetch and land one live source (grid intensity, GPU specs or disclosures)."""
-    from tasks.sources.live import LiveOptions, land_source
-
     given: dict[str, Any] = {
         k: tuple(v) if isinstance(v, list) else v for k, v in (options or {}).items() if v
     }
@@ -67,21 +67,19 @@ def land_live_source(
 @task(name="land_gpu_specs")
 def land_gpu_specs(warehouse: str | None = None) -> list[dict[str, Any]]:
     """Land the GPU specification snapshot and its alias table."""
-    return _land(gpu_specs.SNAPSHOT_FILES, warehouse)
+    return _land(SNAPSHOT_FILES["hardware"], warehouse)
 
 
 @task(name="land_model_disclosures")
 def land_model_disclosures(warehouse: str | None = None) -> list[dict[str, Any]]:
     """Land the disclosure facts and model aliases of the snapshot."""
-    return _land(model_disclosures.SNAPSHOT_FILES, warehouse)
+    return _land(SNAPSHOT_FILES["models"], warehouse)
 
 
 @task(name="land_codecarbon")
 def land_codecarbon_runs(path: str, model: str, warehouse: str | None = None) -> dict[str, Any]:
     """Land CodeCarbon emissions.csv runs of a model: the last run as training, the rest as
     development, energy and emissions as measured (tier 1)."""
-    from tasks.sources.models.codecarbon import land_codecarbon
-
     settings = get_settings(warehouse=Path(warehouse) if warehouse else None)
     with open_warehouse(settings=settings) as con:
         return asdict(land_codecarbon(con, Path(path), model, settings=settings, run_id=_run_id()))
@@ -90,16 +88,12 @@ def land_codecarbon_runs(path: str, model: str, warehouse: str | None = None) ->
 @task(name="land_assumptions")
 def land_assumptions(warehouse: str | None = None) -> list[dict[str, Any]]:
     """Land the footprint model's coefficients (low/central/high with sources)."""
-    return _land(model_disclosures.ASSUMPTION_FILES, warehouse)
+    return _land(ASSUMPTION_FILES, warehouse)
 
 
 @task(name="build_footprints")
 def build_footprints(warehouse: str | None = None) -> dict[str, Any]:
     """Rebuild staging, intermediate, marts and reports (skipped when nothing changed)."""
-    from prefect.logging import get_run_logger
-
-    from tasks.outputs.schema_docs import apply_comments
-
     settings = get_settings(warehouse=Path(warehouse) if warehouse else None)
     with open_warehouse(settings=settings) as con:
         built = build_models(con, run_id=_run_id())

@@ -14,7 +14,7 @@ What every fetch guarantees (RELIABILITY.md, cases 10-15 and 21):
 - every body that passes is archived raw first (`raw/<source>/<sha256>`) before anyone parses it;
 - the token goes only to the source's own host, as that API expects it (header or query
   parameter), and is removed from every URL we keep, every error and every log record, including
-  urllib3's DEBUG lines; a body that echoes it back (EIA does) is archived with it masked.
+  urllib3's DEBUG lines; a body that echoes it back (one API does) is archived with it masked.
 """
 
 from __future__ import annotations
@@ -53,15 +53,6 @@ log = logging.getLogger(__name__)
 
 Expect = Literal["json", "csv", "text"]
 
-# How each API wants its token. Sources not listed get none (public files). "bearer" sends
-# `<header>: Bearer <token>`.
-TOKEN_PLACEMENT: dict[str, tuple[Literal["header", "query", "bearer"], str]] = {
-    "electricitymaps": ("header", "auth-token"),
-    "ember": ("query", "api_key"),
-    "eia": ("query", "api_key"),
-    "hfhub": ("bearer", "Authorization"),
-    "github": ("bearer", "Authorization"),
-}
 RETRY_STATUSES = (429, 500, 502, 503, 504)
 # First retry after ~0.5 s, then 1, 2, 4 ... capped by http_max_retry_after_s: short enough for
 # a flaky proxy, long enough not to hammer a rate-limited API.
@@ -228,9 +219,9 @@ def make_session(source: SourceSettings, settings: Settings) -> requests.Session
     token = source.token.get_secret_value() if source.token else None
     _install_redaction(token)
     session = _SourceSession()
-    placement = TOKEN_PLACEMENT.get(source.name)
-    if placement and placement[0] in ("header", "bearer"):
-        session.token_header = placement[1]
+    placement = source.token_placement  # declared by the source (tasks/sources/registry.py)
+    if placement and placement.where in ("header", "bearer"):
+        session.token_header = placement.name
     retry = CappedRetry(
         total=settings.http_max_retries,
         backoff_factor=BACKOFF_FACTOR,
@@ -346,16 +337,15 @@ def get_document(
     send_params = dict(params or {})
     headers = {"Accept": _ACCEPT[expect]}
     token = source.token.get_secret_value() if source.token else None
-    placement = TOKEN_PLACEMENT.get(source.name)
+    placement = source.token_placement
     # The token goes only to the source's own host, never to a link that points elsewhere.
     if token and placement and _origin(target) == _origin(source.base_url):
-        kind, name = placement
-        if kind == "header":
-            headers[name] = token
-        elif kind == "bearer":
-            headers[name] = f"Bearer {token}"
+        if placement.where == "header":
+            headers[placement.name] = token
+        elif placement.where == "bearer":
+            headers[placement.name] = f"Bearer {token}"
         else:
-            send_params[name] = token
+            send_params[placement.name] = token
     if conditional and conditional.etag:
         headers["If-None-Match"] = conditional.etag
     if conditional and conditional.last_modified:

@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 from pydantic import ValidationError
 
-from tasks.core.settings import SOURCES, Settings, get_settings
+from tasks.core.settings import Settings, get_settings
 from tasks.load.warehouse import (
     PACKAGES_DIR,
     WarehouseCorruptError,
@@ -27,6 +27,7 @@ from tasks.load.warehouse import (
     lock_holder,
 )
 from tasks.ops.raw_area import journal_path, read_jsonl
+from tasks.sources.registry import SOURCES
 
 
 @dataclass(frozen=True)
@@ -64,8 +65,9 @@ def _settings_checks(warehouse: Path | None) -> tuple[Settings | None, list[Chec
             f"quarantine threshold {settings.quarantine_threshold:g}",
         )
     ]
-    set_names = [f"FOOTPRINTS_{s.upper()}_TOKEN" for s in SOURCES if settings.source(s).token]
-    unset = [f"FOOTPRINTS_{s.upper()}_TOKEN" for s in SOURCES if not settings.source(s).token]
+    live = [s for s in SOURCES if s.base_url]
+    set_names = [f"FOOTPRINTS_{s.name.upper()}_TOKEN" for s in live if s.settings(settings).token]
+    unset = [f"FOOTPRINTS_{s.name.upper()}_TOKEN" for s in live if not s.settings(settings).token]
     checks.append(
         Check(
             "tokens",

@@ -23,6 +23,8 @@ from typing import Any
 import duckdb
 
 from tasks.load.warehouse import atomic_write_bytes
+from tasks.sources.declare import Licence
+from tasks.sources.registry import SOURCES
 
 DESCRIPTOR_NAME = "datapackage.json"
 
@@ -118,33 +120,50 @@ LEADERBOARD_FIELDS: dict[str, tuple[str, str, str]] = {
 
 _BOUND = re.compile(r"^(?P<base>.+)_(?P<bound>low|high)$")
 
-LICENSES: list[dict[str, str]] = [
-    {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0 (Our World in Data / Ember "
-     "grid intensity; Green Algorithms)", "path": "https://creativecommons.org/licenses/by/4.0/"},
-    {"name": "ODbL-1.0", "title": "Open Data Commons Open Database License (Electricity Maps "
-     "yearly averages)", "path": "https://opendatacommons.org/licenses/odbl/1-0/"},
-    {"name": "CC-BY", "title": "Creative Commons Attribution (Epoch AI datasets)",
-     "path": "https://epoch.ai/data"},
-    {"name": "MIT", "title": "MIT (mlco2/impact, CodeCarbon tables)",
-     "path": "https://opensource.org/licenses/MIT"},
-    {"name": "AGPL-3.0", "title": "GNU AGPL 3.0 (Electricity Maps zone configurations)",
-     "path": "https://www.gnu.org/licenses/agpl-3.0.html"},
-    {"name": "Apache-2.0", "title": "Apache 2.0 (Boavizta, Google region carbon info)",
-     "path": "https://www.apache.org/licenses/LICENSE-2.0"},
-]  # fmt: skip
+# The licences of the data we take, in the package's order: each title names what it covers,
+# from the sources' declarations (tasks/sources/registry.py) and the curated tables below.
+LICENCE_TERMS: dict[str, tuple[str, str]] = {
+    "CC-BY-4.0": (
+        "Creative Commons Attribution 4.0",
+        "https://creativecommons.org/licenses/by/4.0/",
+    ),
+    "ODbL-1.0": (
+        "Open Data Commons Open Database License",
+        "https://opendatacommons.org/licenses/odbl/1-0/",
+    ),
+    "CC-BY": ("Creative Commons Attribution", ""),  # the source states its own terms
+    "MIT": ("MIT", "https://opensource.org/licenses/MIT"),
+    "AGPL-3.0": ("GNU AGPL 3.0", "https://www.gnu.org/licenses/agpl-3.0.html"),
+    "Apache-2.0": ("Apache 2.0", "https://www.apache.org/licenses/LICENSE-2.0"),
+}
+# Curated tables of the snapshot that come from no declared source.
+OTHER_LICENCES = (Licence("Apache-2.0", "Boavizta, Google region carbon info"),)
 # Model-card figures keep each card's own licence; the `sources` column names every card.
+OTHER_CITATIONS = (
+    "Developers' model cards (per row, in the sources column)",
+    "Coefficients: Morrison et al. 2025; Luccioni et al. 2022, 2023; Li et al. 2023; "
+    "Reig et al. 2020; Uptime Institute 2024; Chowdhery et al. 2022",
+)
 
-SOURCES: list[dict[str, str]] = [
-    {"title": "Our World in Data / Ember: carbon intensity of electricity",
-     "path": "https://github.com/owid/energy-data"},
-    {"title": "Electricity Maps yearly zone averages via thegreenwebfoundation/co2.js",
-     "path": "https://github.com/thegreenwebfoundation/co2.js"},
-    {"title": "mlco2/impact", "path": "https://github.com/mlco2/impact"},
-    {"title": "Epoch AI: All ML Systems, ML Hardware", "path": "https://epoch.ai/data"},
-    {"title": "Developers' model cards (per row, in the sources column)", "path": ""},
-    {"title": "Coefficients: Morrison et al. 2025; Luccioni et al. 2022, 2023; Li et al. 2023; "
-     "Reig et al. 2020; Uptime Institute 2024; Chowdhery et al. 2022", "path": ""},
-]  # fmt: skip
+
+def package_licences() -> list[dict[str, str]]:
+    """One entry per licence, its title listing what it covers (sources in registry order)."""
+    declared = [lic for source in SOURCES for lic in source.licences] + list(OTHER_LICENCES)
+    entries = []
+    for name, (title, path) in LICENCE_TERMS.items():
+        covering = [lic for lic in declared if lic.name == name]
+        if covering:
+            covers = "; ".join(lic.covers for lic in covering)
+            path = next((lic.path for lic in covering if lic.path), path)
+            entries.append({"name": name, "title": f"{title} ({covers})", "path": path})
+    return entries
+
+
+def package_sources() -> list[dict[str, str]]:
+    """The declared sources' citations, then the curated ones without a single home."""
+    cited = [{"title": s.citation.title, "path": s.citation.path} for s in SOURCES if s.citation]
+    return cited + [{"title": title} for title in OTHER_CITATIONS]
+
 
 DUCKDB_TO_TABLE_SCHEMA = {
     "BIGINT": "integer",
@@ -283,8 +302,8 @@ def build_descriptor(
             "single quote."
         ),
         "created": (created or datetime.now(UTC)).replace(microsecond=0).isoformat(),
-        "licenses": LICENSES,
-        "sources": [s if s["path"] else {"title": s["title"]} for s in SOURCES],
+        "licenses": package_licences(),
+        "sources": package_sources(),
         "resources": [
             {
                 "profile": "tabular-data-resource",

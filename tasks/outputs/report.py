@@ -390,28 +390,6 @@ arithmetic), so they are the extremes of the stated input ranges, not a confiden
 suspect unit) are kept and shown in the audit but never drive an estimate.</li>
 </ul>"""
 
-LICENCES = """
-<p>The numbers are curated from public files, each row with its source; no prose is copied.</p>
-<table>
-<thead><tr><th>data</th><th>from</th><th>licence</th></tr></thead>
-<tbody>
-<tr><td>grid carbon intensity</td><td>Our World in Data / Ember (2000–2024); Electricity Maps yearly
-zone averages via thegreenwebfoundation/co2.js; mlco2/impact</td><td>CC BY 4.0 (OWID/Ember); ODbL
-(Electricity Maps); MIT (mlco2)</td></tr>
-<tr><td>zones, cloud regions, place names</td><td>Electricity Maps configs; mlco2/impact;
-CodeCarbon; Boavizta; Green Algorithms; Google region-carbon-info; ISO 3166 via pycountry</td>
-<td>AGPL-3.0 / MIT / CC BY 4.0 / Apache-2.0, per row's source</td></tr>
-<tr><td>accelerator specifications</td><td>Epoch AI ML Hardware and chip datasets; vendor
-datasheets; mlco2/impact and Green Algorithms GPU tables; LLMCarbon; Boavizta</td><td>Epoch data
-CC BY; MIT; CC BY 4.0; Apache-2.0</td></tr>
-<tr><td>model cards</td><td>developers' model cards (Meta, DeepSeek, BigScience, AI2, Microsoft,
-TII, …): figures only, each with the card's URL and line</td><td>each card's own licence</td></tr>
-<tr><td>model database</td><td>Epoch AI 'All ML Systems'</td><td>CC BY (Epoch AI)</td></tr>
-<tr><td>coefficients</td><td>Morrison et al. 2025; Luccioni et al. 2022, 2023; Li et al. 2023; Reig
-et al. 2020; Uptime Institute 2024; Chowdhery et al. 2022</td><td>cited per coefficient</td></tr>
-</tbody>
-</table>"""
-
 
 def _stats(rows: list[dict[str, Any]], quarantined: int) -> str:
     disclosed = sum(1 for r in rows if r.get("training_co2e_basis") == "disclosed")
@@ -472,7 +450,6 @@ def render_report(con: duckdb.DuckDBPyConnection, *, top_n: int = DEFAULT_TOP_N)
         "tier_legend": html.escape(" · ".join(f"{t} {TIER_METHODS[t]}" for t in (1, 2, 3, 4, 5))),
         "audit_section": audit,
         "methodology": METHODOLOGY,
-        "licences": LICENCES,
         "built_at": html.escape(f"{built_at} UTC" if build else datetime.now(UTC).isoformat()),
         "build_id": html.escape(build_id),
     }

@@ -19,6 +19,7 @@ from tasks.core.http import HttpError, PaginationError, make_session, paginate, 
 from tasks.core.settings import Settings, get_settings
 from tasks.load.fetched import FetchResult, fetch, json_of, previous_validators
 from tasks.load.warehouse import open_warehouse, record_manifest
+from tasks.sources import registry
 
 SENTINEL = "SENTINEL-tok-9f3a7c"
 
@@ -60,7 +61,7 @@ def base(httpserver: HTTPServer) -> str:
 
 
 def get(settings: Settings, name: str, path: str, **kw: object) -> FetchResult:
-    source = settings.source(name)
+    source = registry.source(name).settings(settings)  # with the source's token placement
     with make_session(source, settings) as session:
         return fetch(session, source, settings, path, **kw)  # type: ignore[arg-type]
 

@@ -11,6 +11,7 @@ from werkzeug import Response
 
 from tasks.core.settings import get_settings
 from tasks.load.warehouse import open_warehouse
+from tasks.sources import registry
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "http"
 
@@ -65,4 +66,4 @@ def test_live_grid_flow(prefect_harness, env: Path) -> None:
     assert {r["status"] for r in results} == {"unchanged", "skipped"}
     skipped = next(r for r in results if r["status"] == "skipped")
     assert "FOOTPRINTS_EMBER_TOKEN" in skipped["message"]
-    assert get_settings().source("ember").token is None
+    assert registry.source("ember").settings(get_settings()).token is None

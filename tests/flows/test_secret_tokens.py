@@ -10,6 +10,7 @@ def test_token_from_secret_block(prefect_harness, monkeypatch) -> None:
     from prefect.blocks.system import Secret
 
     from tasks.core.settings import get_settings, secret_block_name
+    from tasks.sources.registry import source
 
     monkeypatch.delenv("FOOTPRINTS_EMBER_TOKEN", raising=False)
     monkeypatch.delenv("FOOTPRINTS_EIA_TOKEN", raising=False)
@@ -18,7 +19,7 @@ def test_token_from_secret_block(prefect_harness, monkeypatch) -> None:
     @flow
     def read_tokens() -> tuple[str | None, str | None, str]:
         s = get_settings()
-        ember, eia = s.source("ember"), s.source("eia")
+        ember, eia = source("ember").settings(s), source("eia").settings(s)
         return (
             ember.token.get_secret_value() if ember.token else None,
             eia.token.get_secret_value() if eia.token else None,
@@ -34,7 +35,7 @@ def test_token_from_secret_block(prefect_harness, monkeypatch) -> None:
     assert read_tokens()[0] == "from-env"
     # outside a flow no Prefect API is consulted
     monkeypatch.delenv("FOOTPRINTS_EMBER_TOKEN")
-    assert get_settings().source("ember").token is None
+    assert source("ember").settings(get_settings()).token is None
 
 
 @pytest.mark.parametrize("source", ["ELECTRICITYMAPS", "hfhub"])

@@ -35,10 +35,11 @@ import requests
 
 from tasks.core.http import clean_url_of, make_session, paginate
 from tasks.core.locations import LocationResolver
-from tasks.core.settings import Settings, SourceSettings
+from tasks.core.settings import Settings, SourceSettings, TokenPlacement
 from tasks.load.fetched import FetchResult, archive_pages, fetch, json_of, land_fetched
 from tasks.load.warehouse import LoadResult
-from tasks.sources.grid.electricitymaps import HOURLY_SCHEMA
+from tasks.sources.declare import LiveOptions, LiveRun, Resource, Source
+from tasks.sources.grid.frames import HOURLY_SCHEMA
 
 SOURCE = "eia"
 SOURCE_ID = "eia930_fuel_mix"
@@ -227,3 +228,29 @@ def land_eia(
                 )
             )
     return results
+
+
+def land_live(
+    con: duckdb.DuckDBPyConnection, settings: Settings, options: LiveOptions, run_id: str | None
+) -> list[LoadResult]:
+    """The scheduled run: the hourly window of every configured balancing authority."""
+    start, end = options.window()
+    return land_eia(
+        con,
+        settings,
+        options.balancing_authorities,
+        start=start.strftime("%Y-%m-%dT%H"),
+        end=end.strftime("%Y-%m-%dT%H"),
+        run_id=run_id,
+    )
+
+
+DECLARATION = Source(
+    "eia",
+    "grid",
+    base_url="https://api.eia.gov/v2",
+    resources=(Resource("fuel_type_data", TABLE, fetch_fuel_type_data, parse_fuel_type_data),),
+    live=(LiveRun("eia", "grid", "15 1 * * *", land_live),),
+    token=TokenPlacement("query", "api_key"),
+    needs_token=True,
+)

@@ -29,7 +29,7 @@ import polars as pl
 import requests
 
 from tasks.core.http import HttpError, clean_url_of, make_session, paginate, time_windows
-from tasks.core.settings import Settings, SourceSettings
+from tasks.core.settings import Settings, SourceSettings, TokenPlacement
 from tasks.load.fetched import (
     FetchResult,
     archive_pages,
@@ -39,6 +39,8 @@ from tasks.load.fetched import (
     previous_validators,
 )
 from tasks.load.warehouse import LoadResult
+from tasks.sources.declare import Citation, Licence, LiveOptions, LiveRun, Resource, Source
+from tasks.sources.grid.frames import HOURLY_SCHEMA
 
 SOURCE = "electricitymaps"
 TABLE = "raw_grid_intensity_hourly"
@@ -49,16 +51,6 @@ PERIOD_MINUTES = {"5_minutes": 5, "15_minutes": 15, "hourly": 60}
 
 Basis = Literal["lifecycle", "direct"]
 Kind = Literal["latest", "history", "past-range"]
-
-HOURLY_SCHEMA: dict[str, Any] = {
-    "zone_key": pl.String,
-    "ts_utc": pl.Datetime("us"),
-    "period_minutes": pl.Int32,
-    "carbon_intensity_g_per_kwh": pl.Float64,
-    "basis": pl.String,
-    "source": pl.String,
-    "source_url": pl.String,
-}
 
 
 def _iso(ts: datetime) -> str:
@@ -253,6 +245,54 @@ def _join_pages(zone: str, pages: list[FetchResult]) -> bytes:
     return json.dumps({"zone": zone, "data": records}, sort_keys=True).encode()
 
 
+def _fetch_zone(
+    con: duckdb.DuckDBPyConnection,
+    session: requests.Session,
+    source: SourceSettings,
+    settings: Settings,
+    zone: str,
+    kind: Kind,
+    window: tuple[datetime | None, datetime | None],
+    basis: Basis,
+) -> FetchResult:
+    """One zone's `kind`; a past range fetched in several pages is archived as one payload."""
+    if kind == "latest":
+        return fetch_latest(session, source, settings, zone, emission_factor_type=basis)
+    if kind == "history":
+        params = {"zone": zone, **_factor_params(basis)}
+        history_url = clean_url_of(source, "/carbon-intensity/history", params)
+        return fetch_history(
+            session,
+            source,
+            settings,
+            zone,
+            emission_factor_type=basis,
+            conditional=previous_validators(con, source.name, history_url),
+        )
+    start, end = window
+    if start is None or end is None:
+        raise ValueError("past-range needs start and end")
+    pages = fetch_past_range(
+        session, source, settings, zone, start, end, emission_factor_type=basis
+    )
+    if len(pages) == 1:
+        return pages[0]
+    range_url = clean_url_of(
+        source,
+        "/carbon-intensity/past-range",
+        {"zone": zone, "start": _iso(start), "end": _iso(end)},
+    )
+    payload = archive_pages(
+        con,
+        pages,
+        source=source.name,
+        url=range_url,
+        body=_join_pages(zone, pages),
+        settings=settings,
+    )
+    return FetchResult("fetched", payload, range_url)
+
+
 def land_electricitymaps(
     con: duckdb.DuckDBPyConnection,
     settings: Settings,
@@ -274,50 +314,9 @@ def land_electricitymaps(
             listing = fetch_zones(session, source, settings)
             check_zones(zones, parse_zones(listing.payload.data if listing.payload else b"{}"))
         for zone in zones:
-            if kind == "latest":
-                got = fetch_latest(
-                    session, source, settings, zone, emission_factor_type=emission_factor_type
-                )
-            elif kind == "history":
-                params = {"zone": zone, **_factor_params(emission_factor_type)}
-                history_url = clean_url_of(source, "/carbon-intensity/history", params)
-                got = fetch_history(
-                    session,
-                    source,
-                    settings,
-                    zone,
-                    emission_factor_type=emission_factor_type,
-                    conditional=previous_validators(con, source.name, history_url),
-                )
-            else:
-                if start is None or end is None:
-                    raise ValueError("past-range needs start and end")
-                pages = fetch_past_range(
-                    session,
-                    source,
-                    settings,
-                    zone,
-                    start,
-                    end,
-                    emission_factor_type=emission_factor_type,
-                )
-                if len(pages) == 1:
-                    got = pages[0]
-                else:
-                    range_url = clean_url_of(
-                        source,
-                        "/carbon-intensity/past-range",
-                        {"zone": zone, "start": _iso(start), "end": _iso(end)},
-                    )
-                    payload = archive_pages(
-                        con,
-                        pages,
-                        source=source.name,
-                        url=range_url,
-                        body=_join_pages(zone, pages),
-                        settings=settings,
-                    )
-                    got = FetchResult("fetched", payload, range_url)
+            got = _fetch_zone(
+                con, session, source, settings, zone, kind, (start, end), emission_factor_type
+            )
             results.append(
                 _land_one(
                     con,
@@ -331,6 +330,39 @@ def land_electricitymaps(
             )
     return results
 
+
+def land_live(
+    con: duckdb.DuckDBPyConnection, settings: Settings, options: LiveOptions, run_id: str | None
+) -> list[LoadResult]:
+    """The scheduled run: the hourly window of every configured zone."""
+    start, end = options.window()
+    return land_electricitymaps(
+        con, settings, options.zones, kind="past-range", start=start, end=end, run_id=run_id
+    )
+
+
+DECLARATION = Source(
+    "electricitymaps",
+    "grid",
+    base_url="https://api.electricitymap.org/v3",
+    resources=(
+        Resource("carbon_intensity", TABLE, fetch_past_range, parse_carbon_intensity),
+        Resource("carbon_intensity_history", TABLE, fetch_history, parse_carbon_intensity),
+        Resource("carbon_intensity_latest", TABLE, fetch_latest, parse_carbon_intensity),
+    ),
+    live=(LiveRun("electricitymaps", "grid", "15 1 * * *", land_live),),
+    token=TokenPlacement("header", "auth-token"),
+    needs_token=True,
+    # The snapshot's yearly zone averages come by way of co2.js; the zone list from its configs.
+    licences=(
+        Licence("ODbL-1.0", "Electricity Maps yearly averages"),
+        Licence("AGPL-3.0", "Electricity Maps zone configurations"),
+    ),
+    citation=Citation(
+        "Electricity Maps yearly zone averages via thegreenwebfoundation/co2.js",
+        "https://github.com/thegreenwebfoundation/co2.js",
+    ),
+)
 
 __all__ = [
     "HttpError",

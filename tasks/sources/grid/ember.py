@@ -19,13 +19,14 @@ from typing import Any, Literal
 
 import duckdb
 import polars as pl
-import pycountry
 import requests
 
 from tasks.core.http import Conditional, clean_url_of, make_session
-from tasks.core.settings import Settings, SourceSettings
+from tasks.core.settings import Settings, SourceSettings, TokenPlacement
 from tasks.load.fetched import FetchResult, fetch, land_fetched, previous_validators
 from tasks.load.warehouse import LoadResult
+from tasks.sources.declare import LiveOptions, LiveRun, Resource, Source
+from tasks.sources.grid.frames import ANNUAL_SCHEMA, MONTHLY_SCHEMA, iso3_to_iso2
 
 SOURCE = "ember"
 SOURCE_ID = "ember_api"  # the `source` column; the annual snapshot's Ember data is `ember_owid`
@@ -34,30 +35,6 @@ TABLES: dict[str, str] = {
     "monthly": "raw_grid_intensity_monthly",
     "yearly": "raw_grid_intensity_annual",
 }
-# ISO3 codes that pycountry does not know but data sources use.
-ISO3_EXTRA = {"XKX": "XK", "OWID_KOS": "XK"}
-
-MONTHLY_SCHEMA: dict[str, Any] = {
-    "zone_key": pl.String,
-    "year": pl.Int32,
-    "month": pl.Int32,
-    "carbon_intensity_g_per_kwh": pl.Float64,
-    "basis": pl.String,
-    "source": pl.String,
-    "source_url": pl.String,
-}
-ANNUAL_SCHEMA: dict[str, Any] = {k: v for k, v in MONTHLY_SCHEMA.items() if k != "month"}
-
-
-def iso3_to_iso2(code: str | None) -> str | None:
-    """ISO 3166-1 alpha-2 for an alpha-3 code, None when it is not a country code."""
-    if not code:
-        return None
-    code = code.strip().upper()
-    if code in ISO3_EXTRA:
-        return ISO3_EXTRA[code]
-    country = pycountry.countries.get(alpha_3=code) if len(code) == 3 else None
-    return country.alpha_2 if country else None
 
 
 def fetch_carbon_intensity(
@@ -185,3 +162,41 @@ def land_ember(
             run_id=run_id,
         )
     ]
+
+
+def land_live(
+    con: duckdb.DuckDBPyConnection, settings: Settings, options: LiveOptions, run_id: str | None
+) -> list[LoadResult]:
+    """The scheduled run: every year since `first_year`, and every month since last January."""
+    _, end = options.window()
+    yearly = land_ember(
+        con,
+        settings,
+        granularity="yearly",
+        start=str(options.first_year),
+        end=str(end.year),
+        run_id=run_id,
+    )
+    monthly = land_ember(
+        con,
+        settings,
+        granularity="monthly",
+        start=f"{end.year - 1}-01",
+        end=end.strftime("%Y-%m"),
+        run_id=run_id,
+    )
+    return [*yearly, *monthly]
+
+
+DECLARATION = Source(
+    "ember",
+    "grid",
+    base_url="https://api.ember-energy.org/v1",
+    resources=tuple(
+        Resource(granularity, table, fetch_carbon_intensity, PARSERS[granularity])
+        for granularity, table in TABLES.items()
+    ),
+    live=(LiveRun("ember", "grid", "15 1 * * *", land_live),),
+    token=TokenPlacement("query", "api_key"),
+    needs_token=True,
+)

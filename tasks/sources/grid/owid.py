@@ -24,7 +24,8 @@ from tasks.core.http import Conditional, clean_url_of, make_session
 from tasks.core.settings import Settings, SourceSettings
 from tasks.load.fetched import FetchResult, fetch, land_fetched, previous_validators
 from tasks.load.warehouse import LoadResult
-from tasks.sources.grid.ember import ANNUAL_SCHEMA, iso3_to_iso2
+from tasks.sources.declare import Citation, Licence, LiveOptions, LiveRun, Resource, Source
+from tasks.sources.grid.frames import ANNUAL_SCHEMA, iso3_to_iso2
 
 SOURCE = "owid"
 SOURCE_ID = "owid_energy"
@@ -83,3 +84,24 @@ def land_owid(
     return [
         land_fetched(con, got, TABLE, parser, batch_scope=SCOPE, settings=settings, run_id=run_id)
     ]
+
+
+def land_live(
+    con: duckdb.DuckDBPyConnection, settings: Settings, _options: LiveOptions, run_id: str | None
+) -> list[LoadResult]:
+    """The scheduled run: the whole energy-data file (a 304 when it has not changed)."""
+    return land_owid(con, settings, run_id=run_id)
+
+
+DECLARATION = Source(
+    "owid",
+    "grid",
+    base_url="https://raw.githubusercontent.com/owid/energy-data/master",
+    resources=(Resource("energy_data", TABLE, fetch_energy_data, parse_energy_data),),
+    live=(LiveRun("owid", "grid", "15 1 * * *", land_live),),
+    licences=(Licence("CC-BY-4.0", "Our World in Data / Ember grid intensity"),),
+    citation=Citation(
+        "Our World in Data / Ember: carbon intensity of electricity",
+        "https://github.com/owid/energy-data",
+    ),
+)

@@ -1,7 +1,7 @@
 """Hourly and sub-hourly grid intensity: the bundled parquet series, landed like any snapshot file.
 
 `warehouse/snapshot/grid/intensity_hourly.parquet` is built by
-`scripts/snapshot/build_grid_hourly.py` (EIA-930-derived hourly 2022 for eight US balancing
+`scripts/snapshot/build_grid_hourly.py` (hourly 2022 from the fuel mix of eight US balancing
 authorities, a 5-minute WattTime marginal signal for CAISO North, a 15-minute German series).
 It lands in `raw_grid_intensity_hourly` through the one loading path (tasks/load/ingest.py): the
 parser only reads the file; typing, validation and the merge are the loader's.

@@ -31,7 +31,8 @@ from tasks.core.http import clean_url_of, make_session, paginate, time_windows
 from tasks.core.settings import Settings, SourceSettings
 from tasks.load.fetched import FetchResult, archive_pages, fetch, land_fetched
 from tasks.load.warehouse import LoadResult
-from tasks.sources.grid.electricitymaps import HOURLY_SCHEMA
+from tasks.sources.declare import LiveOptions, LiveRun, Resource, Source
+from tasks.sources.grid.frames import HOURLY_SCHEMA
 
 SOURCE = "ukcarbon"
 TABLE = "raw_grid_intensity_hourly"
@@ -201,3 +202,22 @@ def land_ukcarbon(
                 )
             )
     return results
+
+
+def land_live(
+    con: duckdb.DuckDBPyConnection, settings: Settings, options: LiveOptions, run_id: str | None
+) -> list[LoadResult]:
+    """The scheduled run: national and regional intensity over the hourly window."""
+    start, end = options.window()
+    return land_ukcarbon(con, settings, start, end, run_id=run_id)
+
+
+DECLARATION = Source(
+    "ukcarbon",
+    "grid",
+    base_url="https://api.carbonintensity.org.uk",
+    resources=tuple(
+        Resource(level, TABLE, fetch_intensity, parser) for level, parser in PARSERS.items()
+    ),
+    live=(LiveRun("ukcarbon", "grid", "15 1 * * *", land_live),),
+)

@@ -1,31 +1,17 @@
 """Green Algorithms' GPU TDP table (`TDP_gpu.csv`): one TDP per GPU model.
 
-A public file on GitHub (no token), with a units row above its header. One of the optional inputs
-of the GPU catalogue (`tasks.sources.hardware.catalog`, landed by
-`tasks.sources.models.epoch.land_gpu_specs_live`).
+A public file (no token), with a units row above its header. One of the optional inputs of the
+GPU catalogue (`tasks.sources.hardware.catalog`, landed by the live GPU build, the registry's
+`gpus` run).
 """
 
 from __future__ import annotations
 
-import requests
-
-from tasks.core.http import Conditional
-from tasks.core.settings import Settings, SourceSettings
-from tasks.load.fetched import FetchResult, fetch
+from tasks.sources.declare import Licence, Resource, Source
 from tasks.sources.hardware.catalog import Value, read_greenalgorithms
 
 SOURCE = "greenalgorithms"
 FILE = "TDP_gpu.csv"
-
-
-def fetch_tdp_gpu(
-    session: requests.Session,
-    source: SourceSettings,
-    settings: Settings,
-    *,
-    conditional: Conditional | None = None,
-) -> FetchResult:
-    return fetch(session, source, settings, FILE, expect="csv", conditional=conditional)
 
 
 def parse_tdp_gpu(data: bytes) -> list[dict[str, Value]]:
@@ -33,4 +19,15 @@ def parse_tdp_gpu(data: bytes) -> list[dict[str, Value]]:
     return read_greenalgorithms(data)
 
 
-__all__ = ["FILE", "SOURCE", "fetch_tdp_gpu", "parse_tdp_gpu"]
+# Fetched, with FILE, by the live GPU build (the registry's "gpus" run).
+DECLARATION = Source(
+    SOURCE,
+    "hardware",
+    base_url=(
+        "https://raw.githubusercontent.com/GreenAlgorithms/green-algorithms-tool/master/data/latest"
+    ),
+    resources=(Resource("tdp_gpu", "raw_gpu_specs", parse=parse_tdp_gpu),),
+    licences=(Licence("CC-BY-4.0", "Green Algorithms"),),
+)
+
+__all__ = ["FILE", "SOURCE", "parse_tdp_gpu"]

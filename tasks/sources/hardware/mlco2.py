@@ -1,31 +1,17 @@
 """mlco2/impact's GPU table (`gpus.csv`): TDP, memory and fp32 peak of ~50 accelerators.
 
-A public file on GitHub (no token). It is one of the optional inputs of the GPU catalogue: its
-rows become aliases of parts we already have, or catalogue rows of their own
-(`tasks.sources.hardware.catalog`, landed by `tasks.sources.models.epoch.land_gpu_specs_live`).
+A public file (no token). It is one of the optional inputs of the GPU catalogue: its rows become
+aliases of parts we already have, or catalogue rows of their own (`tasks.sources.hardware.catalog`,
+landed by the live GPU build, the registry's `gpus` run).
 """
 
 from __future__ import annotations
 
-import requests
-
-from tasks.core.http import Conditional
-from tasks.core.settings import Settings, SourceSettings
-from tasks.load.fetched import FetchResult, fetch
+from tasks.sources.declare import Citation, Licence, Resource, Source
 from tasks.sources.hardware.catalog import Value, read_mlco2
 
 SOURCE = "mlco2"
 FILE = "gpus.csv"
-
-
-def fetch_gpus(
-    session: requests.Session,
-    source: SourceSettings,
-    settings: Settings,
-    *,
-    conditional: Conditional | None = None,
-) -> FetchResult:
-    return fetch(session, source, settings, FILE, expect="csv", conditional=conditional)
 
 
 def parse_gpus(data: bytes) -> list[dict[str, Value]]:
@@ -34,4 +20,14 @@ def parse_gpus(data: bytes) -> list[dict[str, Value]]:
     return read_mlco2(data)
 
 
-__all__ = ["FILE", "SOURCE", "fetch_gpus", "parse_gpus"]
+# Fetched, with FILE, by the live GPU build (the registry's "gpus" run).
+DECLARATION = Source(
+    SOURCE,
+    "hardware",
+    base_url="https://raw.githubusercontent.com/mlco2/impact/master/data",
+    resources=(Resource("gpus", "raw_gpu_specs", parse=parse_gpus),),
+    licences=(Licence("MIT", "mlco2/impact"),),
+    citation=Citation("mlco2/impact", "https://github.com/mlco2/impact"),
+)
+
+__all__ = ["FILE", "SOURCE", "parse_gpus"]

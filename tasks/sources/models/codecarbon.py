@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tasks.core.facts import Fact
+from tasks.sources.declare import Licence, Resource, Source
 
 if TYPE_CHECKING:
     import duckdb
@@ -349,3 +350,13 @@ def land_codecarbon(
         settings=settings,
         run_id=run_id,
     )
+
+
+# Not fetched: a user's own emissions.csv files, landed by `footprints run --codecarbon`.
+DECLARATION = Source(
+    SOURCE_KIND,
+    "models",
+    resources=(Resource("runs", "raw_model_disclosures", parse=parse_codecarbon),),
+    # The snapshot's zone and cloud-region tables take rows from CodeCarbon's data files.
+    licences=(Licence("MIT", "CodeCarbon tables"),),
+)

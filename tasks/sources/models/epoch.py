@@ -46,6 +46,7 @@ from tasks.load.warehouse import (
     record_manifest,
     sha256_bytes,
 )
+from tasks.sources.declare import Citation, Licence, LiveOptions, LiveRun, Resource, Source
 from tasks.sources.hardware import catalog as gpu_catalog
 from tasks.sources.hardware import greenalgorithms, mlco2
 from tasks.sources.hardware.catalog import (
@@ -55,6 +56,7 @@ from tasks.sources.hardware.catalog import (
     read_epoch,
     table_csv,
 )
+from tasks.sources.models import github
 from tasks.sources.models.epoch_rows import parse_epoch_models, select_notable
 from tasks.sources.models.hf_hub import archived_copy, fetch_current
 
@@ -78,16 +80,6 @@ EPOCH_CHIPS_PATH = (
 
 # ---------------------------------------------------------------------------------------------
 # Fetch and parse
-
-
-def fetch_ml_hardware(
-    session: requests.Session,
-    source: SourceSettings,
-    settings: Settings,
-    *,
-    conditional: Conditional | None = None,
-) -> FetchResult:
-    return fetch(session, source, settings, HARDWARE_FILE, expect="csv", conditional=conditional)
 
 
 def fetch_models(
@@ -213,73 +205,38 @@ def _landed(con: duckdb.DuckDBPyConnection, source: str, url: str, table: str) -
     return last is not None and any(sha == last for (sha,) in rows)
 
 
-def land_gpu_specs_live(
-    con: duckdb.DuckDBPyConnection,
-    settings: Settings,
-    run_id: str | None = None,
-    *,
-    epoch_chips: str | None = EPOCH_CHIPS_PATH,
-) -> GpuSpecsLoad:
-    """Fetch the GPU tables, build the catalogue, land raw_gpu_specs and raw_gpu_aliases.
-
-    `epoch_chips`: path under the GITHUB base (or a URL) of Epoch's chip dataset; None builds
-    without it (the catalogue then holds only what the ML hardware table lists). Raises HttpError
-    when Epoch's ML hardware table cannot be fetched, SourceError when the inputs do not build,
-    ValidationFailed when a table is rejected."""
+def _fetch_inputs(
+    con: duckdb.DuckDBPyConnection, settings: Settings, epoch_chips: str | None
+) -> tuple[list[Payload | None], list[GpuInput]]:
+    """The build's inputs (ML hardware, chips, mlco2, Green Algorithms) and what became of each;
+    only the ML hardware table is required."""
     hardware, hw_in = _get_input(
         con, settings, "epoch ml_hardware", SOURCE, HARDWARE_FILE, required=True
     )
-    assert hardware is not None  # required inputs raise instead
-    inputs = [hw_in]
-    optional: dict[str, Payload | None] = {}
+    payloads, inputs = [hardware], [hw_in]
     for name, source_name, path in (
-        ("epoch chips", "github", epoch_chips),
+        ("epoch chips", github.SOURCE, epoch_chips),
         ("mlco2 gpus", mlco2.SOURCE, mlco2.FILE),
         ("greenalgorithms TDP_gpu", greenalgorithms.SOURCE, greenalgorithms.FILE),
     ):
         if path is None:
-            optional[name] = None
+            payloads.append(None)
             continue
-        optional[name], info = _get_input(con, settings, name, source_name, path, required=False)
+        payload, info = _get_input(con, settings, name, source_name, path, required=False)
+        payloads.append(payload)
         inputs.append(info)
-    chips, ml, ga = (
-        optional["epoch chips"],
-        optional["mlco2 gpus"],
-        optional["greenalgorithms TDP_gpu"],
-    )
+    return payloads, inputs
 
-    # The built tables depend only on the inputs and the builder: when a build from these very
-    # inputs is what both tables last landed, skip building (a few seconds) as well as loading.
-    digest = _build_digest(inputs)
-    derived_urls = {table: f"{GPU_SCOPE}/{name}?inputs={digest}" for table, name in GPU_TABLES}
-    if all(_landed(con, DERIVED_SOURCE, url, table) for table, url in derived_urls.items()):
-        return GpuSpecsLoad(
-            [
-                LoadResult(table, GPU_SCOPE, "", "unchanged", message="inputs unchanged")
-                for table, _ in GPU_TABLES
-            ],
-            inputs,
-        )
-    labels = SourceLabels(
-        epoch_hardware=f"Epoch AI ML Hardware, {hardware.url}",
-        epoch_chips=f"Epoch AI chip dataset, {chips.url}" if chips else "",
-        mlco2=ml.url if ml else "",
-        greenalgorithms=ga.url if ga else "",
-    )
-    try:
-        specs, aliases = build_gpu_tables(
-            hardware.data,
-            chips.data if chips else None,
-            ml.data if ml else None,
-            ga.data if ga else None,
-            labels=labels,
-        )
-    except (ValueError, UnicodeDecodeError, pl.exceptions.PolarsError) as err:
-        used = ", ".join(f"{i.url} ({i.status})" for i in inputs)
-        raise SourceError(f"live GPU tables: cannot build from {used}: {err}") from err
 
+def _land_tables(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    frames: tuple[pl.DataFrame, pl.DataFrame],
+    derived_urls: dict[str, str],
+    run_id: str | None,
+) -> list[LoadResult]:
     results = []
-    for (table, _), frame in zip(GPU_TABLES, (specs, aliases), strict=True):
+    for (table, _), frame in zip(GPU_TABLES, frames, strict=True):
         # Derived from the raw inputs archived above; kept too, so a load can be replayed, and
         # its URL names the inputs it was built from.
         payload = archive_payload(
@@ -300,7 +257,90 @@ def land_gpu_specs_live(
                 run_id=run_id,
             )
         )
-    return GpuSpecsLoad(results, inputs)
+    return results
+
+
+def land_gpu_specs_live(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    run_id: str | None = None,
+    *,
+    epoch_chips: str | None = EPOCH_CHIPS_PATH,
+) -> GpuSpecsLoad:
+    """Fetch the GPU tables, build the catalogue, land raw_gpu_specs and raw_gpu_aliases.
+
+    `epoch_chips`: path under the GITHUB base (or a URL) of Epoch's chip dataset; None builds
+    without it (the catalogue then holds only what the ML hardware table lists). Raises HttpError
+    when Epoch's ML hardware table cannot be fetched, SourceError when the inputs do not build,
+    ValidationFailed when a table is rejected."""
+    (hardware, chips, ml, ga), inputs = _fetch_inputs(con, settings, epoch_chips)
+    assert hardware is not None  # required inputs raise instead
+
+    # The built tables depend only on the inputs and the builder: when a build from these very
+    # inputs is what both tables last landed, skip building (a few seconds) as well as loading.
+    digest = _build_digest(inputs)
+    derived_urls = {table: f"{GPU_SCOPE}/{name}?inputs={digest}" for table, name in GPU_TABLES}
+    if all(_landed(con, DERIVED_SOURCE, url, table) for table, url in derived_urls.items()):
+        return GpuSpecsLoad(
+            [
+                LoadResult(table, GPU_SCOPE, "", "unchanged", message="inputs unchanged")
+                for table, _ in GPU_TABLES
+            ],
+            inputs,
+        )
+    labels = SourceLabels(
+        epoch_hardware=f"Epoch AI ML Hardware, {hardware.url}",
+        epoch_chips=f"Epoch AI chip dataset, {chips.url}" if chips else "",
+        mlco2=ml.url if ml else "",
+        greenalgorithms=ga.url if ga else "",
+    )
+    try:
+        frames = build_gpu_tables(
+            hardware.data,
+            chips.data if chips else None,
+            ml.data if ml else None,
+            ga.data if ga else None,
+            labels=labels,
+        )
+    except (ValueError, UnicodeDecodeError, pl.exceptions.PolarsError) as err:
+        used = ", ".join(f"{i.url} ({i.status})" for i in inputs)
+        raise SourceError(f"live GPU tables: cannot build from {used}: {err}") from err
+    return GpuSpecsLoad(_land_tables(con, settings, frames, derived_urls, run_id), inputs)
+
+
+# ---------------------------------------------------------------------------------------------
+# Declaration
+
+
+def land_gpus_live(
+    con: duckdb.DuckDBPyConnection, settings: Settings, _options: LiveOptions, run_id: str | None
+) -> list[LoadResult]:
+    """The scheduled GPU build (weekly: specifications change with product launches)."""
+    return land_gpu_specs_live(con, settings, run_id).results
+
+
+def land_models_live(
+    con: duckdb.DuckDBPyConnection, settings: Settings, _options: LiveOptions, run_id: str | None
+) -> list[LoadResult]:
+    """The scheduled fetch of the all-models CSV (daily, with the model cards)."""
+    return [land_epoch_models(con, settings, run_id)]
+
+
+DECLARATION = Source(
+    SOURCE,
+    "models",
+    base_url="https://epoch.ai/data",
+    resources=(
+        Resource("ml_hardware", "raw_gpu_specs", parse=parse_ml_hardware),
+        Resource("all_ai_models", MODELS_TABLE, fetch_models, parse_models),
+    ),
+    live=(
+        LiveRun("gpus", "hardware", "30 1 * * 1", land_gpus_live),
+        LiveRun(SOURCE, "models", "45 1 * * *", land_models_live),
+    ),
+    licences=(Licence("CC-BY", "Epoch AI datasets", "https://epoch.ai/data"),),
+    citation=Citation("Epoch AI: All ML Systems, ML Hardware", "https://epoch.ai/data"),
+)
 
 
 __all__ = [
@@ -310,7 +350,6 @@ __all__ = [
     "GpuInput",
     "GpuSpecsLoad",
     "facts_frame",
-    "fetch_ml_hardware",
     "fetch_models",
     "land_epoch_models",
     "land_gpu_specs_live",

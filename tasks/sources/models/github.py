@@ -22,9 +22,18 @@ from collections.abc import Sequence
 
 import duckdb
 
+from tasks.cards import parse_card
 from tasks.core.http import clean_url_of
-from tasks.core.settings import Settings
-from tasks.sources.models.hf_hub import RemoteCard, RemoteCardsLoad, land_remote_cards
+from tasks.core.settings import Settings, TokenPlacement
+from tasks.load.warehouse import LoadResult
+from tasks.sources.declare import LiveOptions, LiveRun, Resource, Source
+from tasks.sources.models.hf_hub import (
+    TABLE,
+    RemoteCard,
+    RemoteCardsLoad,
+    fetch_current,
+    land_remote_cards,
+)
 
 SOURCE = "github"
 
@@ -109,5 +118,21 @@ def land_github_cards(
         run_id=run_id,
     )
 
+
+def land_live(
+    con: duckdb.DuckDBPyConnection, settings: Settings, _options: LiveOptions, run_id: str | None
+) -> list[LoadResult]:
+    """The scheduled run: the default list of pinned model cards."""
+    return [land_github_cards(con, settings, run_id=run_id).result]
+
+
+DECLARATION = Source(
+    SOURCE,
+    "models",
+    base_url="https://raw.githubusercontent.com",
+    resources=(Resource("model_cards", TABLE, fetch_current, parse_card),),
+    live=(LiveRun(SOURCE, "models", "45 1 * * *", land_live),),
+    token=TokenPlacement("bearer", "Authorization"),
+)
 
 __all__ = ["DEFAULT_CARDS", "SOURCE", "github_scope", "land_github_cards"]

@@ -40,7 +40,7 @@ from tasks.cards import CardError, parse_card
 from tasks.core.facts import facts_to_rows
 from tasks.core.http import Conditional, Expect, HttpError, clean_url_of, make_session, redact
 from tasks.core.progress import track
-from tasks.core.settings import Settings, SourceSettings
+from tasks.core.settings import Settings, SourceSettings, TokenPlacement
 from tasks.load.fact_batch import land_fact_rows
 from tasks.load.fetched import fetch, previous_validators
 from tasks.load.warehouse import (
@@ -51,6 +51,7 @@ from tasks.load.warehouse import (
     record_manifest,
     sha256_bytes,
 )
+from tasks.sources.declare import LiveOptions, LiveRun, Resource, Source
 
 log = logging.getLogger(__name__)
 
@@ -395,6 +396,25 @@ def land_hf_cards(
     load.over_cap = over_cap
     return load
 
+
+def land_live(
+    con: duckdb.DuckDBPyConnection, settings: Settings, options: LiveOptions, run_id: str | None
+) -> list[LoadResult]:
+    """The scheduled run: the cards listed with co2_eq_emissions, and any named repos."""
+    loaded = land_hf_cards(
+        con, settings, repo_ids=options.hf_repos, max_cards=options.hf_max_cards, run_id=run_id
+    )
+    return [loaded.result]
+
+
+DECLARATION = Source(
+    SOURCE,
+    "models",
+    base_url="https://huggingface.co",
+    resources=(Resource("model_cards", TABLE, fetch_current, parse_card),),
+    live=(LiveRun(SOURCE, "models", "45 1 * * *", land_live),),
+    token=TokenPlacement("bearer", "Authorization"),
+)
 
 __all__ = [
     "CO2_TAG",

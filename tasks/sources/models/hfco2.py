@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tasks.core.facts import Fact
+from tasks.sources.declare import Resource, Source
 
 # kind -> the rule, in words. Thresholds are the module constants below.
 FLAG_KINDS: Mapping[str, str] = {
@@ -360,5 +361,11 @@ def count_flags(flags: Iterable[Flag]) -> dict[str, int]:
     counts = Counter(f.kind for f in flags)
     return {kind: counts.get(kind, 0) for kind in FLAG_KINDS}
 
+
+# Not fetched live: the snapshot's models/hfco2_facts.csv is built from it
+# (scripts/snapshot/build_models.py).
+DECLARATION = Source(
+    "hfco2", "models", resources=(Resource("hfco2", "raw_model_disclosures", parse=parse_hfco2),)
+)
 
 __all__ = ["FLAG_KINDS", "Flag", "HFCO2FormatError", "count_flags", "parse_hfco2"]
