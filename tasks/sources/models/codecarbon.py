@@ -26,19 +26,20 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from tasks.core.facts import Fact
+import duckdb
+
+from tasks.core.facts import FACT_COLUMNS, Fact, facts_to_rows
+from tasks.core.settings import Settings
+from tasks.load.ingest import ingest_payload
+from tasks.load.warehouse import LoadResult, archive_payload
 from tasks.sources.declare import Licence, Resource, Source
-
-if TYPE_CHECKING:
-    import duckdb
-
-    from tasks.core.settings import Settings
-    from tasks.load.warehouse import LoadResult
+from tasks.sources.models.snapshot import read_facts_csv
 
 MAX_BYTES = 50_000_000  # a year of per-minute flushes is far below this
 REQUIRED_COLUMNS = ("timestamp", "duration", "emissions", "energy_consumed")
@@ -114,11 +115,28 @@ def _files(path: Path) -> list[tuple[Path, str]]:
 
 def _read(path: Path, shown: str) -> list[Run] | None:
     """The runs of one file; None when it is a per-task file (task_name column)."""
+    reader = csv.reader(io.StringIO(_file_text(path, shown)))
+    header = _header(reader, shown)
+    if header is None:
+        return None
+    url = path.resolve().as_uri()
+    runs: dict[str, Run] = {}
+    for n, cells in enumerate(reader, start=1):
+        if not cells or all(not c.strip() for c in cells):
+            continue
+        _keep_latest(runs, _run(_row_of(header, cells, shown, n), shown, url, n))
+    return list(runs.values())
+
+
+def _file_text(path: Path, shown: str) -> str:
     data = path.read_bytes()
     if len(data) > MAX_BYTES:
         raise CodeCarbonError(f"{shown}: larger than {MAX_BYTES:,} bytes")
-    text = data.decode("utf-8-sig", errors="replace")
-    reader = csv.reader(io.StringIO(text))
+    return data.decode("utf-8-sig", errors="replace")
+
+
+def _header(reader: Iterator[list[str]], shown: str) -> list[str] | None:
+    """The column names, checked; None for a per-task file (a task_name column)."""
     try:
         header = [h.strip() for h in next(reader)]
     except StopIteration:
@@ -130,56 +148,61 @@ def _read(path: Path, shown: str) -> list[Run] | None:
         raise CodeCarbonError(
             f"{shown}: not a CodeCarbon emissions file (no column {', '.join(missing)})"
         )
-    url = path.resolve().as_uri()
-    runs: dict[str, Run] = {}
-    for n, cells in enumerate(reader, start=1):
-        if not cells or all(not c.strip() for c in cells):
-            continue
-        if len(cells) != len(header):
-            # CodeCarbon's append mode drops all-empty columns from the new row before writing
-            # it under the old header, which shifts every later value: refuse rather than
-            # read an energy figure from the wrong column.
-            raise CodeCarbonError(
-                f"{shown}: row {n} has {len(cells)} fields but the header has {len(header)} "
-                "(a row appended without its empty columns?); fix or delete that row"
-            )
-        row = dict(zip(header, cells, strict=True))
-        try:
-            ended = _timestamp(row["timestamp"])
-            duration = _num(row["duration"]) or 0.0
-            emissions = _num(row["emissions"])
-            energy = _num(row["energy_consumed"])
-            pue = _num(row.get("pue"))
-            gpu_count = _num(row.get("gpu_count"))
-        except ValueError as err:
-            raise CodeCarbonError(f"{shown}: row {n}: {err}") from err
-        if emissions is None or energy is None:
-            raise CodeCarbonError(f"{shown}: row {n}: emissions or energy_consumed is empty")
-        if emissions < 0 or energy < 0 or duration < 0:
-            raise CodeCarbonError(f"{shown}: row {n}: a negative duration, energy or emission")
-        location, location_raw = _location(row)
-        run_id = _text(row.get("run_id")) or f"{shown}:row {n}"  # old files: a row is a run
-        run = Run(
-            file=shown,
-            url=url,
-            row=n,
-            run_id=run_id,
-            ended=ended,
-            duration_s=duration,
-            emissions_kg=emissions,
-            energy_kwh=energy,
-            pue=pue,
-            gpu_model=_text(row.get("gpu_model")),
-            gpu_count=gpu_count if gpu_count else None,
-            location=location,
-            location_raw=location_raw,
+    return header
+
+
+def _row_of(header: list[str], cells: list[str], shown: str, n: int) -> dict[str, str]:
+    if len(cells) != len(header):
+        # CodeCarbon's append mode drops all-empty columns from the new row before writing
+        # it under the old header, which shifts every later value: refuse rather than
+        # read an energy figure from the wrong column.
+        raise CodeCarbonError(
+            f"{shown}: row {n} has {len(cells)} fields but the header has {len(header)} "
+            "(a row appended without its empty columns?); fix or delete that row"
         )
-        # The cumulative snapshot with the latest timestamp is the run's total (a later row
-        # wins a tie: files are written top to bottom).
-        kept = runs.get(run_id)
-        if kept is None or run.ended >= kept.ended:
-            runs[run_id] = run
-    return list(runs.values())
+    return dict(zip(header, cells, strict=True))
+
+
+def _run(row: dict[str, str], shown: str, url: str, n: int) -> Run:
+    """Data row `n` as a Run; a figure that is not a number, empty or negative is an error."""
+    try:
+        ended = _timestamp(row["timestamp"])
+        duration = _num(row["duration"]) or 0.0
+        emissions = _num(row["emissions"])
+        energy = _num(row["energy_consumed"])
+        pue = _num(row.get("pue"))
+        gpu_count = _num(row.get("gpu_count"))
+    except ValueError as err:
+        raise CodeCarbonError(f"{shown}: row {n}: {err}") from err
+    if emissions is None or energy is None:
+        raise CodeCarbonError(f"{shown}: row {n}: emissions or energy_consumed is empty")
+    if emissions < 0 or energy < 0 or duration < 0:
+        raise CodeCarbonError(f"{shown}: row {n}: a negative duration, energy or emission")
+    location, location_raw = _location(row)
+    return Run(
+        file=shown,
+        url=url,
+        row=n,
+        run_id=_text(row.get("run_id")) or f"{shown}:row {n}",  # old files: a row is a run
+        ended=ended,
+        duration_s=duration,
+        emissions_kg=emissions,
+        energy_kwh=energy,
+        pue=pue,
+        gpu_model=_text(row.get("gpu_model")),
+        gpu_count=gpu_count if gpu_count else None,
+        location=location,
+        location_raw=location_raw,
+    )
+
+
+def _keep_latest(runs: dict[str, Run], run: Run) -> None:
+    """Keep `run` unless its run_id already has a later snapshot: the cumulative snapshot with
+    the latest timestamp is the run's total (a later row wins a tie: files are written top to
+    bottom, and read in order)."""
+    kept = runs.get(run.run_id)
+    if kept is None or run.ended >= kept.ended:
+        runs[run.run_id] = run
 
 
 def read_runs(path: Path) -> list[Run]:
@@ -187,13 +210,8 @@ def read_runs(path: Path) -> list[Run]:
     path = Path(path)
     by_id: dict[str, Run] = {}
     for file, shown in _files(path):
-        runs = _read(file, shown)
-        if runs is None:
-            continue
-        for r in runs:
-            kept = by_id.get(r.run_id)
-            if kept is None or r.ended >= kept.ended:
-                by_id[r.run_id] = r
+        for run in _read(file, shown) or ():
+            _keep_latest(by_id, run)
     if not by_id:
         raise CodeCarbonError(f"{path}: no CodeCarbon run found")
     return sorted(by_id.values(), key=lambda r: (r.ended, r.file, r.row))
@@ -227,72 +245,76 @@ def _locator(runs: list[Run]) -> str:
 
 
 def _phase_facts(model: str, phase: str, runs: list[Run]) -> list[Fact]:
-    loc = _locator(runs)
-    url = runs[-1].url
+    """The facts of one phase's runs: what they measured, then what they ran on and where."""
+    fact = partial(
+        Fact,
+        model=model,
+        phase=phase,
+        source_kind=SOURCE_KIND,
+        source_url=runs[-1].url,
+        source_locator=_locator(runs),
+        confidence="high",
+    )
+    return [*_measured_facts(runs, fact), *_setup_facts(runs, fact)]
+
+
+def _measured_facts(runs: list[Run], fact: Callable[..., Fact]) -> Iterator[Fact]:
+    """Energy, emissions and tracked time summed over the runs; the first start, the last end."""
     note = _pue_note(runs)
-    many = len(runs) > 1
-    summed = f"sum of {len(runs)} runs; " if many else ""
-
-    def fact(field: str, value: str, raw: str, n: str = "") -> Fact:
-        return Fact(
-            model=model,
-            phase=phase,
-            field=field,
-            value=value,
-            source_kind=SOURCE_KIND,
-            source_url=url,
-            source_locator=loc,
-            raw_text=raw,
-            confidence="high",
-            note=n,
-        )
-
+    summed = f"sum of {len(runs)} runs; " if len(runs) > 1 else ""
     kwh = sum(r.energy_kwh for r in runs)
     kg = sum(r.emissions_kg for r in runs)
     seconds = sum(r.duration_s for r in runs)
-    starts = [r.ended - timedelta(seconds=r.duration_s) for r in runs]
-    out = [
-        fact("energy_mwh", _fmt(kwh / 1000), f"energy_consumed {_fmt(kwh)} kWh", summed + note),
-        fact("co2e_t", _fmt(kg / 1000), f"emissions {_fmt(kg)} kg", summed + note),
-    ]
-    if seconds > 0:
-        out.append(
-            fact(
-                "duration_days",
-                _fmt(seconds / 86_400),
-                f"duration {_fmt(seconds)} s",
-                summed + "tracked wall-clock time",
-            )
-        )
-    out.append(fact("start_date", min(starts).date().isoformat(), min(starts).isoformat()))
-    out.append(
-        fact("end_date", max(r.ended for r in runs).date().isoformat(), runs[-1].ended.isoformat())
+    yield fact(
+        field="energy_mwh",
+        value=_fmt(kwh / 1000),
+        raw_text=f"energy_consumed {_fmt(kwh)} kWh",
+        note=summed + note,
     )
+    yield fact(
+        field="co2e_t",
+        value=_fmt(kg / 1000),
+        raw_text=f"emissions {_fmt(kg)} kg",
+        note=summed + note,
+    )
+    if seconds > 0:
+        yield fact(
+            field="duration_days",
+            value=_fmt(seconds / 86_400),
+            raw_text=f"duration {_fmt(seconds)} s",
+            note=summed + "tracked wall-clock time",
+        )
+    start = min(r.ended - timedelta(seconds=r.duration_s) for r in runs)
+    yield fact(field="start_date", value=start.date().isoformat(), raw_text=start.isoformat())
+    end = max(r.ended for r in runs).date().isoformat()
+    yield fact(field="end_date", value=end, raw_text=runs[-1].ended.isoformat())
+
+
+def _setup_facts(runs: list[Run], fact: Callable[..., Fact]) -> Iterator[Fact]:
+    """The GPU and place most used, the largest GPU count, and a PUE CodeCarbon applied."""
     gpus = Counter(r.gpu_model for r in runs if r.gpu_model)
     if gpus:
         gpu, _ = gpus.most_common(1)[0]
-        out.append(fact("gpu", gpu, gpu, "most used across runs" if len(gpus) > 1 else ""))
+        note = "most used across runs" if len(gpus) > 1 else ""
+        yield fact(field="gpu", value=gpu, raw_text=gpu, note=note)
     counts = [r.gpu_count for r in runs if r.gpu_count]
     if counts:
-        out.append(
-            fact(
-                "gpu_count",
-                _fmt(max(counts)),
-                f"gpu_count {_fmt(max(counts))}",
-                "largest across runs" if len(set(counts)) > 1 else "",
-            )
-        )
+        most = _fmt(max(counts))
+        note = "largest across runs" if len(set(counts)) > 1 else ""
+        yield fact(field="gpu_count", value=most, raw_text=f"gpu_count {most}", note=note)
     places = Counter(r.location for r in runs if r.location)
     if places:
         place, _ = places.most_common(1)[0]
         raw = next(r.location_raw for r in reversed(runs) if r.location == place)
-        out.append(fact("location", place, raw, "most used across runs" if len(places) > 1 else ""))
+        note = "most used across runs" if len(places) > 1 else ""
+        yield fact(field="location", value=place, raw_text=raw, note=note)
     pues = {r.pue for r in runs if r.pue is not None and r.pue > 1}
     if len(pues) == 1:
         # CodeCarbon already multiplied its energy by this PUE: say so, so it is not applied twice.
         (pue,) = pues
-        out.append(fact("pue", _fmt(pue), f"pue {_fmt(pue)}", "applied by CodeCarbon"))
-    return out
+        yield fact(
+            field="pue", value=_fmt(pue), raw_text=f"pue {_fmt(pue)}", note="applied by CodeCarbon"
+        )
 
 
 def parse_codecarbon(path: Path, model: str) -> list[Fact]:
@@ -311,8 +333,6 @@ def parse_codecarbon(path: Path, model: str) -> list[Fact]:
 
 def facts_csv_bytes(facts: list[Fact]) -> bytes:
     """Facts as a facts CSV (docs/data-contracts.md), the payload the loading path takes."""
-    from tasks.core.facts import FACT_COLUMNS, facts_to_rows
-
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=list(FACT_COLUMNS), lineterminator="\n")
     writer.writeheader()
@@ -333,10 +353,6 @@ def land_codecarbon(
     runs replaces its earlier CodeCarbon facts and leaves every other source alone.
 
     Raises CodeCarbonError for an unusable file, ValidationFailed when the batch is rejected."""
-    from tasks.load.ingest import ingest_payload
-    from tasks.load.warehouse import archive_payload
-    from tasks.sources.models.snapshot import read_facts_csv
-
     facts = parse_codecarbon(path, model)
     payload = archive_payload(
         "codecarbon", Path(path).resolve().as_uri(), facts_csv_bytes(facts), settings=settings

@@ -33,7 +33,8 @@ import math
 import os
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -145,154 +146,184 @@ def _place(text: str) -> str | None:
 
 
 def _row_facts(row: Mapping[str, str], name: str, locator: str, url: str) -> list[Fact]:
-    out: list[Fact] = []
+    """Every fact one Epoch row gives, in a fixed order: the model, then its training."""
+    r = _Row(row, name, locator, url)
+    return [
+        *_model_facts(r),
+        *_dataset_facts(r),
+        *_hardware_facts(r),
+        *_power_facts(r),
+        *_mfu_facts(r),
+        *_location_facts(r),
+        *_precision_facts(r),
+    ]
 
-    def add(phase: str, field: str, value: str, raw: str, conf: str = "medium", note: str = ""):
-        out.append(
-            Fact(
-                model=name,
-                phase=phase,
-                field=field,
-                value=value,
-                source_kind="epoch",
-                source_url=url,
-                source_locator=locator,
-                raw_text=" ".join(raw.split()),
-                confidence=conf,
-                note=note,
-            )
+
+@dataclass(frozen=True)
+class _Row:
+    """One Epoch row and the fields every fact of it shares."""
+
+    cells: Mapping[str, str]
+    model: str
+    locator: str
+    url: str
+
+    def cell(self, column: str) -> str:
+        return self.cells.get(column, "")
+
+    def fact(
+        self, phase: str, field: str, value: str, column: str, conf: str = "medium", note: str = ""
+    ) -> Fact:
+        """A fact read from `column` of this row: that cell is its raw text."""
+        return Fact(
+            model=self.model,
+            phase=phase,
+            field=field,
+            value=value,
+            source_kind="epoch",
+            source_url=self.url,
+            source_locator=self.locator,
+            raw_text=" ".join(self.cell(column).split()),
+            confidence=conf,
+            note=note,
         )
 
-    get = row.get
-    orgs = _split(get("organization", ""))
-    if orgs:
-        add("model", "organization", "; ".join(orgs), get("organization", ""))
-    if (d := _iso_date(get("date", ""))) is not None:
-        add("model", "release_date", d, get("date", ""))
-    if (p := _num(get("parameters", ""))) is not None:
-        add("model", "parameters_b", _fmt(p / 1e9), get("parameters", ""))
-    if (f := _num(get("flops", ""))) is not None:
-        conf = _FLOP_CONFIDENCE.get(get("confidence", "").lower(), "low")
-        add(
+
+def _model_facts(r: _Row) -> Iterator[Fact]:
+    """Who made the model, when, its size, and its training compute at Epoch's confidence."""
+    if orgs := _split(r.cell("organization")):
+        yield r.fact("model", "organization", "; ".join(orgs), "organization")
+    if (d := _iso_date(r.cell("date"))) is not None:
+        yield r.fact("model", "release_date", d, "date")
+    if (p := _num(r.cell("parameters"))) is not None:
+        yield r.fact("model", "parameters_b", _fmt(p / 1e9), "parameters")
+    if (f := _num(r.cell("flops"))) is not None:
+        confidence = r.cell("confidence")
+        yield r.fact(
             "model",
             "training_flops",
             _fmt(f),
-            get("flops", ""),
-            conf,
-            f"Epoch confidence: {get('confidence', '') or 'not given'}",
+            "flops",
+            _FLOP_CONFIDENCE.get(confidence.lower(), "low"),
+            f"Epoch confidence: {confidence or 'not given'}",
         )
 
-    domains = {d.lower() for d in _split(get("domain", ""))}
-    size = _num(get("dataset", ""))
-    if size is not None and domains == {"language"}:
-        notes = get("dataset_notes", "").lower()
-        says_tokens = "token" in notes
-        if says_tokens or "word" not in notes:
-            add(
-                "model",
-                "training_tokens_b",
-                _fmt(size / 1e9),
-                get("dataset", ""),
-                "medium" if says_tokens else "low",
-                "Epoch dataset size (datapoints), not tokens seen; "
-                + (
-                    "its notes say tokens"
-                    if says_tokens
-                    else "unit unconfirmed: Epoch has recorded language datasets in words "
-                    "(~0.75 words/token) for older models and in tokens for newer ones"
-                ),
-            )
 
-    hardware = _split(get("hardware", ""))
-    quantity = _num(get("quantity", ""))
+def _dataset_facts(r: _Row) -> Iterator[Fact]:
+    """Training tokens from the dataset size of a purely Language row; none when its notes say
+    the size is in words."""
+    size = _num(r.cell("dataset"))
+    if size is None or {d.lower() for d in _split(r.cell("domain"))} != {"language"}:
+        return
+    notes = r.cell("dataset_notes").lower()
+    says_tokens = "token" in notes
+    if not says_tokens and "word" in notes:
+        return
+    unit = (
+        "its notes say tokens"
+        if says_tokens
+        else "unit unconfirmed: Epoch has recorded language datasets in words "
+        "(~0.75 words/token) for older models and in tokens for newer ones"
+    )
+    yield r.fact(
+        "model",
+        "training_tokens_b",
+        _fmt(size / 1e9),
+        "dataset",
+        "medium" if says_tokens else "low",
+        "Epoch dataset size (datapoints), not tokens seen; " + unit,
+    )
+
+
+def _hardware_facts(r: _Row) -> Iterator[Fact]:
+    """The first listed hardware type, how many chips, chip-hours and training time in days."""
+    hardware = _split(r.cell("hardware"))
     if hardware:
-        others = hardware[1:]
-        add(
-            "training",
-            "gpu",
-            hardware[0],
-            get("hardware", ""),
-            note=f"Epoch also lists: {', '.join(others)}" if others else "",
-        )
-    if quantity is not None:
-        add(
-            "training",
-            "gpu_count",
-            _fmt(quantity),
-            get("quantity", ""),
-            note="quantity may cover all listed hardware types" if len(hardware) > 1 else "",
-        )
-    if (ch := _num(get("chip_hours", ""))) is not None:
-        add("training", "gpu_hours", _fmt(ch), get("chip_hours", ""))
-    if (h := _num(get("hours", ""))) is not None:
-        add(
+        others = ", ".join(hardware[1:])
+        note = f"Epoch also lists: {others}" if others else ""
+        yield r.fact("training", "gpu", hardware[0], "hardware", note=note)
+    if (quantity := _num(r.cell("quantity"))) is not None:
+        note = "quantity may cover all listed hardware types" if len(hardware) > 1 else ""
+        yield r.fact("training", "gpu_count", _fmt(quantity), "quantity", note=note)
+    if (chip_hours := _num(r.cell("chip_hours"))) is not None:
+        yield r.fact("training", "gpu_hours", _fmt(chip_hours), "chip_hours")
+    if (hours := _num(r.cell("hours"))) is not None:
+        has_notes = "; Epoch has training-time notes for this row" if r.cell("time_notes") else ""
+        yield r.fact(
             "training",
             "duration_days",
-            _fmt(round(h / 24, 6)),
-            get("hours", ""),
-            note="Training time (hours) / 24"
-            + ("; Epoch has training-time notes for this row" if get("time_notes") else ""),
+            _fmt(round(hours / 24, 6)),
+            "hours",
+            note="Training time (hours) / 24" + has_notes,
         )
-    power = _num(get("power", ""))
-    if power is not None and quantity is not None:
-        add(
-            "training",
-            "power_w",
-            _fmt(round(power / quantity, 3)),
-            get("power", ""),
-            "low",
-            f"Epoch cluster power draw / hardware quantity {_fmt(quantity)}; an Epoch estimate "
-            "(TDP x server overhead x PUE), not a measurement, and above chip TDP because it "
-            "includes servers and facility",
-        )
-        add(
-            "training",
-            "power_includes_pue",
-            "true",
-            get("power", ""),
-            "low",
-            "Epoch's power draw already includes server overhead and data-centre PUE",
-        )
-    if (m := _num(get("mfu", ""))) is not None:
-        if m > 1:
-            add(
-                "training",
-                "mfu",
-                _fmt(m / 100),
-                get("mfu", ""),
-                "low",
-                "value above 1 read as a percentage",
-            )
-        else:
-            add("training", "mfu", _fmt(m), get("mfu", ""))
 
-    vendor = get("vendor", "")
-    vendor_note = f"; cloud vendor per Epoch: {vendor}" if vendor else ""
-    if (place := _place(get("datacenter", ""))) is not None:
-        add("training", "location", place, get("datacenter", ""), note=vendor_note.lstrip("; "))
+
+def _power_facts(r: _Row) -> Iterator[Fact]:
+    """Epoch's cluster power draw per chip (only when the chip count is known), and that it
+    already includes PUE."""
+    power = _num(r.cell("power"))
+    quantity = _num(r.cell("quantity"))
+    if power is None or quantity is None:
+        return
+    yield r.fact(
+        "training",
+        "power_w",
+        _fmt(round(power / quantity, 3)),
+        "power",
+        "low",
+        f"Epoch cluster power draw / hardware quantity {_fmt(quantity)}; an Epoch estimate "
+        "(TDP x server overhead x PUE), not a measurement, and above chip TDP because it "
+        "includes servers and facility",
+    )
+    yield r.fact(
+        "training",
+        "power_includes_pue",
+        "true",
+        "power",
+        "low",
+        "Epoch's power draw already includes server overhead and data-centre PUE",
+    )
+
+
+def _mfu_facts(r: _Row) -> Iterator[Fact]:
+    """Model FLOPs utilisation as a fraction; a value above 1 is read as a percentage."""
+    if (m := _num(r.cell("mfu"))) is None:
+        return
+    if m > 1:
+        yield r.fact(
+            "training", "mfu", _fmt(m / 100), "mfu", "low", "value above 1 read as a percentage"
+        )
     else:
-        countries = [c for c in _split(get("country", "")) if c.lower() != "multinational"]
-        if len(countries) == 1:
-            add(
-                "training",
-                "location",
-                countries[0],
-                get("country", ""),
-                "low",
-                "fallback: country of the developing organisation, not the training site"
-                + vendor_note,
-            )
+        yield r.fact("training", "mfu", _fmt(m), "mfu")
 
-    formats = [f for f in _split(get("precision", "")) if f.lower() not in _MISSING]
-    if formats:
-        add(
+
+def _location_facts(r: _Row) -> Iterator[Fact]:
+    """The training data centre when Epoch names a place, else the organisations' one shared
+    country as a low-confidence fallback."""
+    vendor = r.cell("vendor")
+    vendor_note = f"; cloud vendor per Epoch: {vendor}" if vendor else ""
+    if (place := _place(r.cell("datacenter"))) is not None:
+        yield r.fact("training", "location", place, "datacenter", note=vendor_note.lstrip("; "))
+        return
+    countries = [c for c in _split(r.cell("country")) if c.lower() != "multinational"]
+    if len(countries) == 1:
+        yield r.fact(
             "training",
-            "precision",
-            formats[0].lower(),
-            get("precision", ""),
-            note=f"Epoch also lists: {', '.join(formats[1:])}" if formats[1:] else "",
+            "location",
+            countries[0],
+            "country",
+            "low",
+            "fallback: country of the developing organisation, not the training site" + vendor_note,
         )
-    return out
+
+
+def _precision_facts(r: _Row) -> Iterator[Fact]:
+    """The first listed numerical format, lower-cased; the others named in the note."""
+    formats = [f for f in _split(r.cell("precision")) if f.lower() not in _MISSING]
+    if formats:
+        others = ", ".join(formats[1:])
+        note = f"Epoch also lists: {others}" if others else ""
+        yield r.fact("training", "precision", formats[0].lower(), "precision", note=note)
 
 
 def parse_epoch_models(source: Source, source_url: str) -> list[Fact]:

@@ -171,57 +171,15 @@ def land_remote_cards(
     the batch is rejected (after recording why)."""
     source = settings.source(source_name)
     started = datetime.now(UTC).replace(tzinfo=None)
-    rows: list[dict[str, str]] = []
-    bad: list[tuple[str, str]] = list(refused)
-    warnings: list[tuple[str, str]] = []
-    digests = [f"{key}:refused" for key, _ in refused]
-    not_modified = 0
-    with make_session(source, settings) as session:
-        for card in track(cards, f"{source.name}: fetching model cards"):
-            try:
-                payload, unchanged = fetch_current(con, session, source, settings, card.path_or_url)
-            except HttpError as err:  # already token-free
-                bad.append((card.key, str(err)))
-                digests.append(f"{card.key}:failed")
-                continue
-            record_manifest(con, payload)
-            not_modified += unchanged
-            digests.append(f"{card.key}:{payload.sha256}")
-            try:
-                parsed = parse_card(
-                    payload.data.decode("utf-8"),
-                    payload.url,
-                    model_hint=card.model_hint,
-                    source_kind=source_kind,
-                )
-            except UnicodeDecodeError as err:
-                bad.append((card.key, f"{payload.url}: not UTF-8 text ({err.reason})"))
-                continue
-            except (CardError, ValueError, RecursionError) as err:
-                bad.append((card.key, redact(str(err))[:500]))
-                continue
-            warnings.extend((card.key, w) for w in parsed.warnings)
-            if not parsed.facts:
-                warnings.append((card.key, f"{payload.url}: no disclosure found in the card"))
-            for row in facts_to_rows(parsed.facts):
-                row["_source_url"] = payload.url
-                row["_source_sha256"] = payload.sha256
-                rows.append(row)
-
-    batch_sha = sha256_bytes("\n".join(sorted(digests)).encode())
+    read = _read_cards(con, settings, source, cards, source_kind, refused)
+    batch_sha = sha256_bytes("\n".join(sorted(read.digests)).encode())
     if last_loaded_sha(con, TABLE, batch_scope) == batch_sha:
-        return RemoteCardsLoad(
-            LoadResult(TABLE, batch_scope, "", "unchanged", message="cards unchanged"),
-            len(cards),
-            not_modified,
-            bad,
-            warnings,
-        )
-
+        unchanged = LoadResult(TABLE, batch_scope, "", "unchanged", message="cards unchanged")
+        return RemoteCardsLoad(unchanged, len(cards), read.not_modified, read.bad, read.warnings)
     result, rejected_rows = land_fact_rows(
         con,
-        rows,
-        bad,
+        read.rows,
+        read.bad,
         key_name,
         batch_scope=batch_scope,
         batch_sha=batch_sha,
@@ -231,16 +189,79 @@ def land_remote_cards(
         settings=settings,
         run_id=run_id,
     )
-    bad.extend(rejected_rows)
+    read.bad.extend(rejected_rows)
     log.info(
         "%s: %d card(s), %d not modified, %d quarantined, %d fact(s) in",
         batch_scope,
         len(cards),
-        not_modified,
-        len(bad),
+        read.not_modified,
+        len(read.bad),
         result.rows_in,
     )
-    return RemoteCardsLoad(result, len(cards), not_modified, bad, warnings)
+    return RemoteCardsLoad(result, len(cards), read.not_modified, read.bad, read.warnings)
+
+
+@dataclass
+class _CardsRead:
+    """A batch's cards fetched and parsed: its fact rows, what failed and what each card was
+    (its hash, or that it failed or was refused: what 'unchanged' compares)."""
+
+    rows: list[dict[str, str]] = field(default_factory=list)
+    bad: list[tuple[str, str]] = field(default_factory=list)  # (key, reason)
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # (key, warning)
+    digests: list[str] = field(default_factory=list)
+    not_modified: int = 0
+
+
+def _read_cards(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    source: SourceSettings,
+    cards: Sequence[RemoteCard],
+    source_kind: str,
+    refused: Sequence[tuple[str, str]],
+) -> _CardsRead:
+    """Fetch each card (recording its manifest row) and parse it; a card that fails is
+    quarantined and the others go on."""
+    read = _CardsRead(bad=list(refused), digests=[f"{key}:refused" for key, _ in refused])
+    with make_session(source, settings) as session:
+        for card in track(cards, f"{source.name}: fetching model cards"):
+            try:
+                payload, unchanged = fetch_current(con, session, source, settings, card.path_or_url)
+            except HttpError as err:  # already token-free
+                read.bad.append((card.key, str(err)))
+                read.digests.append(f"{card.key}:failed")
+                continue
+            record_manifest(con, payload)
+            read.not_modified += unchanged
+            read.digests.append(f"{card.key}:{payload.sha256}")
+            _parse_fetched(read, card, payload, source_kind)
+    return read
+
+
+def _parse_fetched(read: _CardsRead, card: RemoteCard, payload: Payload, source_kind: str) -> None:
+    """Parse one fetched card into `read`: its fact rows (carrying the card's URL and hash) and
+    warnings, or why it cannot be used."""
+    try:
+        parsed = parse_card(
+            payload.data.decode("utf-8"),
+            payload.url,
+            model_hint=card.model_hint,
+            source_kind=source_kind,
+        )
+    except UnicodeDecodeError as err:
+        read.bad.append((card.key, f"{payload.url}: not UTF-8 text ({err.reason})"))
+        return
+    except (CardError, ValueError, RecursionError) as err:
+        read.bad.append((card.key, redact(str(err))[:500]))
+        return
+    read.warnings.extend((card.key, w) for w in parsed.warnings)
+    if not parsed.facts:
+        read.warnings.append((card.key, f"{payload.url}: no disclosure found in the card"))
+    for row in facts_to_rows(parsed.facts):
+        row["_source_url"] = payload.url
+        row["_source_sha256"] = payload.sha256
+        read.rows.append(row)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -351,37 +372,9 @@ def land_hf_cards(
     scope = hf_scope(list_emissions, named, max_cards)
     listed: list[str] = []
     if list_emissions:
-        models = list_emission_models(
-            settings, limit=max_cards, emissions_thresholds=emissions_thresholds
-        )
-        body = json.dumps(
-            [{"id": m.repo_id, CO2_TAG: m.co2_eq_emissions} for m in models],
-            default=str,
-            ensure_ascii=False,
-        ).encode()
-        record_manifest(
-            con,
-            archive_payload(
-                SOURCE,
-                listing_url(source, max_cards),
-                body,
-                settings=settings,
-                content_type="application/json",
-                http_status=200,
-            ),
-        )
-        listed = [m.repo_id for m in models]
+        listed = _listed_repo_ids(con, settings, source, max_cards, emissions_thresholds)
     wanted = _dedupe([*named, *listed])
-    over_cap = max(0, len(wanted) - max_cards)
-    wanted = wanted[:max_cards]
-    refused = [
-        (r, "not a Hugging Face repo id (owner/name)") for r in wanted if not _REPO_ID.match(r)
-    ]
-    cards = [
-        RemoteCard(key=r, path_or_url=card_path(r), model_hint=r)
-        for r in wanted
-        if _REPO_ID.match(r)
-    ]
+    cards, refused = _repo_cards(wanted[:max_cards])
     load = land_remote_cards(
         con,
         settings,
@@ -393,8 +386,52 @@ def land_hf_cards(
         refused=refused,
         run_id=run_id,
     )
-    load.over_cap = over_cap
+    load.over_cap = max(0, len(wanted) - max_cards)
     return load
+
+
+def _listed_repo_ids(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    source: SourceSettings,
+    max_cards: int,
+    emissions_thresholds: tuple[float, float],
+) -> list[str]:
+    """The repo ids the Hub lists as declaring emissions, the listing archived as it returned
+    them (repo ids and declared emissions) and recorded in the manifest."""
+    models = list_emission_models(
+        settings, limit=max_cards, emissions_thresholds=emissions_thresholds
+    )
+    body = json.dumps(
+        [{"id": m.repo_id, CO2_TAG: m.co2_eq_emissions} for m in models],
+        default=str,
+        ensure_ascii=False,
+    ).encode()
+    record_manifest(
+        con,
+        archive_payload(
+            SOURCE,
+            listing_url(source, max_cards),
+            body,
+            settings=settings,
+            content_type="application/json",
+            http_status=200,
+        ),
+    )
+    return [m.repo_id for m in models]
+
+
+def _repo_cards(repo_ids: Sequence[str]) -> tuple[list[RemoteCard], list[tuple[str, str]]]:
+    """The README card of each valid repo id, and (id, reason) for each id refused unfetched."""
+    refused = [
+        (r, "not a Hugging Face repo id (owner/name)") for r in repo_ids if not _REPO_ID.match(r)
+    ]
+    cards = [
+        RemoteCard(key=r, path_or_url=card_path(r), model_hint=r)
+        for r in repo_ids
+        if _REPO_ID.match(r)
+    ]
+    return cards, refused
 
 
 def land_live(

@@ -15,13 +15,8 @@ import duckdb
 
 from tasks.core.settings import Settings
 from tasks.load.warehouse import LoadResult
-from tasks.sources.models.user_cards_fanout import (
-    card_files,
-    chunked,
-    land_staged_cards,
-    parse_cards,
-    stage_card_chunks,
-)
+from tasks.sources.models.user_cards_fanout import land_staged_cards, stage_card_chunks
+from tasks.sources.models.user_cards_parse import card_files, chunked, parse_cards
 
 TABLE = "raw_model_disclosures"
 

@@ -2,10 +2,11 @@
 
 The one path for a directory of users' cards, whatever runs the parsing:
 
-* **Parse** (`parse_cards`, per chunk of paths): read, hash and archive each file
-  content-addressed, parse it into facts (a file that cannot be used is quarantined with its name
-  and the reason, and the others go on). No database, no DataFrame library: a Dask worker running
-  `parse_cards_chunk` imports Prefect and the parsers only.
+* **Parse** (`parse_cards`, per chunk of paths, in `tasks.sources.models.user_cards_parse`):
+  read, hash and archive each file content-addressed, parse it into facts (a file that cannot be
+  used is quarantined with its name and the reason, and the others go on). No database, no
+  DataFrame library: that module is all a Dask worker running `parse_cards_chunk` imports, with
+  Prefect, pyarrow and the parsers; this one, the flow's side, imports the loading path.
 * **Stage** (`stage_card_chunks`, in the flow's process, chunk by chunk as they arrive): fact rows
   and manifest rows go to two Parquet files under raw/_staging, manifest lines to
   raw/manifest.jsonl; nothing of a chunk is held once it is written, so memory does not grow
@@ -26,177 +27,44 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 import time
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from operator import attrgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from prefect import task, unmapped
+import duckdb
+import pyarrow.parquet as pq
+from prefect import unmapped
+from prefect.task_runners import ThreadPoolTaskRunner
 
-from tasks.cards import Quarantined, parse_card, read_card_file
-from tasks.core.facts import FACT_COLUMNS, Fact
+from tasks.core.progress import track
 from tasks.core.settings import Settings, get_settings
-
-if TYPE_CHECKING:  # the flow's side only: a parsing worker never imports them
-    import duckdb
-
-    from tasks.load.warehouse import LoadResult
+from tasks.load.bulk import land_parquet
+from tasks.load.fact_batch import land_fact_rows, whole_item_quarantine
+from tasks.load.warehouse import (
+    MANIFEST_FILE,
+    LoadResult,
+    append_line,
+    last_loaded_sha,
+    open_warehouse,
+    to_json_row,
+)
+from tasks.sources.models.user_cards_parse import (
+    CHUNK_SIZE,
+    FACT_SCHEMA,
+    MANIFEST_SCHEMA,
+    SOURCE,
+    ChunkResult,
+    card_files,
+    chunked,
+    parse_cards_chunk,
+)
 
 TABLE = "raw_model_disclosures"
-ROW_COLUMNS: tuple[str, ...] = (*FACT_COLUMNS, "_source_url", "_source_sha256")
-MANIFEST_COLUMNS: tuple[str, ...] = (
-    "sha256",
-    "source",
-    "url",
-    "etag",
-    "last_modified",
-    "http_status",
-    "content_type",
-    "bytes",
-    "fetched_at",
-    "raw_path",
-)
-CARD_SUFFIXES = frozenset({".md", ".yaml", ".yml"})
-MAX_CARD_BYTES = 16 * 1024 * 1024  # archived at most; more is not a model card
-# Cards per task run: large enough that Prefect's ~20 ms per task run is noise next to the
-# ~0.5 s of parsing, small enough that a chunk's rows (~10 facts a card) are a few MB.
-CHUNK_SIZE = 1_000
-_FACT_ROW = attrgetter(*FACT_COLUMNS)  # a Fact as a tuple of its columns (all text)
-
-
-@dataclass
-class ChunkResult:
-    """What a chunk gave: its fact rows (ROW_COLUMNS order) and manifest rows in two Parquet
-    files under raw/_staging (None when it has none), its unusable files and its warnings. The
-    rows travel as files, not as the task's result: a result is small whatever a chunk holds."""
-
-    facts_file: str | None = None
-    manifest_file: str | None = None
-    facts: int = 0
-    files_sha256: str = ""  # of the chunk's archived files, name:sha256 a line
-    quarantined: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
-    warnings: list[tuple[str, str]] = field(default_factory=list)  # (file URL, warning)
-
-
-def card_files(directory: Path) -> list[Path]:
-    """The card files of a directory (not recursive), in name order, like iter_cards_dir."""
-    if not directory.is_dir():
-        raise FileNotFoundError(f"cards: {directory} is not a directory")
-    return sorted(
-        p for p in directory.iterdir() if p.is_file() and p.suffix.lower() in CARD_SUFFIXES
-    )
-
-
-def _archive(folder: Path, data: bytes, digest: str) -> Path:
-    """Content-addressed copy under raw/user_cards (temp file + rename; synced per chunk)."""
-    target = folder / digest
-    if not target.exists():
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{digest}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    return target
-
-
-def parse_cards(
-    paths: Sequence[str], settings: Settings | None = None, prefix: str = "cards"
-) -> ChunkResult:
-    """Read, archive and parse card files (`tasks.cards.user_yaml.read_card_file` decides what
-    a file gives: facts, or why it is quarantined); the others still parse. The rows are
-    written to raw/_staging/<prefix>.*.parquet."""
-    settings = settings or get_settings()
-    folder = settings.raw_path / "user_cards"
-    out = ChunkResult()
-    rows: list[tuple[str, ...]] = []
-    manifest: list[tuple[Any, ...]] = []
-    digests = hashlib.sha256()
-
-    def markdown(text: str, source_url: str) -> list[Fact]:
-        parsed = parse_card(text, source_url, source_kind="user")
-        out.warnings.extend((source_url, w) for w in parsed.warnings)
-        return parsed.facts
-
-    for name in paths:
-        path = Path(name).absolute()
-        try:
-            with path.open("rb") as fh:
-                data = fh.read(MAX_CARD_BYTES)
-        except OSError as err:
-            out.quarantined.append((str(path), f"cannot read: {err.strerror or err}"))
-            continue
-        digest = hashlib.sha256(data).hexdigest()
-        url = path.as_uri()
-        raw_path = str(_archive(folder, data, digest))
-        fetched = datetime.now(UTC).replace(tzinfo=None).isoformat()
-        # MANIFEST_COLUMNS order
-        manifest.append(
-            (digest, "user_cards", url, None, None, None, None, len(data), fetched, raw_path)
-        )
-        digests.update(f"{path.name}:{digest}\n".encode())
-        outcome = read_card_file(path, markdown)
-        if isinstance(outcome, Quarantined):
-            where = f"{outcome.field}: " if outcome.field else ""
-            out.quarantined.append((str(outcome.path), f"{where}{outcome.reason}"))
-            continue
-        rows.extend((*_FACT_ROW(f), url, digest) for f in outcome or ())
-    if manifest:
-        os.sync()  # one flush for the chunk's archived files, not one fsync per file
-    staging = settings.raw_path / "_staging"
-    out.facts = len(rows)
-    out.files_sha256 = digests.hexdigest()
-    out.facts_file = _write_part(staging, prefix, _FACT_TYPES, rows)
-    out.manifest_file = _write_part(staging, prefix, _MANIFEST_TYPES, manifest)
-    return out
-
-
-_FACT_TYPES = dict.fromkeys(ROW_COLUMNS, "string")
-_MANIFEST_TYPES = {
-    **dict.fromkeys(MANIFEST_COLUMNS, "string"),
-    "http_status": "int32",
-    "bytes": "int64",
-}
-
-
-def _write_part(
-    staging: Path, prefix: str, types: dict[str, str], rows: Sequence[Sequence[Any]]
-) -> str | None:
-    """Rows (in the order of `types`) as one Parquet file in `staging`; None for no rows."""
-    if not rows:
-        return None
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    staging.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=staging, prefix=f"{prefix}.", suffix=".parquet")
-    os.close(fd)
-    columns = list(zip(*rows, strict=True))
-    arrays = [pa.array(c, t) for c, t in zip(columns, types.values(), strict=True)]
-    pq.write_table(pa.Table.from_arrays(arrays, names=list(types)), tmp, compression="zstd")
-    return tmp
-
-
-@task(name="parse_cards_chunk", persist_result=False)
-def parse_cards_chunk(
-    paths: list[str], warehouse: str | None = None, prefix: str = "cards"
-) -> ChunkResult:
-    """Parse one chunk of card files into staged fact rows (no database access)."""
-    settings = get_settings(warehouse=Path(warehouse) if warehouse else None)
-    return parse_cards(paths, settings, prefix)
-
-
-def chunked(items: Sequence[Any], size: int) -> list[list[Any]]:
-    return [list(items[i : i + size]) for i in range(0, len(items), size)]
 
 
 # --- the flow's side: stage, then land ------------------------------------------------------
@@ -239,46 +107,25 @@ def stage_card_chunks(
     manifest rows (appending the manifest lines to raw/manifest.jsonl), removing each part once
     copied; only what was quarantined and the warnings stay in memory. Times the parsing: from
     the first chunk asked for to the last one joined."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    from tasks.core.progress import track
-    from tasks.load.warehouse import MANIFEST_FILE, append_line, to_json_row
-
     staging = settings.raw_path / "_staging"
     staging.mkdir(parents=True, exist_ok=True)
     staged = StagedCards(
-        folder, staging / f"{prefix}.facts.parquet", staging / f"{prefix}.manifest.parquet"
+        folder,
+        staging / f"{prefix}.facts.parquet",
+        staging / f"{prefix}.manifest.parquet",
+        files=files,
     )
-    staged.files = files
-    schemas = [
-        pa.schema([(c, pa.type_for_alias(t)) for c, t in types.items()])
-        for types in (_FACT_TYPES, _MANIFEST_TYPES)
-    ]
     batch = hashlib.sha256()
     started = time.perf_counter()
     try:
         with (
-            pq.ParquetWriter(staged.facts_file, schemas[0], compression="zstd") as facts,
-            pq.ParquetWriter(staged.manifest_file, schemas[1], compression="zstd") as manifest,
+            pq.ParquetWriter(staged.facts_file, FACT_SCHEMA, compression="zstd") as facts,
+            pq.ParquetWriter(staged.manifest_file, MANIFEST_SCHEMA, compression="zstd") as manifest,
         ):
             for chunk in track(chunks, f"cards: parsing {folder.name}"):
-                if chunk.facts_file:
-                    facts.write_table(pq.read_table(chunk.facts_file, schema=schemas[0]))
-                    Path(chunk.facts_file).unlink()
-                if chunk.manifest_file:
-                    rows = pq.read_table(chunk.manifest_file, schema=schemas[1])
-                    manifest.write_table(rows)
-                    Path(chunk.manifest_file).unlink()
-                    append_line(
-                        settings.raw_path / MANIFEST_FILE,
-                        "\n".join(to_json_row(m) for m in rows.to_pylist()),
-                    )
+                _move_parts(chunk, facts, manifest, settings.raw_path / MANIFEST_FILE)
                 batch.update(f"{chunk.files_sha256}\n".encode())
-                staged.chunks += 1
-                staged.facts += chunk.facts
-                staged.quarantined += chunk.quarantined
-                staged.warnings += chunk.warnings
+                _count_chunk(staged, chunk)
             staged.batch_sha = batch.hexdigest()
             # The file's hash is what `land_parquet` compares to skip an unchanged batch: with
             # every card's hash in it, a changed or added bad file is a change too.
@@ -288,6 +135,29 @@ def stage_card_chunks(
         raise
     staged.parse_s = time.perf_counter() - started
     return staged
+
+
+def _move_parts(
+    chunk: ChunkResult, facts: pq.ParquetWriter, manifest: pq.ParquetWriter, manifest_jsonl: Path
+) -> None:
+    """Copy a chunk's parts into the staged files (its manifest rows into raw/manifest.jsonl
+    too) and remove them."""
+    if chunk.facts_file:
+        facts.write_table(pq.read_table(chunk.facts_file, schema=FACT_SCHEMA))
+        Path(chunk.facts_file).unlink()
+    if chunk.manifest_file:
+        rows = pq.read_table(chunk.manifest_file, schema=MANIFEST_SCHEMA)
+        manifest.write_table(rows)
+        Path(chunk.manifest_file).unlink()
+        append_line(manifest_jsonl, "\n".join(to_json_row(m) for m in rows.to_pylist()))
+
+
+def _count_chunk(staged: StagedCards, chunk: ChunkResult) -> None:
+    """Add what a chunk found (its facts, quarantined files and warnings) to the totals."""
+    staged.chunks += 1
+    staged.facts += chunk.facts
+    staged.quarantined += chunk.quarantined
+    staged.warnings += chunk.warnings
 
 
 def land_staged_cards(
@@ -301,10 +171,6 @@ def land_staged_cards(
     unusable files quarantined with them. Returns the load and what was quarantined: the files,
     then the rows validation set aside, as (key, reason). Raises ValidationFailed (after
     recording why) when no file gave a fact or the batch is over the quarantine threshold."""
-    from tasks.load.bulk import land_parquet
-    from tasks.load.fact_batch import land_fact_rows, whole_item_quarantine
-    from tasks.load.warehouse import last_loaded_sha
-
     con.execute(
         "insert into meta_raw_manifest by name "
         "select distinct on (source, url, sha256) * replace (fetched_at::timestamp as fetched_at) "
@@ -334,7 +200,7 @@ def land_staged_cards(
         con,
         staged.facts_file,
         TABLE,
-        source="user_cards",
+        source=SOURCE,
         url=url,
         batch_scope=scope,
         settings=settings,
@@ -353,8 +219,6 @@ def land_staged_cards(
 
 
 def _unchanged(scope: str) -> LoadResult:
-    from tasks.load.warehouse import LoadResult
-
     return LoadResult(TABLE, scope, "", "unchanged", message="cards unchanged")
 
 
@@ -398,8 +262,6 @@ def parse_and_land_cards(
 ) -> FanoutLoad:
     """Inside a flow: map `parse_cards_chunk` over the directory's cards on the flow's task
     runner, stage the chunks as they arrive, and land them once."""
-    from tasks.load.warehouse import open_warehouse
-
     settings = get_settings(warehouse=Path(warehouse) if warehouse else None)
     folder = Path(directory).resolve()
     files = [str(p) for p in card_files(folder)]
@@ -443,12 +305,10 @@ def task_runner_for(name: str = "thread", address: str | None = None, workers: i
     `workers` single-threaded worker processes: parsing is pure Python, so processes, not
     threads, are what use more than one core)."""
     if name == "thread":
-        from prefect.task_runners import ThreadPoolTaskRunner
-
         return ThreadPoolTaskRunner(max_workers=workers)
     if name == "dask":
         try:
-            from prefect_dask import DaskTaskRunner
+            from prefect_dask import DaskTaskRunner  # deferred: an optional extra
         except ImportError as err:  # an optional extra
             raise RuntimeError(
                 "--task-runner dask needs prefect-dask: pip install 'footprints[dask]'"
@@ -474,6 +334,7 @@ def prefect_api_for_workers() -> Iterator[str | None]:
     if os.environ.get("PREFECT_API_URL"):
         yield os.environ["PREFECT_API_URL"]
         return
+    # deferred: Prefect's server app is heavy, and needed only when no API is configured
     from prefect.server.api.server import SubprocessASGIServer
 
     server = SubprocessASGIServer()

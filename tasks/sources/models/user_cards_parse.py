@@ -1,0 +1,174 @@
+"""The worker's side of the cards fan-out: parse one chunk of card files into staged Parquet.
+
+What a Dask worker runs (`parse_cards_chunk`) lives here, apart from the flow's side in
+`tasks.sources.models.user_cards_fanout` (stage, land), so that a worker importing this module
+gets Prefect, pyarrow (to write the chunk's parts) and the card parsers, and no database or
+DataFrame library: nothing of duckdb, polars or `tasks.load` (tests/sources/test_fanout.py
+checks it in a fresh interpreter).
+
+Each file is read, hashed and archived content-addressed under raw/user_cards, then parsed into
+facts (a file that cannot be used is quarantined with its name and the reason, and the others go
+on); a chunk's fact rows and manifest rows go to two Parquet files under raw/_staging, which the
+flow joins.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from operator import attrgetter
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+from prefect import task
+
+from tasks.cards import Quarantined, parse_card, read_card_file
+from tasks.core.facts import FACT_COLUMNS, Fact
+from tasks.core.settings import Settings, get_settings
+
+SOURCE = "user_cards"  # the manifest's source and the archive folder raw/user_cards
+ROW_COLUMNS: tuple[str, ...] = (*FACT_COLUMNS, "_source_url", "_source_sha256")
+MANIFEST_COLUMNS: tuple[str, ...] = (
+    "sha256",
+    "source",
+    "url",
+    "etag",
+    "last_modified",
+    "http_status",
+    "content_type",
+    "bytes",
+    "fetched_at",
+    "raw_path",
+)
+# The Parquet schemas of a chunk's two parts, and of the staged files the flow joins them into.
+FACT_SCHEMA = pa.schema([(c, pa.string()) for c in ROW_COLUMNS])
+_MANIFEST_NUMBERS = {"http_status": pa.int32(), "bytes": pa.int64()}
+MANIFEST_SCHEMA = pa.schema([(c, _MANIFEST_NUMBERS.get(c, pa.string())) for c in MANIFEST_COLUMNS])
+CARD_SUFFIXES = frozenset({".md", ".yaml", ".yml"})
+MAX_CARD_BYTES = 16 * 1024 * 1024  # archived at most; more is not a model card
+# Cards per task run: large enough that Prefect's ~20 ms per task run is noise next to the
+# ~0.5 s of parsing, small enough that a chunk's rows (~10 facts a card) are a few MB.
+CHUNK_SIZE = 1_000
+_FACT_ROW = attrgetter(*FACT_COLUMNS)  # a Fact as a tuple of its columns (all text)
+
+
+@dataclass
+class ChunkResult:
+    """What a chunk gave: its fact rows (ROW_COLUMNS order) and manifest rows in two Parquet
+    files under raw/_staging (None when it has none), its unusable files and its warnings. The
+    rows travel as files, not as the task's result: a result is small whatever a chunk holds."""
+
+    facts_file: str | None = None
+    manifest_file: str | None = None
+    facts: int = 0
+    files_sha256: str = ""  # of the chunk's archived files, name:sha256 a line
+    quarantined: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # (file URL, warning)
+
+
+def card_files(directory: Path) -> list[Path]:
+    """The card files of a directory (not recursive), in name order, like iter_cards_dir."""
+    if not directory.is_dir():
+        raise FileNotFoundError(f"cards: {directory} is not a directory")
+    return sorted(
+        p for p in directory.iterdir() if p.is_file() and p.suffix.lower() in CARD_SUFFIXES
+    )
+
+
+def chunked(items: Sequence[Any], size: int) -> list[list[Any]]:
+    return [list(items[i : i + size]) for i in range(0, len(items), size)]
+
+
+def _archive(folder: Path, data: bytes, digest: str) -> Path:
+    """Content-addressed copy under raw/user_cards (temp file + rename; synced per chunk)."""
+    target = folder / digest
+    if not target.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{digest}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    return target
+
+
+def parse_cards(
+    paths: Sequence[str], settings: Settings | None = None, prefix: str = "cards"
+) -> ChunkResult:
+    """Read, archive and parse card files (`tasks.cards.user_yaml.read_card_file` decides what
+    a file gives: facts, or why it is quarantined); the others still parse. The rows are
+    written to raw/_staging/<prefix>.*.parquet."""
+    settings = settings or get_settings()
+    folder = settings.raw_path / SOURCE
+    out = ChunkResult()
+    rows: list[tuple[str, ...]] = []
+    manifest: list[tuple[Any, ...]] = []
+    digests = hashlib.sha256()
+
+    def markdown(text: str, source_url: str) -> list[Fact]:
+        parsed = parse_card(text, source_url, source_kind="user")
+        out.warnings.extend((source_url, w) for w in parsed.warnings)
+        return parsed.facts
+
+    for name in paths:
+        path = Path(name).absolute()
+        try:
+            with path.open("rb") as fh:
+                data = fh.read(MAX_CARD_BYTES)
+        except OSError as err:
+            out.quarantined.append((str(path), f"cannot read: {err.strerror or err}"))
+            continue
+        digest = hashlib.sha256(data).hexdigest()
+        url = path.as_uri()
+        raw_path = str(_archive(folder, data, digest))
+        fetched = datetime.now(UTC).replace(tzinfo=None).isoformat()
+        # MANIFEST_COLUMNS order
+        manifest.append((digest, SOURCE, url, None, None, None, None, len(data), fetched, raw_path))
+        digests.update(f"{path.name}:{digest}\n".encode())
+        outcome = read_card_file(path, markdown)
+        if isinstance(outcome, Quarantined):
+            where = f"{outcome.field}: " if outcome.field else ""
+            out.quarantined.append((str(outcome.path), f"{where}{outcome.reason}"))
+            continue
+        rows.extend((*_FACT_ROW(f), url, digest) for f in outcome or ())
+    if manifest:
+        os.sync()  # one flush for the chunk's archived files, not one fsync per file
+    staging = settings.raw_path / "_staging"
+    out.facts = len(rows)
+    out.files_sha256 = digests.hexdigest()
+    out.facts_file = _write_part(staging, prefix, FACT_SCHEMA, rows)
+    out.manifest_file = _write_part(staging, prefix, MANIFEST_SCHEMA, manifest)
+    return out
+
+
+def _write_part(
+    staging: Path, prefix: str, schema: pa.Schema, rows: Sequence[Sequence[Any]]
+) -> str | None:
+    """Rows (in the order of `schema`) as one Parquet file in `staging`; None for no rows."""
+    if not rows:
+        return None
+    staging.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=staging, prefix=f"{prefix}.", suffix=".parquet")
+    os.close(fd)
+    columns = list(zip(*rows, strict=True))
+    arrays = [pa.array(c, f.type) for c, f in zip(columns, schema, strict=True)]
+    pq.write_table(pa.Table.from_arrays(arrays, schema=schema), tmp, compression="zstd")
+    return tmp
+
+
+@task(name="parse_cards_chunk", persist_result=False)
+def parse_cards_chunk(
+    paths: list[str], warehouse: str | None = None, prefix: str = "cards"
+) -> ChunkResult:
+    """Parse one chunk of card files into staged fact rows (no database access)."""
+    settings = get_settings(warehouse=Path(warehouse) if warehouse else None)
+    return parse_cards(paths, settings, prefix)
