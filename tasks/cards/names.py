@@ -37,6 +37,7 @@ _MODEL_CARD_SUFFIX = re.compile(r"(?i)\s+model card$")
 
 
 def name_from_heading(h: str) -> str | None:
+    """The model a heading names ('Model Card for Foo-7B' -> 'Foo-7B'); None for generic ones."""
     t = clean_inline(h)
     t = _LEADING_SYMBOLS.sub("", t).strip()  # emoji and symbols before the name
     t = _MODEL_CARD_FOR.sub("", t)
@@ -47,6 +48,7 @@ def name_from_heading(h: str) -> str | None:
 
 
 def loose(name: str) -> str:
+    """A name for comparison only: no punctuation, spaces or case ('IDEFICS-80B' ~ 'idefics80b')."""
     return re.sub(r"[\W_]+", "", name).casefold()
 
 

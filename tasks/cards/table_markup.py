@@ -15,6 +15,8 @@ from typing import Any
 
 @dataclass(slots=True)
 class Table:
+    """A table's header and rows as cell text, with the card lines they came from."""
+
     header: list[str]
     rows: list[tuple[int, list[str]]]  # (1-based line, cells)
     start_line: int
@@ -46,6 +48,7 @@ def _is_sep_row(line: str) -> bool:
 
 
 def find_pipe_tables(lines: list[str], skip: set[int]) -> list[Table]:
+    """Markdown pipe tables (a header row, a separator row, body rows); `skip` lines excluded."""
     tables: list[Table] = []
     i = 0
     n = len(lines)
@@ -177,6 +180,7 @@ def _span(v: str | None) -> int:
 
 
 def find_html_tables(text: str) -> list[Table]:
+    """HTML `<table>`s, spans expanded; malformed markup keeps the tables read so far."""
     if "<table" not in text.lower():
         return []
     p = _HTMLTables()

@@ -21,6 +21,7 @@ def clean_inline(text: str) -> str:
 
 
 def short(s: str, n: int = 160) -> str:
+    """`s` on one line, cut to `n` characters with '...' (for warnings, notes and locators)."""
     s = " ".join(s.split())
     return s if len(s) <= n else s[: n - 3] + "..."
 
@@ -34,4 +35,5 @@ def sentences(text: str) -> list[str]:
 
 
 def line_at(text: str, offset: int) -> int:
+    """The 1-based line of `text` that holds `offset`."""
     return text.count("\n", 0, offset) + 1
