@@ -7,7 +7,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from tasks.cards.parsing import parse_card
+from tasks.cards import parse_card
 
 REPO = Path(__file__).resolve().parents[2]
 MODELS = REPO / "warehouse" / "snapshot" / "models"

@@ -13,17 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tasks.cards.parsing import (
-    MAX_CARD_BYTES,
-    CardError,
-    CardParse,
-    fmt,
-    normalise_model_name,
-    parse_card,
-    parse_duration_days,
-    parse_number,
-    split_hardware,
-)
+from tasks.cards.card import MAX_CARD_BYTES, CardParse, parse_card
+from tasks.cards.draft import CardError
 from tasks.core.facts import FIELDS, Fact
 
 # --------------------------------------------------------------------------------------------
@@ -61,51 +52,6 @@ def _well_formed(r: CardParse, url_prefix: str = "file://") -> None:
         assert f.model
         assert len(f.raw_text) <= 200
         assert "\n" not in f.raw_text
-
-
-# --------------------------------------------------------------------------------------------
-# pure helpers
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("1.46M", 1_460_000),
-        ("8,930", 8930),
-        ("370k", 370_000),
-        ("1.3K", 1300),
-        ("24_700_000", 24_700_000),
-        ("0", 0),
-        ("30.84M", 30_840_000),
-        ("350-400", None),
-        ("*Negligible*", None),
-        ("", None),
-    ],
-)
-def test_parse_number(text: str, expected: float | None) -> None:
-    got = parse_number(text)
-    assert got == pytest.approx(expected) if expected is not None else got is None
-
-
-def test_fmt_is_plain_decimal() -> None:
-    assert fmt(30.84e6) == "30840000"
-    assert fmt(24_700_000 / 1e6) == "24.7"
-    assert fmt(2e-7) == "0.0000002"
-
-
-def test_duration_and_hardware_helpers() -> None:
-    assert parse_duration_days("1 day and 19 hours") == (
-        pytest.approx(1 + 19 / 24),
-        "1 day 19 hours",
-    )
-    assert parse_duration_days("two weeks") == (pytest.approx(14), "two weeks")
-    assert parse_duration_days("40-45 days") is None
-    assert split_hardware("384 A100 80GB GPUs") == (384, "A100 80GB")
-    assert split_hardware("32 x 8 x A100 GPUs") == (256, "A100")
-    assert split_hardware("TPU v3-256") == (None, "TPU v3-256")
-    assert normalise_model_name("Meta-Llama-3.1-8B") == "Llama 3.1 8B"
-    assert normalise_model_name("Llama 3.1 8B ") == "Llama 3.1 8B"
-    assert normalise_model_name("Llama 3.2-vision 11B") == "Llama 3.2-vision 11B"
 
 
 # --------------------------------------------------------------------------------------------
@@ -493,77 +439,11 @@ def _card(front: str, body: str = "# Tiny-1B\n") -> str:
     return f"---\n{front}---\n{body}"
 
 
-def test_bare_number_is_grams() -> None:
-    r = parse_card(_card("co2_eq_emissions: 1500\n"), "syn://bare")
-    f = one(r, "Tiny-1B", "co2e_t")
-    assert f.value == "0.0015" and f.raw_text == "1500" and f.confidence == "high"
-
-
-@pytest.mark.parametrize(
-    ("scalar", "tonnes"), [("17g", 17e-6), ("'0.5 kg'", 0.0005), ("2 t", 2.0), ("'1,200'", 0.0012)]
-)
-def test_string_with_unit(scalar: str, tonnes: float) -> None:
-    r = parse_card(_card(f"co2_eq_emissions: {scalar}\n"), "syn://unit")
-    assert values(r, "Tiny-1B", "co2e_t") == [pytest.approx(tonnes)]
-
-
-def test_unknown_unit_warns() -> None:
-    r = parse_card(_card("co2_eq_emissions: 3 furlongs\n"), "syn://bad")
-    assert not r.facts and r.warnings
-
-
-def test_yaml11_underscore_ints() -> None:
-    front = "co2_eq_emissions:\n  emissions: 1_250_000\n  training_type: fine-tuning\n"
-    r = parse_card(_card(front), "syn://us")
-    f = one(r, "Tiny-1B", "co2e_t")
-    assert f.value == "1.25" and f.raw_text == "1_250_000" and "fine-tuning" in f.note
-
-
 def test_model_name_priority() -> None:
     front = "model-index:\n- name: from-index\nco2_eq_emissions: 1\n"
     assert parse_card(_card(front), "syn://n").model == "from-index"
     assert parse_card(_card(front), "syn://n", model_hint="Hinted").model == "Hinted"
     assert parse_card(_card("model_name: mn\n" + front), "syn://n").model == "mn"
-
-
-def test_implausible_grams_low_confidence() -> None:
-    r = parse_card(_card("co2_eq_emissions: 2000000000000000\n"), "syn://big")
-    assert one(r, "Tiny-1B", "co2e_t").confidence == "low"
-    assert any("implausible" in w for w in r.warnings)
-
-
-def test_kilograms_in_grams_field_flagged() -> None:
-    body = "# Tiny-1B\n\n- **Emissions:** 89.73 KgCO2 (Germany)\n"
-    r = parse_card(_card("co2_eq_emissions:\n  emissions: 89.73\n", body), "syn://kg")
-    fm = next(f for f in r.facts if f.source_locator.startswith("front matter"))
-    assert fm.value == "0.00008973"  # recorded as written
-    assert "kilograms" in fm.note
-    assert any("kilograms" in w and "89.73" in w for w in r.warnings)
-
-
-def test_python_object_rejected_without_running(tmp_path: Path) -> None:
-    marker = tmp_path / "pwned"
-    front = f"x: !!python/object/apply:os.system ['touch {marker}']\n"
-    with pytest.raises(CardError, match="syn://evil"):
-        parse_card(_card(front), "syn://evil")
-    assert not marker.exists()
-
-
-def test_alias_bomb_rejected_quickly() -> None:
-    lines = ["a: &a [x, x, x, x, x, x, x, x, x]"]
-    for i, name in enumerate("bcdefghi"):
-        prev = "abcdefghi"[i]
-        lines.append(f"{name}: &{name} [" + ", ".join([f"*{prev}"] * 9) + "]")
-    start = time.perf_counter()
-    with pytest.raises(CardError, match=r"syn://bomb.*alias"):
-        parse_card(_card("\n".join(lines) + "\n"), "syn://bomb")
-    assert time.perf_counter() - start < 1
-
-
-def test_many_aliases_rejected() -> None:
-    front = "a: &a 1\nb: [" + ", ".join(["*a"] * 150) + "]\n"
-    with pytest.raises(CardError, match="aliases"):
-        parse_card(_card(front), "syn://aliases")
 
 
 def test_oversized_card_rejected() -> None:
@@ -573,22 +453,6 @@ def test_oversized_card_rejected() -> None:
     assert time.perf_counter() - start < 1
     with pytest.raises(CardError):
         parse_card("é" * (MAX_CARD_BYTES // 2 + 1), "syn://bytes")  # 2-byte chars
-
-
-def test_oversized_front_matter_rejected() -> None:
-    with pytest.raises(CardError, match=r"syn://fm.*front matter"):
-        parse_card(_card("a: b\n" * 20_000), "syn://fm")
-
-
-@pytest.mark.parametrize("front", ["- a\n- b\n", "just a string\n", "42\n"])
-def test_non_mapping_front_matter_rejected(front: str) -> None:
-    with pytest.raises(CardError, match=r"syn://nm.*mapping"):
-        parse_card(_card(front), "syn://nm")
-
-
-def test_deep_nesting_rejected() -> None:
-    with pytest.raises(CardError):
-        parse_card(_card("a: " + "[" * 3000 + "]" * 3000 + "\n"), "syn://deep")
 
 
 def test_synthetic_meta_table_and_prose() -> None:

@@ -12,27 +12,27 @@ from typing import Any
 
 import pytest
 import yaml
-from test_card_parsing import test_alias_bomb_rejected_quickly as test_card_alias_bomb
-from test_card_parsing import test_deep_nesting_rejected as test_card_deep_nesting
-from test_card_parsing import test_many_aliases_rejected as test_card_many_aliases
-from test_card_parsing import test_non_mapping_front_matter_rejected as test_card_non_mapping
-from test_card_parsing import test_oversized_front_matter_rejected as test_card_oversized_fm
-from test_card_parsing import test_python_object_rejected_without_running as test_card_python
-from test_card_parsing import test_yaml11_underscore_ints as test_card_yaml11_ints
-from test_disclosure_yaml import test_alias_bomb_rejected_quickly as test_yaml_alias_bomb
-from test_disclosure_yaml import test_binary_garbage_rejected as test_yaml_binary_garbage
-from test_disclosure_yaml import test_deep_nesting_rejected as test_yaml_deep_nesting
-from test_disclosure_yaml import test_examples_load as test_yaml_examples_load
-from test_disclosure_yaml import test_file_level_errors as test_yaml_file_level_errors
-from test_disclosure_yaml import test_invalid_names_file_and_field as test_yaml_invalid_fields
-from test_disclosure_yaml import test_many_nodes_rejected_quickly as test_yaml_many_nodes
-from test_disclosure_yaml import test_python_tags_are_refused_and_never_run as test_yaml_tags
-from test_disclosure_yaml import (
+from test_front_matter import test_alias_bomb_rejected_quickly as test_card_alias_bomb
+from test_front_matter import test_deep_nesting_rejected as test_card_deep_nesting
+from test_front_matter import test_many_aliases_rejected as test_card_many_aliases
+from test_front_matter import test_non_mapping_front_matter_rejected as test_card_non_mapping
+from test_front_matter import test_oversized_front_matter_rejected as test_card_oversized_fm
+from test_front_matter import test_python_object_rejected_without_running as test_card_python
+from test_front_matter import test_yaml11_underscore_ints as test_card_yaml11_ints
+from test_user_yaml import test_alias_bomb_rejected_quickly as test_yaml_alias_bomb
+from test_user_yaml import test_binary_garbage_rejected as test_yaml_binary_garbage
+from test_user_yaml import test_deep_nesting_rejected as test_yaml_deep_nesting
+from test_user_yaml import test_examples_load as test_yaml_examples_load
+from test_user_yaml import test_file_level_errors as test_yaml_file_level_errors
+from test_user_yaml import test_invalid_names_file_and_field as test_yaml_invalid_fields
+from test_user_yaml import test_many_nodes_rejected_quickly as test_yaml_many_nodes
+from test_user_yaml import test_python_tags_are_refused_and_never_run as test_yaml_tags
+from test_user_yaml import (
     test_small_bomb_under_the_limit_is_never_expanded as test_yaml_small_bomb,
 )
 
-import tasks.cards.parsing as card_parsing
-from tasks.cards.parsing import parse_card, yaml_events
+import tasks.cards.safe_yaml as safe_yaml
+from tasks.cards import CardError, parse_card, yaml_events
 from tasks.cards.user_yaml import DisclosureFileError, load_disclosure_file, parse_disclosure
 
 REPO = Path(__file__).resolve().parents[2]
@@ -61,7 +61,7 @@ RERUN = (
 def pure_python_yaml(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     """The imported tests run on the pure-Python parser (their own modules run them on C)."""
     if getattr(request.function, "__name__", "") in {f.__name__ for f in RERUN}:
-        monkeypatch.setattr(card_parsing, "_C_SAFE_LOADER", None)
+        monkeypatch.setattr(safe_yaml, "_C_SAFE_LOADER", None)
 
 
 def _events(text: str) -> list[tuple[Any, ...]]:
@@ -88,9 +88,9 @@ SAMPLES = [
 @pytest.mark.skipif(not yaml.__with_libyaml__, reason="PyYAML built without LibYAML")
 @pytest.mark.parametrize("text", SAMPLES)
 def test_both_parsers_give_the_same_events(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    assert card_parsing._C_SAFE_LOADER is yaml.CSafeLoader
+    assert safe_yaml._C_SAFE_LOADER is yaml.CSafeLoader
     fast = _events(text)
-    monkeypatch.setattr(card_parsing, "_C_SAFE_LOADER", None)
+    monkeypatch.setattr(safe_yaml, "_C_SAFE_LOADER", None)
     assert _events(text) == fast
 
 
@@ -98,7 +98,7 @@ def test_text_libyaml_cannot_encode_is_refused_as_yaml(tmp_path: Path) -> None:
     # A lone surrogate cannot be UTF-8: LibYAML is skipped, the Python reader refuses it.
     with pytest.raises(DisclosureFileError, match="not valid YAML"):
         parse_disclosure(Path("x.yaml"), "model: m\nsource: \ud800\n")
-    with pytest.raises(card_parsing.CardError, match="front matter"):
+    with pytest.raises(CardError, match="front matter"):
         parse_card("---\nmodel_name: \ud800\n---\n# m\n", "syn://surrogate")
 
 
@@ -109,7 +109,7 @@ def test_text_libyaml_cannot_encode_is_refused_as_yaml(tmp_path: Path) -> None:
 )
 def test_same_facts_from_both_parsers(card: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     fast = load_disclosure_file(card)
-    monkeypatch.setattr(card_parsing, "_C_SAFE_LOADER", None)
+    monkeypatch.setattr(safe_yaml, "_C_SAFE_LOADER", None)
     assert load_disclosure_file(card) == fast
 
 
@@ -125,10 +125,10 @@ def test_same_front_matter_facts_from_both_parsers(
             try:
                 r = parse_card(c.read_text(errors="replace"), c.as_uri(), source_kind="user")
                 out.append((r.facts, r.warnings))
-            except card_parsing.CardError as err:
+            except CardError as err:
                 out.append(type(err))
         return out
 
     fast = parse_all()
-    monkeypatch.setattr(card_parsing, "_C_SAFE_LOADER", None)
+    monkeypatch.setattr(safe_yaml, "_C_SAFE_LOADER", None)
     assert parse_all() == fast

@@ -1,0 +1,96 @@
+"""Directories of card files: users' YAML disclosures and Markdown model cards, one bad file
+quarantined with its reason while the others still load."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from tasks.cards.user_yaml import MAX_BYTES, DisclosureFileError, load_disclosure_file, read_text
+from tasks.core.facts import Fact
+
+
+@dataclass(frozen=True, slots=True)
+class Quarantined:
+    """A file `load_cards_dir` could not use, and why; the other files still load."""
+
+    path: Path
+    field: str | None
+    reason: str
+
+
+MarkdownParser = Callable[[str, str], list[Fact]]
+_YAML_SUFFIXES = frozenset({".yaml", ".yml"})
+
+
+def _card_files(directory: Path, recursive: bool) -> Iterator[Path]:
+    paths = directory.rglob("*") if recursive else directory.iterdir()
+    for p in sorted(paths):
+        if p.is_file() and p.suffix.lower() in _YAML_SUFFIXES | {".md"}:
+            yield p
+
+
+def read_card_file(
+    path: Path, parse_markdown: MarkdownParser | None = None, *, max_bytes: int = MAX_BYTES
+) -> list[Fact] | Quarantined | None:
+    """One card file's facts, or why it is quarantined; None for a `*.md` file when no
+    `parse_markdown` is given. Whatever a file holds, it never raises: one bad file never stops
+    the others."""
+    if path.suffix.lower() in _YAML_SUFFIXES:
+        try:
+            return load_disclosure_file(path, max_bytes=max_bytes)
+        except DisclosureFileError as exc:
+            return Quarantined(path, exc.field, exc.reason)
+        except Exception as exc:  # not expected (the fuzz tests look for it); still one file
+            return Quarantined(path, None, f"{type(exc).__name__}: {exc}"[:300])
+    if parse_markdown is None:
+        return None
+    try:
+        text = read_text(path, max_bytes)
+        return parse_markdown(text, path.resolve().as_uri())
+    except DisclosureFileError as exc:
+        return Quarantined(path, exc.field, exc.reason)
+    except Exception as exc:
+        # Someone else's parser: whatever it raises, this card is quarantined and the rest of
+        # the directory still loads.
+        return Quarantined(path, None, f"{type(exc).__name__}: {exc}"[:300])
+
+
+def iter_cards_dir(
+    directory: Path,
+    parse_markdown: MarkdownParser | None = None,
+    *,
+    max_bytes: int = MAX_BYTES,
+    recursive: bool = False,
+) -> Iterator[tuple[Path, list[Fact] | Quarantined]]:
+    """Each disclosure file in `directory` with its facts, or why it was quarantined.
+
+    `*.yaml`/`*.yml` files use the format above; `*.md` model cards go to `parse_markdown`
+    (called with the text and the file's URL) and are skipped when none is given. One bad
+    file never stops the others.
+    """
+    for path in _card_files(directory, recursive):
+        outcome = read_card_file(path, parse_markdown, max_bytes=max_bytes)
+        if outcome is not None:
+            yield path, outcome
+
+
+def load_cards_dir(
+    directory: Path,
+    parse_markdown: MarkdownParser | None = None,
+    *,
+    max_bytes: int = MAX_BYTES,
+    recursive: bool = False,
+) -> tuple[list[Fact], list[Quarantined]]:
+    """Facts from every disclosure file in `directory`; unusable files are quarantined."""
+    facts: list[Fact] = []
+    bad: list[Quarantined] = []
+    for _path, result in iter_cards_dir(
+        directory, parse_markdown, max_bytes=max_bytes, recursive=recursive
+    ):
+        if isinstance(result, Quarantined):
+            bad.append(result)
+        else:
+            facts.extend(result)
+    return facts, bad
