@@ -7,7 +7,7 @@ changes shape and the library tracks it. The library keeps the HTTP body to itse
 archived for the listing is the list of repo ids and their declared emissions as it returned
 them. Each card's README is then fetched through `tasks.load.fetched.fetch` (size cap, content-type
 check, retries, conditional requests, raw archive) at `{base}/{repo_id}/raw/main/README.md` and
-parsed with `tasks.cards.parsing.parse_card` (`co2_eq_emissions` is in grams; the facts carry
+parsed with `tasks.cards.parse_card` (`co2_eq_emissions` is in grams; the facts carry
 tonnes).
 
 The batch follows `tasks.sources.models.user_cards.land_user_cards`:

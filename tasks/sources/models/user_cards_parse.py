@@ -104,7 +104,7 @@ def _archive(folder: Path, data: bytes, digest: str) -> Path:
 def parse_cards(
     paths: Sequence[str], settings: Settings | None = None, prefix: str = "cards"
 ) -> ChunkResult:
-    """Read, archive and parse card files (`tasks.cards.user_yaml.read_card_file` decides what
+    """Read, archive and parse card files (`tasks.cards.read_card_file` decides what
     a file gives: facts, or why it is quarantined); the others still parse. The rows are
     written to raw/_staging/<prefix>.*.parquet."""
     settings = settings or get_settings()
