@@ -33,10 +33,12 @@ class CuratedRow(BaseModel):
 Row = TypeVar("Row", bound=CuratedRow)
 
 
-def read_table(relative_path: str, row_type: type[Row]) -> tuple[Row, ...]:
-    """Rows of `CURATED_ROOT/relative_path`; an empty cell is an absent value (the field's
-    default, or an error when the field is required)."""
-    path = CURATED_ROOT / relative_path
+def read_table(
+    relative_path: str, row_type: type[Row], *, root: Path = CURATED_ROOT
+) -> tuple[Row, ...]:
+    """Rows of `root/relative_path`; an empty cell is an absent value (the field's default, or
+    an error when the field is required)."""
+    path = root / relative_path
     try:
         with path.open(newline="", encoding="utf-8") as handle:
             reader = csv.DictReader(handle)

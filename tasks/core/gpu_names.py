@@ -30,32 +30,17 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Literal
+from typing import Annotated, Literal
+
+from pydantic import Field
 
 from tasks.core.curated import CuratedDataError, CuratedRow, read_table
 
 FAMILY_DEFAULTS_FILE = "gpus/curated/family_defaults.csv"
+VENDOR_WORDS_FILE = "gpus/curated/vendor_words.csv"
 
 Method = Literal["exact", "normalised", "family_default", "unresolved"]
 
-# Words that say who made or sells a part, not which part it is. Dropped wherever they occur so
-# "NVIDIA Tesla V100", "Tesla V100" and "V100" meet; "cloud" covers "Google Cloud TPU v3".
-_VENDOR_WORDS = frozenset(
-    {
-        "nvidia",
-        "tesla",
-        "geforce",
-        "amd",
-        "google",
-        "cloud",
-        "intel",
-        "habana",
-        "radeon",
-        "instinct",
-        "amazon",
-        "aws",
-    }
-)
 # Words that describe the kind of thing, not the part ("GTX-1080 GPUs", "TPUv3 Chip", "TPU VM").
 _FILLER_WORDS = frozenset(
     {
@@ -90,20 +75,6 @@ _TPU_SLICE_RE = re.compile(
 )
 # Free text after the name: "P100 for about 1.5 hours", "TPUv3-8 for about 180 hours".
 _PROSE_RE = re.compile(r"\s+(?:for|during|over|on|using|with|in)\s+.*$", re.IGNORECASE)
-# Vendor named in the text vs vendor prefix of a gpu_id. Because vendor words are dropped before
-# matching, "Intel A100" (an Intel Atom CPU in Epoch's chip list) would otherwise land on the NVIDIA
-# A100; a contradiction between the two means "unresolved", not a guess. "tesla" is left out: it is
-# both an NVIDIA brand and a chip maker.
-_VENDOR_CANON = {
-    "nvidia": "nvidia",
-    "amd": "amd",
-    "ati": "amd",
-    "intel": "intel",
-    "habana": "intel",
-    "google": "google",
-    "amazon": "aws",
-    "aws": "aws",
-}
 _MISSING = frozenset(
     {
         "",
@@ -159,6 +130,26 @@ def family_defaults() -> Mapping[str, tuple[str, str]]:
     )
 
 
+class VendorWord(CuratedRow):
+    """A row of gpus/curated/vendor_words.csv: a word that says who made or sells a part."""
+
+    word: Annotated[str, Field(pattern=r"^[a-z]+$")]
+    vendor: str | None = None  # the gpu_id prefix of the vendor it names, if it names one
+    dropped_from_key: bool  # dropped by normalise_gpu_name, so "NVIDIA Tesla V100" meets "V100"
+    note: str
+
+
+@cache
+def _vendor_words() -> tuple[frozenset[str], Mapping[str, str]]:
+    """(words dropped from the matching key, word -> vendor). The vendor named in a text is
+    checked against a gpu_id's prefix: because vendor words are dropped before matching, "Intel
+    A100" (an Intel Atom CPU in Epoch's chip list) would otherwise land on the NVIDIA A100; a
+    contradiction between the two means "unresolved", not a guess."""
+    rows = read_table(VENDOR_WORDS_FILE, VendorWord)
+    dropped = frozenset(r.word for r in rows if r.dropped_from_key)
+    return dropped, MappingProxyType({r.word: r.vendor for r in rows if r.vendor})
+
+
 def _memory_tokens(text: str) -> tuple[str, list[str]]:
     """Remove memory-size tokens from lower-cased text; return the rest and them as 'NNgb'."""
     found: list[str] = []
@@ -184,7 +175,8 @@ def normalise_gpu_name(text: str) -> str:
     s, memory = _memory_tokens(s)
     # Hyphens, slashes, dots and brackets separate words; keep letters and digits only.
     words = re.split(r"[^a-z0-9]+", s)
-    kept = [w for w in words if w and w not in _VENDOR_WORDS and w not in _FILLER_WORDS]
+    vendor_words, _ = _vendor_words()
+    kept = [w for w in words if w and w not in vendor_words and w not in _FILLER_WORDS]
     return "".join(kept) + "".join(memory)
 
 
@@ -227,11 +219,13 @@ def split_count(text: str) -> tuple[int | None, str]:
 
 
 def _vendors_in(text: str) -> set[str]:
-    return {_VENDOR_CANON[w] for w in re.split(r"[^a-z]+", text.lower()) if w in _VENDOR_CANON}
+    _, vendors = _vendor_words()
+    return {vendors[w] for w in re.split(r"[^a-z]+", text.lower()) if w in vendors}
 
 
 def _vendor_of_id(gpu_id: str) -> str | None:
-    return _VENDOR_CANON.get(gpu_id.split("-", 1)[0])
+    _, vendors = _vendor_words()
+    return vendors.get(gpu_id.split("-", 1)[0])
 
 
 def _vendor_conflict(text: str, gpu_id: str) -> bool:
