@@ -43,10 +43,22 @@ import polars as pl
 
 from tasks.core import curated as core_curated
 from tasks.core import gpu_names
-from tasks.core.gpu_names import GpuResolver, family_defaults, family_rows, normalise_gpu_name
+from tasks.core.gpu_names import GpuResolver, family_defaults, normalise_gpu_name
 from tasks.load.validate import business_columns
-from tasks.sources.hardware import curated, embodied, readers
-from tasks.sources.hardware.curated import CURATED, Curated, SourceLabels, load_curation
+
+# Whole modules only for builder_files(); their names would clash with this module's variables.
+from tasks.sources.hardware import aliases as aliases_module
+from tasks.sources.hardware import curated as curated_module
+from tasks.sources.hardware import embodied as embodied_module
+from tasks.sources.hardware import readers as readers_module
+from tasks.sources.hardware.aliases import Alias, build_aliases, check_keys
+from tasks.sources.hardware.curated import (
+    CURATED,
+    Curated,
+    SourceLabels,
+    built_parts,
+    load_curation,
+)
 from tasks.sources.hardware.embodied import (
     EPOCH_PRICE_NOTE,
     embodied_columns,
@@ -57,20 +69,16 @@ from tasks.sources.hardware.readers import (
     SPEC_FIELDS,
     Spec,
     Value,
-    clean_name,
     read_epoch,
     read_greenalgorithms,
     read_llmcarbon,
     read_mlco2,
 )
 
-Alias = tuple[str, str, str]  # (alias, gpu_id, note)
 Candidate = tuple[str, Spec, str]  # (name, spec, source label)
 
 NOT_A_CPU_TYPES = frozenset({"CPU", "Hybrid CPU"})
 _CPU_NAME_RE = re.compile(r"\b(Xeon|Athlon|Sempron|Pentium|Celeron|Opteron|EPYC|Core i\d)\b")
-# A trailing memory size: "GeForce RTX 2080 Ti 11GB" has the short name "GeForce RTX 2080 Ti".
-_TRAILING_MEMORY_RE = re.compile(r"\s*\d+(?:\.\d+)?\s*-?\s*(?:GB|GiB|G)\s*$", re.IGNORECASE)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -166,17 +174,11 @@ def build_curated(
     reference = curation.rules.high_reference_gpu_id
     if reference not in silicon:
         raise ValueError(f"{reference}: the reference part is not in the Epoch files")
-    for part, spec in zip(_built(rows), rows, strict=True):
+    for part, spec in zip(built_parts(rows), rows, strict=True):
         premium = max(0.0, silicon[part.gpu_id] - silicon[reference])
         spec.update(embodied_columns(spec, part, premium, curation))
         spec.update(price_columns(spec, part))
     return rows
-
-
-def _built(specs: Iterable[Spec]) -> tuple[Curated, ...]:
-    """The curated parts present in `specs`, in the curated order (all of them when strict)."""
-    ids = {str(s["gpu_id"]) for s in specs}
-    return tuple(c for c in load_curation().parts if c.gpu_id in ids)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -239,7 +241,7 @@ def build_catalogue(
 ) -> list[Spec]:
     """Epoch catalogue rows; appends (name, gpu_id, note) aliases for names folded into others."""
     claimed: dict[str, str] = {}  # normalised key -> gpu_id
-    for c, spec in zip(_built(curated), curated, strict=True):
+    for c, spec in zip(built_parts(curated), curated, strict=True):
         claimed[normalise_gpu_name(str(spec["name"]))] = c.gpu_id
         for n in c.epoch:
             claimed.setdefault(normalise_gpu_name(n), c.gpu_id)
@@ -394,81 +396,6 @@ def epoch_without_tdp(
     return out
 
 
-# ---------------------------------------------------------------------------------------------
-# Aliases
-# ---------------------------------------------------------------------------------------------
-def _listed_aliases(specs: list[Spec], folded: list[Alias]) -> list[Alias]:
-    """Alias rows in priority order (the first of two rows for one text wins): curated parts'
-    Epoch names and spellings, display names, folded names, other curated spellings, families."""
-    curation = load_curation()
-    out: list[Alias] = []
-    for c in _built(specs):
-        out.extend((n, c.gpu_id, "Epoch spelling") for n in c.epoch)
-        out.extend(a for a in curation.aliases if a[1] == c.gpu_id)
-    out.extend((str(s["name"]), str(s["gpu_id"]), "display name") for s in specs)
-    out.extend(folded)
-    # Spellings of catalogue parts come last (those of curated parts came with the part, and a
-    # curated part a partial build lacks has none).
-    curated_ids = {c.gpu_id for c in curation.parts}
-    out.extend(a for a in curation.aliases if a[1] not in curated_ids)
-    # Family names resolve through the family defaults; writing them here keeps the CSV the one
-    # place a reader can look a name up, with the reason in `note`.
-    out.extend((f.family, f.gpu_id, f.note) for f in family_rows())
-    return out
-
-
-def _short_names(specs: list[Spec], listed: list[Alias]) -> list[Alias]:
-    """Names without a trailing memory size ("GeForce RTX 2080 Ti 11GB" -> "... 2080 Ti") when no
-    other card would claim the shorter key."""
-    families = family_defaults()
-    key_owner: dict[str, set[str]] = {}
-    for alias, gpu_id, _ in listed:
-        key_owner.setdefault(normalise_gpu_name(alias), set()).add(gpu_id)
-    stripped: dict[str, set[tuple[str, str]]] = {}
-    for spec in specs:
-        name = str(spec["name"])
-        m = _TRAILING_MEMORY_RE.search(name)
-        if m:
-            short = name[: m.start()].strip()
-            stripped.setdefault(normalise_gpu_name(short), set()).add((short, str(spec["gpu_id"])))
-    out: list[Alias] = []
-    for key, pairs in sorted(stripped.items()):
-        ids = {g for _, g in pairs}
-        if len(ids) == 1 and key not in families and key_owner.get(key, ids) == ids:
-            out.extend(
-                (short, gpu_id, "name without its memory size") for short, gpu_id in sorted(pairs)
-            )
-    return out
-
-
-def build_aliases(specs: list[Spec], folded: list[Alias]) -> list[Alias]:
-    """All alias rows; later duplicates of an alias text are dropped, conflicts raise."""
-    listed = _listed_aliases(specs, folded)
-    families = family_defaults()
-    seen: dict[str, str] = {}
-    rows: list[Alias] = []
-    for alias, gpu_id, note in [*listed, *_short_names(specs, listed)]:
-        alias = clean_name(alias)
-        if alias in seen:
-            if seen[alias] != gpu_id and normalise_gpu_name(alias) not in families:
-                raise ValueError(f"alias {alias!r} -> {seen[alias]} and {gpu_id}")
-            continue
-        seen[alias] = gpu_id
-        rows.append((alias, gpu_id, note))
-    return sorted(rows, key=lambda r: (r[0].lower(), r[0], r[1]))
-
-
-def check_keys(aliases: list[Alias]) -> list[str]:
-    """Normalised keys claimed by more than one gpu_id (family keys excepted)."""
-    families = family_defaults()
-    owners: dict[str, set[str]] = {}
-    for alias, gpu_id, _ in aliases:
-        owners.setdefault(normalise_gpu_name(alias), set()).add(gpu_id)
-    return sorted(
-        f"{k}: {sorted(v)}" for k, v in owners.items() if len(v) > 1 and k not in families
-    )
-
-
 def _fmt(value: Value | bool) -> str:
     if value is None:
         return ""
@@ -586,6 +513,13 @@ def table_csv(frame: pl.DataFrame) -> bytes:
 def builder_files() -> tuple[Path, ...]:
     """What a built table depends on besides its inputs: the builder's modules and the curated
     tables (the live connector hashes them to know when a rebuild is due)."""
-    modules = (core_curated, gpu_names, curated, embodied, readers)
+    modules = (
+        core_curated,
+        gpu_names,
+        aliases_module,
+        curated_module,
+        embodied_module,
+        readers_module,
+    )
     tables = sorted((core_curated.CURATED_ROOT / CURATED).glob("*.csv"))
     return (Path(__file__), *(Path(m.__file__ or "") for m in modules), *tables)

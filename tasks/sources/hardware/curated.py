@@ -8,13 +8,13 @@ raising `CuratedDataError` with the file and row otherwise.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from types import MappingProxyType
 
 from tasks.core.curated import CuratedDataError, CuratedRow, read_table
-from tasks.sources.hardware.readers import SPEC_FIELDS, Value
+from tasks.sources.hardware.readers import SPEC_FIELDS, Spec, Value
 
 CURATED = "gpus/curated"
 
@@ -265,3 +265,9 @@ def load_curation() -> Curation:
 def snapshot_labels() -> SourceLabels:
     """The citations of the pinned upstream files the bundled snapshot is built from."""
     return load_curation().labels
+
+
+def built_parts(specs: Iterable[Spec]) -> tuple[Curated, ...]:
+    """The curated parts present in `specs`, in the curated order (all of them when strict)."""
+    ids = {str(s["gpu_id"]) for s in specs}
+    return tuple(c for c in load_curation().parts if c.gpu_id in ids)
