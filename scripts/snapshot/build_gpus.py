@@ -1,11 +1,12 @@
 """Build the bundled GPU snapshot: warehouse/snapshot/gpus/{gpu_specs,gpu_aliases}.csv.
 
 Reproducible: reads only the third-party files in ``--shared`` (default ``../shared/data`` beside
-the repo) and writes sorted CSVs (no index column) whose columns are those of
-docs/data-contracts.md, section "GPU specifications". The build itself - which rows, which
-numbers, the embodied and price rules - is `tasks/sources/hardware/catalog.py`, shared with the
-live connector (`tasks.sources.models.epoch.land_gpu_specs_live`) so both produce the same
-tables from the same inputs.
+the repo) and the curated tables in warehouse/snapshot/gpus/curated, and writes sorted CSVs (no
+index column) whose columns are those of docs/data-contracts.md, section "GPU specifications".
+The build itself - which rows, which numbers, the embodied and price rules - is
+`tasks/sources/hardware/catalog.py` (with `curated.py`, `embodied.py` and `readers.py` beside
+it), shared with the live connector (`tasks.sources.models.epoch.land_gpu_specs_live`) so both
+produce the same tables from the same inputs.
 """
 
 from __future__ import annotations

@@ -2,13 +2,15 @@
 
 Disclosures name the same card in many ways ("H100-80GB", "NVIDIA H100 SXM5 80GB", "H100 SXM")
 and often embed a device count ("8 v100 16GB", "384 A100 80GB GPUs", "1 TPU v3-8 VM"). This module
-is pure: it reads nothing but the two snapshot CSVs and never guesses. A name it cannot place comes
+is pure: it reads nothing but the two snapshot CSVs and the curated family defaults
+(``gpus/curated/family_defaults.csv``), and never guesses. A name it cannot place comes
 back with ``resolved=None`` and ``method='unresolved'``.
 
 Resolution order (first hit wins):
 
 1. ``family_default``: the normalised name is an ambiguous family name ("V100", "A100 80GB",
-   "H100"); it maps to the variant in :data:`FAMILY_DEFAULTS` and the note says which and why.
+   "H100"); it maps to the variant in :func:`family_defaults` (a curated file) and the note
+   says which and why.
 2. ``exact``: the text (count and trailing prose removed) equals an alias or a ``gpu_id``.
 3. ``normalised``: :func:`normalise_gpu_name` of the text equals that of exactly one alias.
 4. ``unresolved``.
@@ -25,29 +27,20 @@ import csv
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
-from typing import Literal
+from types import MappingProxyType
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from tasks.core.curated import CuratedDataError, CuratedRow, read_table
+
+FAMILY_DEFAULTS_FILE = "gpus/curated/family_defaults.csv"
+VENDOR_WORDS_FILE = "gpus/curated/vendor_words.csv"
 
 Method = Literal["exact", "normalised", "family_default", "unresolved"]
 
-# Words that say who made or sells a part, not which part it is. Dropped wherever they occur so
-# "NVIDIA Tesla V100", "Tesla V100" and "V100" meet; "cloud" covers "Google Cloud TPU v3".
-_VENDOR_WORDS = frozenset(
-    {
-        "nvidia",
-        "tesla",
-        "geforce",
-        "amd",
-        "google",
-        "cloud",
-        "intel",
-        "habana",
-        "radeon",
-        "instinct",
-        "amazon",
-        "aws",
-    }
-)
 # Words that describe the kind of thing, not the part ("GTX-1080 GPUs", "TPUv3 Chip", "TPU VM").
 _FILLER_WORDS = frozenset(
     {
@@ -82,20 +75,6 @@ _TPU_SLICE_RE = re.compile(
 )
 # Free text after the name: "P100 for about 1.5 hours", "TPUv3-8 for about 180 hours".
 _PROSE_RE = re.compile(r"\s+(?:for|during|over|on|using|with|in)\s+.*$", re.IGNORECASE)
-# Vendor named in the text vs vendor prefix of a gpu_id. Because vendor words are dropped before
-# matching, "Intel A100" (an Intel Atom CPU in Epoch's chip list) would otherwise land on the NVIDIA
-# A100; a contradiction between the two means "unresolved", not a guess. "tesla" is left out: it is
-# both an NVIDIA brand and a chip maker.
-_VENDOR_CANON = {
-    "nvidia": "nvidia",
-    "amd": "amd",
-    "ati": "amd",
-    "intel": "intel",
-    "habana": "intel",
-    "google": "google",
-    "amazon": "aws",
-    "aws": "aws",
-}
 _MISSING = frozenset(
     {
         "",
@@ -124,83 +103,51 @@ class Resolution:
     note: str = ""
 
 
-# Ambiguous family names -> (gpu_id, why). Keys are normalise_gpu_name() outputs. The counts are
-# the "Training hardware" column of Epoch's model database (epoch_all_ml_systems_trimmed.csv,
-# epoch-research/training-cost-trends@39afc3de), comma-joined values split.
-FAMILY_DEFAULTS: dict[str, tuple[str, str]] = {
-    "a100": (
-        "nvidia-a100-sxm4-80gb",
-        "ambiguous 'A100' (SXM4/PCIe, 40/80 GB): took A100 SXM4 80 GB, the variant Epoch's model "
-        "database names most (60 systems, vs 40 for SXM4 40 GB and 2 for PCIe)",
-    ),
-    "a100sxm4": (
-        "nvidia-a100-sxm4-80gb",
-        "ambiguous 'A100 SXM4' (40/80 GB): took 80 GB, Epoch's most used (60 vs 40 systems)",
-    ),
-    "a10080gb": (
-        "nvidia-a100-sxm4-80gb",
-        "ambiguous 'A100 80GB' (SXM4/PCIe): took SXM4, the training form factor "
-        "(Epoch: 60 systems on A100 SXM4 80 GB, 1 on A800 PCIe 80 GB, none on A100 PCIe 80 GB)",
-    ),
-    "a10040gb": (
-        "nvidia-a100-sxm4-40gb",
-        "ambiguous 'A100 40GB' (SXM4/PCIe): took SXM4 (Epoch: 40 systems SXM4 40 GB, 2 PCIe)",
-    ),
-    "a100pcie": (
-        "nvidia-a100-pcie-40gb",
-        "ambiguous 'A100 PCIe' (40/80 GB): took 40 GB, the memory Epoch's 'NVIDIA A100 PCIe' lists",
-    ),
-    "v100": (
-        "nvidia-v100-sxm2-32gb",
-        "ambiguous 'V100': took V100 SXM2 32 GB; Epoch's most named specific V100 is "
-        "'Tesla V100 DGXS 32 GB' (23 systems), the same SXM2 32 GB silicon",
-    ),
-    "v10016gb": (
-        "nvidia-v100-sxm2-16gb",
-        "ambiguous 'V100 16GB' (SXM2/PCIe): took SXM2, the form in DGX-1 and AWS p3 servers",
-    ),
-    "v10032gb": (
-        "nvidia-v100-sxm2-32gb",
-        "ambiguous 'V100 32GB' (SXM2/PCIe): took SXM2 (Epoch: 23 DGXS/SXM2 32 GB systems, 1 PCIe)",
-    ),
-    "v100sxm2": (
-        "nvidia-v100-sxm2-16gb",
-        "ambiguous 'V100 SXM2' (16/32 GB): took 16 GB, the memory Epoch's 'Tesla V100 SXM2' lists",
-    ),
-    "v100pcie": (
-        "nvidia-v100-pcie-16gb",
-        "ambiguous 'V100 PCIe' (16/32 GB): took 16 GB, the 2017 launch part",
-    ),
-    "h100": (
-        "nvidia-h100-sxm5-80gb",
-        "ambiguous 'H100' (SXM5/PCIe/NVL): took H100 SXM5 80 GB (Epoch: 94 systems, PCIe 4, NVL 2)",
-    ),
-    "h10080gb": (
-        "nvidia-h100-sxm5-80gb",
-        "ambiguous 'H100 80GB' (SXM5/PCIe): took SXM5 (Epoch: 94 systems vs 4 PCIe)",
-    ),
-    "h800": (
-        "nvidia-h800-sxm5-80gb",
-        "ambiguous 'H800' (SXM5/PCIe): took SXM5 (Epoch: 9 systems, none on PCIe)",
-    ),
-    "h200": (
-        "nvidia-h200-sxm-141gb",
-        "ambiguous 'H200' (SXM/NVL): took H200 SXM, the HGX training part",
-    ),
-    "p100": (
-        "nvidia-p100-pcie-16gb",
-        "ambiguous 'P100' (PCIe 12/16 GB, SXM2): took PCIe 16 GB; Epoch's generic 'NVIDIA P100' "
-        "(250 W, 16 GB, 732 GB/s) is that part",
-    ),
-    "p100pcie": (
-        "nvidia-p100-pcie-16gb",
-        "ambiguous 'P100 PCIe' (12/16 GB): took 16 GB, the common part",
-    ),
-    "p10016gb": (
-        "nvidia-p100-pcie-16gb",
-        "ambiguous 'P100 16GB' (PCIe/SXM2): took PCIe, the cloud and workstation form",
-    ),
-}
+class FamilyDefault(CuratedRow):
+    """A row of gpus/curated/family_defaults.csv: an ambiguous family name and its variant."""
+
+    family: str  # as a card writes it ("A100 80GB"); matched by its normalise_gpu_name() key
+    gpu_id: str
+    note: str  # which variant and why; becomes the alias row's note
+    source: str  # where the counts behind the choice come from
+
+
+@cache
+def family_rows() -> tuple[FamilyDefault, ...]:
+    """The rows of gpus/curated/family_defaults.csv, in the file's order."""
+    rows = read_table(FAMILY_DEFAULTS_FILE, FamilyDefault)
+    keys = [normalise_gpu_name(row.family) for row in rows]
+    doubled = sorted({k for k in keys if keys.count(k) > 1})
+    if doubled:
+        raise CuratedDataError(f"{FAMILY_DEFAULTS_FILE}: families listed twice: {doubled}")
+    return rows
+
+
+def family_defaults() -> Mapping[str, tuple[str, str]]:
+    """Ambiguous family names -> (gpu_id, why), keyed by normalise_gpu_name() of the family."""
+    return MappingProxyType(
+        {normalise_gpu_name(r.family): (r.gpu_id, r.note) for r in family_rows()}
+    )
+
+
+class VendorWord(CuratedRow):
+    """A row of gpus/curated/vendor_words.csv: a word that says who made or sells a part."""
+
+    word: Annotated[str, Field(pattern=r"^[a-z]+$")]
+    vendor: str | None = None  # the gpu_id prefix of the vendor it names, if it names one
+    dropped_from_key: bool  # dropped by normalise_gpu_name, so "NVIDIA Tesla V100" meets "V100"
+    note: str
+
+
+@cache
+def _vendor_words() -> tuple[frozenset[str], Mapping[str, str]]:
+    """(words dropped from the matching key, word -> vendor). The vendor named in a text is
+    checked against a gpu_id's prefix: because vendor words are dropped before matching, "Intel
+    A100" (an Intel Atom CPU in Epoch's chip list) would otherwise land on the NVIDIA A100; a
+    contradiction between the two means "unresolved", not a guess."""
+    rows = read_table(VENDOR_WORDS_FILE, VendorWord)
+    dropped = frozenset(r.word for r in rows if r.dropped_from_key)
+    return dropped, MappingProxyType({r.word: r.vendor for r in rows if r.vendor})
 
 
 def _memory_tokens(text: str) -> tuple[str, list[str]]:
@@ -228,7 +175,8 @@ def normalise_gpu_name(text: str) -> str:
     s, memory = _memory_tokens(s)
     # Hyphens, slashes, dots and brackets separate words; keep letters and digits only.
     words = re.split(r"[^a-z0-9]+", s)
-    kept = [w for w in words if w and w not in _VENDOR_WORDS and w not in _FILLER_WORDS]
+    vendor_words, _ = _vendor_words()
+    kept = [w for w in words if w and w not in vendor_words and w not in _FILLER_WORDS]
     return "".join(kept) + "".join(memory)
 
 
@@ -271,11 +219,13 @@ def split_count(text: str) -> tuple[int | None, str]:
 
 
 def _vendors_in(text: str) -> set[str]:
-    return {_VENDOR_CANON[w] for w in re.split(r"[^a-z]+", text.lower()) if w in _VENDOR_CANON}
+    _, vendors = _vendor_words()
+    return {vendors[w] for w in re.split(r"[^a-z]+", text.lower()) if w in vendors}
 
 
 def _vendor_of_id(gpu_id: str) -> str | None:
-    return _VENDOR_CANON.get(gpu_id.split("-", 1)[0])
+    _, vendors = _vendor_words()
+    return vendors.get(gpu_id.split("-", 1)[0])
 
 
 def _vendor_conflict(text: str, gpu_id: str) -> bool:
@@ -298,7 +248,7 @@ class GpuResolver:
         is not a known id; otherwise such entries are dropped, so a warehouse whose GPU table
         lacks a part still resolves every other name."""
         self._ids = frozenset(known_ids)
-        families = dict(FAMILY_DEFAULTS if families is None else families)
+        families = dict(family_defaults() if families is None else families)
         if not strict:
             families = {k: v for k, v in families.items() if v[0] in self._ids}
             aliases = [(a, g) for a, g in aliases if g in self._ids]

@@ -10,9 +10,9 @@ import polars as pl
 import pytest
 
 from tasks.core.gpu_names import (
-    FAMILY_DEFAULTS,
     GpuResolver,
     Resolution,
+    family_defaults,
     normalise_gpu_name,
     split_count,
 )
@@ -217,7 +217,7 @@ def test_family_defaults_point_at_training_parts(snapshot_dir: Path) -> None:
         training = {
             r["gpu_id"] for r in csv.DictReader(f) if r["is_training_accelerator"] == "true"
         }
-    for key, (gpu_id, note) in FAMILY_DEFAULTS.items():
+    for key, (gpu_id, note) in family_defaults().items():
         assert gpu_id in training, key
         assert note.startswith("ambiguous"), key
 

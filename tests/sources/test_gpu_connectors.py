@@ -1,7 +1,8 @@
 """The live GPU tables end to end: a local server replaying Epoch's ML hardware table, Epoch's
 chip dataset, mlco2/impact's gpus.csv and Green Algorithms' TDP_gpu.csv -> tasks/core/http.py ->
 tasks/sources/hardware/catalog.py
-(the snapshot's own builder) -> the one loading path -> a real DuckDB.
+(the snapshot's own builder, with the curated tables of warehouse/snapshot/gpus/curated) -> the
+one loading path -> a real DuckDB.
 
 The real inputs are read at test time from ../shared/data (skipped without it); a tiny synthetic
 Epoch table covers the same path without it."""
@@ -22,7 +23,7 @@ from tasks.core.http import HttpError
 from tasks.core.settings import Settings, get_settings
 from tasks.load.ingest import ingest_snapshot_files
 from tasks.load.warehouse import open_warehouse
-from tasks.sources.hardware.catalog import SNAPSHOT_LABELS
+from tasks.sources.hardware.curated import snapshot_labels
 from tasks.sources.hardware.snapshot import SNAPSHOT_FILES
 from tasks.sources.models import epoch
 
@@ -98,13 +99,13 @@ def snapshot_labels_for(settings: Settings) -> Callable[[str], str]:
     """Maps the live build's citations back to the snapshot's: the only intended difference."""
     live = {
         f"Epoch AI ML Hardware, {settings.epoch_base_url}/ml_hardware.csv": (
-            SNAPSHOT_LABELS.epoch_hardware
+            snapshot_labels().epoch_hardware
         ),
         f"Epoch AI chip dataset, {settings.github_base_url}/{epoch.EPOCH_CHIPS_PATH}": (
-            SNAPSHOT_LABELS.epoch_chips
+            snapshot_labels().epoch_chips
         ),
-        f"{settings.mlco2_base_url}/gpus.csv": SNAPSHOT_LABELS.mlco2,
-        f"{settings.greenalgorithms_base_url}/TDP_gpu.csv": SNAPSHOT_LABELS.greenalgorithms,
+        f"{settings.mlco2_base_url}/gpus.csv": snapshot_labels().mlco2,
+        f"{settings.greenalgorithms_base_url}/TDP_gpu.csv": snapshot_labels().greenalgorithms,
     }
 
     def swap(text: str) -> str:

@@ -13,7 +13,7 @@ from types import ModuleType
 import polars as pl
 import pytest
 
-from tasks.core.gpu_names import FAMILY_DEFAULTS, normalise_gpu_name
+from tasks.core.gpu_names import family_defaults, normalise_gpu_name
 from tasks.load.validate import business_columns
 
 REPO = Path(__file__).resolve().parents[2]
@@ -248,7 +248,7 @@ def test_alias_keys_unambiguous(aliases: list[dict[str, str]]) -> None:
     owners: dict[str, set[str]] = {}
     for a in aliases:
         owners.setdefault(normalise_gpu_name(a["alias"]), set()).add(a["gpu_id"])
-    clashes = {k: v for k, v in owners.items() if len(v) > 1 and k not in FAMILY_DEFAULTS}
+    clashes = {k: v for k, v in owners.items() if len(v) > 1 and k not in family_defaults()}
     assert not clashes
 
 
@@ -256,7 +256,7 @@ def test_family_aliases_carry_notes(aliases: list[dict[str, str]]) -> None:
     noted = {a["alias"]: a for a in aliases}
     for text in ("A100", "V100", "H100", "H800"):
         assert noted[text]["note"].startswith("ambiguous"), text
-        assert noted[text]["gpu_id"] == FAMILY_DEFAULTS[normalise_gpu_name(text)][0]
+        assert noted[text]["gpu_id"] == family_defaults()[normalise_gpu_name(text)][0]
 
 
 def _load_builder() -> ModuleType:

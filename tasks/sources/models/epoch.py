@@ -26,13 +26,11 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from functools import partial
-from pathlib import Path
 
 import duckdb
 import polars as pl
 import requests
 
-from tasks.core import gpu_names
 from tasks.core.facts import FACT_COLUMNS, Fact, facts_to_rows
 from tasks.core.http import Conditional, HttpError, clean_url_of, make_session
 from tasks.core.settings import Settings, SourceSettings
@@ -191,8 +189,8 @@ def _get_input(
 def _build_digest(inputs: list[GpuInput]) -> str:
     """Hash of what a build depends on: each input (name, URL, content) and the builder's code."""
     parts = [f"{i.name}\t{i.url}\t{i.sha256 or '-'}" for i in inputs]
-    for module in (gpu_catalog, gpu_names):
-        parts.append(sha256_bytes(Path(module.__file__ or "").read_bytes()))
+    for path in gpu_catalog.builder_files():
+        parts.append(sha256_bytes(path.read_bytes()))
     return sha256_bytes("\n".join(parts).encode())[:16]
 
 
