@@ -5,6 +5,9 @@ uvicorn subprocess, ~5 s) and the calling thread only polls its health meanwhile
 Expectations and building its context (~3 s) needs nothing from that server, so a refresh that
 will validate anything does it while the server starts, on the machine's other core, instead of
 after it. The server object is Prefect's own singleton: the flow run finds it started.
+
+Every import here is deferred into the function that needs it, on purpose: the refresh's own
+imports (DuckDB, polars, pyarrow, the tasks) must run while the server starts, not before.
 """
 
 from __future__ import annotations

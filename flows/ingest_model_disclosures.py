@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from prefect import flow
+from prefect.runtime import flow_run
 
 from flows._live import run_live_sources
 from tasks.outputs.artifacts import publish_load_summary
@@ -16,8 +17,6 @@ ARTIFACT_KEY = "ingest-model-disclosures"
 
 
 def _flow_run_id() -> str | None:
-    from prefect.runtime import flow_run
-
     run = flow_run.get_id()
     return str(run) if run else None
 

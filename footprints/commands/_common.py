@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
+from rich.console import Console
+from rich.table import Table
 
 WarehouseOpt = Annotated[
     Path | None,
@@ -49,9 +51,6 @@ def render(columns: list[str], rows: list[tuple[Any, ...]], fmt: str) -> str:
         writer.writerow(columns)
         writer.writerows(rows)
         return buf.getvalue().rstrip("\n")
-    from rich.console import Console
-    from rich.table import Table
-
     table = Table(show_lines=False)
     for c in columns:
         table.add_column(c, no_wrap=True)

@@ -1,8 +1,8 @@
 """`footprints card MODEL`: a ready-to-paste 'Environmental impact' section for a model card.
 
 The section is built by tasks/outputs/card.py; this command finds the model and prints it.
-DuckDB and the warehouse are imported when the command runs, so `footprints --help` starts
-without them.
+DuckDB and the warehouse are imported (deferred) when the command runs, so `footprints --help`
+starts without them.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """`footprints doctor`, `footprints backup --out PATH`, `footprints rebuild [--from-raw DIR]`.
 
 The logic is in tasks/ops/ (doctor.py, backup.py, rebuild.py); these functions only parse options
-and print. Each imports its logic when it runs, so `footprints --help` starts without DuckDB.
+and print. Each imports its logic (deferred) when it runs, so `footprints --help` starts without
+DuckDB.
 """
 
 from __future__ import annotations

@@ -1,4 +1,8 @@
-"""`footprints report [--out DIR]`: the static HTML report (works offline, data embedded)."""
+"""`footprints report [--out DIR]`: the static HTML report (works offline, data embedded).
+
+The report's imports (DuckDB, plotly) are deferred until the command runs, so `footprints --help`
+starts without them.
+"""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
 """`footprints run`: the whole refresh (the `refresh` Prefect flow), then a one-line summary.
 
-The flow, DuckDB, polars and Great Expectations are imported only when the command runs (inside
-`_prepare`, while Prefect's temporary server starts), so `footprints --help` stays instant.
+The flow, DuckDB, polars and Great Expectations are imported (deferred) only when the command
+runs (inside `_start`, while Prefect's temporary server starts), so `footprints --help` stays
+instant.
 """
 
 from __future__ import annotations

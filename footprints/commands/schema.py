@@ -1,4 +1,7 @@
-"""`footprints schema [TABLE]`: the warehouse's own documentation (table and column comments)."""
+"""`footprints schema [TABLE]`: the warehouse's own documentation (table and column comments).
+
+DuckDB is imported (deferred) when a command runs, so `footprints --help` starts without it.
+"""
 
 from __future__ import annotations
 

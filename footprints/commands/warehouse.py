@@ -1,7 +1,7 @@
 """`footprints query`, `footprints leaderboard` and `footprints export ...`: reading the warehouse.
 
-Each opens the warehouse read-only; DuckDB and the export writers are imported when a command
-runs, so `footprints --help` starts without them.
+Each opens the warehouse read-only; DuckDB and the export writers are imported (deferred) when a
+command runs, so `footprints --help` starts without them.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """`footprints whatif`: the same training run in another grid zone, on other GPUs, at another PUE.
 
-Register on the Typer app in footprints/cli.py with `app.command("whatif")(whatif)`.
+Registered on the Typer app in footprints/cli.py. The warehouse and the what-if model are
+imported (deferred) when the command runs, so `footprints --help` starts without DuckDB.
 """
 
 from __future__ import annotations

@@ -334,9 +334,50 @@ def get_document(
     def fail(reason: str, status: int | None = None) -> HttpError:
         return HttpError(source.name, clean_url, status, reason)
 
+    token = source.token.get_secret_value() if source.token else None
+    headers, send_params = _request_headers(source, target, token, params, expect, conditional)
+    timeout = (settings.http_connect_timeout_s, settings.http_read_timeout_s)
+    log.debug("GET %s", clean_url)
+    try:
+        response = session.get(
+            target, params=send_params, headers=headers, timeout=timeout, stream=True
+        )
+    except requests.exceptions.RequestException as err:
+        # `from None`: the chained requests exception carries the full URL, token included.
+        raise fail(_request_failure(err, timeout, settings.http_max_retries)) from None
+    with response:
+        status = response.status_code
+        if status == 304:
+            log.debug("GET %s -> 304 not modified", clean_url)
+            return None
+        body = _checked_body(response, expect, settings.http_max_bytes, fail)
+        if token and token.encode() in body:
+            # Some APIs echo the request, key included; the archive must not keep it.
+            body = body.replace(token.encode(), _MASK.encode())
+        document = Document(
+            body,
+            clean_url,
+            response.headers.get("Content-Type") or None,
+            status,
+            response.headers.get("ETag"),
+            response.headers.get("Last-Modified"),
+        )
+    log.debug("GET %s -> %s, %d bytes", clean_url, status, len(body))
+    return document
+
+
+def _request_headers(
+    source: SourceSettings,
+    target: str,
+    token: str | None,
+    params: dict[str, Any] | None,
+    expect: Expect,
+    conditional: Conditional | None,
+) -> tuple[dict[str, str], dict[str, Any]]:
+    """Headers and query parameters of a request: what we accept, the validators of the copy we
+    hold, and the token where the source wants it."""
     send_params = dict(params or {})
     headers = {"Accept": _ACCEPT[expect]}
-    token = source.token.get_secret_value() if source.token else None
     placement = source.token_placement
     # The token goes only to the source's own host, never to a link that points elsewhere.
     if token and placement and _origin(target) == _origin(source.base_url):
@@ -350,72 +391,60 @@ def get_document(
         headers["If-None-Match"] = conditional.etag
     if conditional and conditional.last_modified:
         headers["If-Modified-Since"] = conditional.last_modified
+    return headers, send_params
 
-    timeout = (settings.http_connect_timeout_s, settings.http_read_timeout_s)
-    log.debug("GET %s", clean_url)
-    try:
-        response = session.get(
-            target, params=send_params, headers=headers, timeout=timeout, stream=True
+
+def _request_failure(
+    err: requests.exceptions.RequestException, timeout: tuple[float, float], retries: int
+) -> str:
+    """Why a request got no response, without the URL (it may carry the token)."""
+    text = str(err)
+    if isinstance(err, requests.exceptions.Timeout) or "timed out" in text.lower():
+        return (
+            f"timed out (connect {timeout[0]:g} s, read {timeout[1]:g} s, "
+            f"{retries + 1} attempt(s) at most)"
         )
-    except requests.exceptions.RequestException as err:
-        # `from None`: the chained requests exception carries the full URL, token included.
-        text = str(err)
-        if isinstance(err, requests.exceptions.Timeout) or "timed out" in text.lower():
-            reason = (
-                f"timed out (connect {timeout[0]:g} s, read {timeout[1]:g} s, "
-                f"{settings.http_max_retries + 1} attempt(s) at most)"
-            )
-        else:
-            reason = f"{type(err).__name__}: {text[:300]}"
-        raise fail(reason) from None
+    return f"{type(err).__name__}: {text[:300]}"
 
-    with response:
-        status = response.status_code
-        if status == 304:
-            log.debug("GET %s -> 304 not modified", clean_url)
-            return None
-        if not 200 <= status < 300:
-            attempts = _attempts(response)
-            tried = f" after {attempts} attempts" if attempts > 1 else ""
-            raise fail(f"{response.reason or 'error'}{tried}", status)
-        content_type = response.headers.get("Content-Type", "")
-        media = content_type.split(";")[0].strip().lower()
-        if "html" in media:
-            raise fail(f"got an HTML page (content type {content_type!r}), not {expect}", status)
-        if expect == "json" and "json" not in media:
-            raise fail(f"expected JSON, got content type {content_type or 'none'!r}", status)
-        body = _read_capped(response, lambda r: fail(r, status), settings.http_max_bytes)
-        if _looks_like_html(body):
+
+def _checked_body(
+    response: requests.Response,
+    expect: Expect,
+    max_bytes: int,
+    fail: Callable[[str, int | None], HttpError],
+) -> bytes:
+    """The body of a response, once the status, the content type, the size and (for JSON) the
+    parse and the absence of an error object have been checked."""
+    status = response.status_code
+    if not 200 <= status < 300:
+        attempts = _attempts(response)
+        tried = f" after {attempts} attempts" if attempts > 1 else ""
+        raise fail(f"{response.reason or 'error'}{tried}", status)
+    content_type = response.headers.get("Content-Type", "")
+    media = content_type.split(";")[0].strip().lower()
+    if "html" in media:
+        raise fail(f"got an HTML page (content type {content_type!r}), not {expect}", status)
+    if expect == "json" and "json" not in media:
+        raise fail(f"expected JSON, got content type {content_type or 'none'!r}", status)
+    body = _read_capped(response, lambda r: fail(r, status), max_bytes)
+    if _looks_like_html(body):
+        raise fail(
+            f"body is an HTML page (content type {content_type or 'none'!r}), not {expect}", status
+        )
+    if expect == "json":
+        try:
+            doc = json.loads(body)
+        except ValueError as err:
             raise fail(
-                f"body is an HTML page (content type {content_type or 'none'!r}), not {expect}",
+                f"body is not valid JSON (content type {content_type!r}): {err}", status
+            ) from None
+        message = _error_object(doc)
+        if message is not None:
+            raise fail(
+                f"JSON error object instead of data (content type {content_type!r}): {message}",
                 status,
             )
-        if expect == "json":
-            try:
-                doc = json.loads(body)
-            except ValueError as err:
-                raise fail(
-                    f"body is not valid JSON (content type {content_type!r}): {err}", status
-                ) from None
-            message = _error_object(doc)
-            if message is not None:
-                raise fail(
-                    f"JSON error object instead of data (content type {content_type!r}): {message}",
-                    status,
-                )
-        if token and token.encode() in body:
-            # Some APIs echo the request, key included; the archive must not keep it.
-            body = body.replace(token.encode(), _MASK.encode())
-        document = Document(
-            body,
-            clean_url,
-            content_type or None,
-            status,
-            response.headers.get("ETag"),
-            response.headers.get("Last-Modified"),
-        )
-    log.debug("GET %s -> %s, %d bytes", clean_url, status, len(body))
-    return document
+    return body
 
 
 # ---------------------------------------------------------------------------------------------

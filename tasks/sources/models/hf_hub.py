@@ -307,7 +307,7 @@ def list_emission_models(
     filter is ours, not huggingface_hub's `emissions_thresholds`: that one raises KeyError on a
     card whose `co2_eq_emissions` mapping has no `emissions` key, which real cards have.
     Raises HttpError naming the source and the URL."""
-    from huggingface_hub import HfApi  # heavy import, needed only here
+    from huggingface_hub import HfApi  # deferred: a heavy import, needed only here
 
     source = settings.source(SOURCE)
     token = source.token.get_secret_value() if source.token else None
