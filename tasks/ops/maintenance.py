@@ -5,7 +5,7 @@ and case 7): every payload is archived content-addressed with a line in `raw/man
 and every load leaves a load package and a journal line (tasks/load/warehouse.py). So:
 
 - `rebuild_warehouse` replays the journal in order through the loading paths into a new file
-  (`land_batch` for packages holding their rows, `tasks.load.bulk.replay_package` for bulk loads,
+  (`land_batch` for packages holding their rows, `tasks.load.replay.replay_package` for bulk loads,
   whose package names the archived file), rebuilds `meta_raw_manifest` from the manifest lines
   and the models from the raw tables, and only then swaps the new file in (the old one is kept
   as `.bak`). A later load of a scope
@@ -33,20 +33,18 @@ import duckdb
 from pydantic import ValidationError
 
 from tasks.core.settings import SOURCES, Settings, get_settings
+from tasks.load.journal import JOURNAL_FILE, PACKAGES_DIR, read_load_package
+from tasks.load.land import land_batch
+from tasks.load.manifest import MANIFEST_FILE, insert_manifest_row
+from tasks.load.replay import replay_package
 from tasks.load.warehouse import (
-    JOURNAL_FILE,
-    MANIFEST_FILE,
-    PACKAGES_DIR,
     WarehouseCorruptError,
     WarehouseError,
     WarehouseLockedError,
     backup,
     connect,
-    insert_manifest_row,
-    land_batch,
     lock_holder,
     open_warehouse,
-    read_load_package,
 )
 
 
@@ -148,9 +146,7 @@ def replay_journal(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> tuple[int, 
             )
         pkg = read_load_package(package)
         h = pkg.header
-        if h.get("kind") == "bulk":  # tasks.load.bulk: the rows are the archived file's
-            from tasks.load.bulk import replay_package
-
+        if h.get("kind") == "bulk":  # a scanned load: the rows are the archived file's
             if not (raw_dir / str(h.get("raw_file"))).is_file():
                 raise MaintenanceError(
                     f"archived file {raw_dir / str(h.get('raw_file'))} of load {load_id} "

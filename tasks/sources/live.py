@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 import duckdb
 
 from tasks.core.settings import Settings
-from tasks.load.warehouse import LoadResult
+from tasks.load.land import LoadResult
 
 # Defaults for a scheduled run: the zones and balancing authorities where models are trained
 # most (US hyperscaler regions, the big European grids); override per deployment.

@@ -38,7 +38,7 @@ from tasks.load.fetched import (
     land_fetched,
     previous_validators,
 )
-from tasks.load.warehouse import LoadResult
+from tasks.load.land import LoadResult
 
 SOURCE = "electricitymaps"
 TABLE = "raw_grid_intensity_hourly"

@@ -25,7 +25,7 @@ import requests
 from tasks.core.http import Conditional, clean_url_of, make_session
 from tasks.core.settings import Settings, SourceSettings
 from tasks.load.fetched import FetchResult, fetch, land_fetched, previous_validators
-from tasks.load.warehouse import LoadResult
+from tasks.load.land import LoadResult
 
 SOURCE = "ember"
 SOURCE_ID = "ember_api"  # the `source` column; the annual snapshot's Ember data is `ember_owid`

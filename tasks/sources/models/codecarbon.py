@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     import duckdb
 
     from tasks.core.settings import Settings
-    from tasks.load.warehouse import LoadResult
+    from tasks.load.land import LoadResult
 
 MAX_BYTES = 50_000_000  # a year of per-minute flushes is far below this
 REQUIRED_COLUMNS = ("timestamp", "duration", "emissions", "energy_consumed")
@@ -332,8 +332,8 @@ def land_codecarbon(
     runs replaces its earlier CodeCarbon facts and leaves every other source alone.
 
     Raises CodeCarbonError for an unusable file, ValidationFailed when the batch is rejected."""
-    from tasks.load.ingest import ingest_payload
-    from tasks.load.warehouse import archive_payload
+    from tasks.load.archive import archive_payload
+    from tasks.load.land import ingest_payload
     from tasks.sources.models.snapshot import read_facts_csv
 
     facts = parse_codecarbon(path, model)

@@ -11,7 +11,8 @@ The one path for a directory of users' cards, whatever runs the parsing:
   raw/manifest.jsonl; nothing of a chunk is held once it is written, so memory does not grow
   with the number of cards.
 * **Land** (`land_staged_cards`): the manifest rows in one statement, then the facts through the
-  bulk path (`tasks.load.bulk.land_parquet`): one writer, one transaction, file quarantine included.
+  loading kernel (`tasks.load.land.land_file`): one writer, one transaction, file quarantine
+  included.
 
 `footprints run --cards DIR` runs the chunks as `parse_cards_chunk` task runs `.map`ped on the
 flow's task runner: threads by default, a Dask cluster with `task_runner_for("dask", address)`
@@ -42,26 +43,16 @@ from prefect import task, unmapped
 from tasks.cards import Quarantined, parse_card, read_card_file
 from tasks.core.facts import FACT_COLUMNS, Fact
 from tasks.core.settings import Settings, get_settings
+from tasks.load.archive import ArchivedFile, append_line, archive_bytes, now, to_json_row
+from tasks.load.manifest import MANIFEST_COLUMNS, MANIFEST_FILE, manifest_row
 
 if TYPE_CHECKING:  # the flow's side only: a parsing worker never imports them
     import duckdb
 
-    from tasks.load.warehouse import LoadResult
+    from tasks.load.land import LoadResult
 
 TABLE = "raw_model_disclosures"
 ROW_COLUMNS: tuple[str, ...] = (*FACT_COLUMNS, "_source_url", "_source_sha256")
-MANIFEST_COLUMNS: tuple[str, ...] = (
-    "sha256",
-    "source",
-    "url",
-    "etag",
-    "last_modified",
-    "http_status",
-    "content_type",
-    "bytes",
-    "fetched_at",
-    "raw_path",
-)
 CARD_SUFFIXES = frozenset({".md", ".yaml", ".yml"})
 MAX_CARD_BYTES = 16 * 1024 * 1024  # archived at most; more is not a model card
 # Cards per task run: large enough that Prefect's ~20 ms per task run is noise next to the
@@ -93,22 +84,6 @@ def card_files(directory: Path) -> list[Path]:
     )
 
 
-def _archive(folder: Path, data: bytes, digest: str) -> Path:
-    """Content-addressed copy under raw/user_cards (temp file + rename; synced per chunk)."""
-    target = folder / digest
-    if not target.exists():
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{digest}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    return target
-
-
 def parse_cards(
     paths: Sequence[str], settings: Settings | None = None, prefix: str = "cards"
 ) -> ChunkResult:
@@ -137,12 +112,10 @@ def parse_cards(
             continue
         digest = hashlib.sha256(data).hexdigest()
         url = path.as_uri()
-        raw_path = str(_archive(folder, data, digest))
-        fetched = datetime.now(UTC).replace(tzinfo=None).isoformat()
-        # MANIFEST_COLUMNS order
-        manifest.append(
-            (digest, "user_cards", url, None, None, None, None, len(data), fetched, raw_path)
-        )
+        # Synced once per chunk (below), not once per file.
+        raw_path = archive_bytes(folder, data, digest, fsync=False)
+        archived = ArchivedFile("user_cards", url, digest, raw_path, len(data), now(), None)
+        manifest.append(tuple(manifest_row(archived).values()))
         digests.update(f"{path.name}:{digest}\n".encode())
         outcome = read_card_file(path, markdown)
         if isinstance(outcome, Quarantined):
@@ -243,7 +216,6 @@ def stage_card_chunks(
     import pyarrow.parquet as pq
 
     from tasks.core.progress import track
-    from tasks.load.warehouse import MANIFEST_FILE, append_line, to_json_row
 
     staging = settings.raw_path / "_staging"
     staging.mkdir(parents=True, exist_ok=True)
@@ -280,7 +252,7 @@ def stage_card_chunks(
                 staged.quarantined += chunk.quarantined
                 staged.warnings += chunk.warnings
             staged.batch_sha = batch.hexdigest()
-            # The file's hash is what `land_parquet` compares to skip an unchanged batch: with
+            # The file's hash is what `land_file` compares to skip an unchanged batch: with
             # every card's hash in it, a changed or added bad file is a change too.
             facts.add_key_value_metadata({"footprints.cards_sha256": staged.batch_sha})
     except BaseException:
@@ -301,9 +273,9 @@ def land_staged_cards(
     unusable files quarantined with them. Returns the load and what was quarantined: the files,
     then the rows validation set aside, as (key, reason). Raises ValidationFailed (after
     recording why) when no file gave a fact or the batch is over the quarantine threshold."""
-    from tasks.load.bulk import land_parquet
     from tasks.load.fact_batch import land_fact_rows, whole_item_quarantine
-    from tasks.load.warehouse import last_loaded_sha
+    from tasks.load.journal import last_loaded_sha
+    from tasks.load.land import land_file
 
     con.execute(
         "insert into meta_raw_manifest by name "
@@ -330,7 +302,7 @@ def land_staged_cards(
             settings=settings,
             run_id=run_id,
         )
-    result = land_parquet(
+    result = land_file(
         con,
         staged.facts_file,
         TABLE,
@@ -353,7 +325,7 @@ def land_staged_cards(
 
 
 def _unchanged(scope: str) -> LoadResult:
-    from tasks.load.warehouse import LoadResult
+    from tasks.load.land import LoadResult
 
     return LoadResult(TABLE, scope, "", "unchanged", message="cards unchanged")
 
