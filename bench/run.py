@@ -161,7 +161,8 @@ def child_floor() -> dict[str, Any]:
 def child_grid_land(warehouse: str, file: str) -> dict[str, Any]:
     """The bulk landing of the hourly file into an empty warehouse."""
     from tasks.core.settings import get_settings
-    from tasks.load.bulk import LAST_PHASES, land_parquet
+    from tasks.load.land import land_file
+    from tasks.load.scan import LAST_PHASES
     from tasks.load.validate import _gx_context
     from tasks.load.warehouse import open_warehouse
 
@@ -169,7 +170,7 @@ def child_grid_land(warehouse: str, file: str) -> dict[str, Any]:
     settings = get_settings(warehouse=Path(warehouse))
     with open_warehouse(settings=settings) as con:
         start = time.perf_counter()
-        result = land_parquet(
+        result = land_file(
             con,
             Path(file),
             HOURLY_TABLE,

@@ -15,8 +15,9 @@ from pathlib import Path
 
 from tasks.core.facts import FACT_COLUMNS, FIELDS
 from tasks.core.settings import get_settings
-from tasks.load.ingest import ingest_payload
-from tasks.load.warehouse import archive_payload, open_warehouse
+from tasks.load.archive import archive_payload
+from tasks.load.land import ingest_payload
+from tasks.load.warehouse import open_warehouse
 from tasks.model.transform import build_models
 from tasks.sources.grid import snapshot as grid_intensity
 from tasks.sources.grid import snapshot_hourly as grid_hourly

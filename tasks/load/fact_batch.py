@@ -11,8 +11,11 @@ import polars as pl
 
 from tasks.core.facts import FACT_COLUMNS
 from tasks.core.settings import Settings
-from tasks.load.validate import QUARANTINE_SCHEMA, ValidationFailed, validate_batch
-from tasks.load.warehouse import LoadResult, land_batch, new_load_id, to_json_row
+from tasks.load.archive import to_json_row
+from tasks.load.journal import new_load_id
+from tasks.load.land import LoadResult, land_batch
+from tasks.load.quarantine import QUARANTINE_SCHEMA
+from tasks.load.validate import ValidationFailed, validate_batch
 
 TABLE = "raw_model_disclosures"
 

@@ -17,8 +17,10 @@ import requests
 
 from tasks.core.http import Conditional, Expect, clean_url_of, get_document, strip_token_params
 from tasks.core.settings import Settings, SourceSettings
-from tasks.load.ingest import Parser, ingest_payload
-from tasks.load.warehouse import LoadResult, Payload, archive_payload, read_sql, record_manifest
+from tasks.load.archive import Payload, archive_payload
+from tasks.load.land import LoadResult, Parser, ingest_payload
+from tasks.load.manifest import record_manifest
+from tasks.load.warehouse import read_sql
 
 
 @dataclass(frozen=True)

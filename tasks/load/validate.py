@@ -5,7 +5,7 @@ the batch as a pandas frame; failing rows are quarantined with their reasons, th
 Table-level expectations (keys unique, at least one row) reject the whole batch, and so does a
 share of bad rows above the threshold, or a suite that evaluated nothing.
 
-Large tables never go through pandas whole. `tasks.load.bulk` (Parquet files, 10M rows and more)
+Large tables never go through pandas whole. `tasks.load.scan` (Parquet files, 10M rows and more)
 pushes the row-level checks into DuckDB as SQL generated from these same `CONTRACTS`, with exact
 counts, and keeps GX for the contract: the row suite on every failing row plus a bounded, seeded
 sample (it must flag exactly the sampled rows the SQL flagged), the table suite on the sample's
@@ -17,13 +17,16 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cache
 from typing import Any
 
+import duckdb
 import polars as pl
 
 from tasks.core.facts import CONFIDENCES, FIELDS, SOURCE_KINDS
-from tasks.load.warehouse import META_COLUMNS, RAW_TABLE_KEYS, raw_table_types, to_json_row
+from tasks.load.quarantine import quarantine_frame, record_frame, row_key
+from tasks.load.warehouse import META_COLUMNS, RAW_TABLE_KEYS, raw_table_types
 
 
 @dataclass(frozen=True)
@@ -183,12 +186,6 @@ class ValidationOutcome:
         return self.results.height
 
 
-QUARANTINE_SCHEMA = {
-    "row_number": pl.Int64,
-    "row_key": pl.String,
-    "reason": pl.String,
-    "row_json": pl.String,
-}
 RESULTS_SCHEMA = {
     "expectation": pl.String,
     "column_name": pl.String,
@@ -260,10 +257,6 @@ def _cast_column(series: pl.Series, duck_type: str) -> pl.Series:
     return cleaned.cast(target, strict=False).alias(series.name)
 
 
-def _row_key(row: dict[str, Any], key: tuple[str, ...]) -> str:
-    return " | ".join(f"{k}={row.get(k)!s}" for k in key)
-
-
 def coerce_types(table: str, frame: pl.DataFrame) -> tuple[pl.DataFrame, dict[int, list[str]]]:
     """Cast a text-or-typed frame to the raw table's types; returns the typed frame and, per row
     index, the reasons a value could not be read (a non-number in a number column, say)."""
@@ -303,7 +296,7 @@ _GX_LOCK = threading.Lock()
 
 
 def _row_suite(contract: TableContract, columns: list[str]) -> list[Any]:
-    import great_expectations as gx
+    import great_expectations as gx  # ~3 s: deferred to the first batch validated
 
     exps: list[Any] = []
     for col in contract.not_null:
@@ -322,7 +315,7 @@ def _row_suite(contract: TableContract, columns: list[str]) -> list[Any]:
 
 
 def _table_suite(contract: TableContract, columns: list[str]) -> list[Any]:
-    import great_expectations as gx
+    import great_expectations as gx  # ~3 s: deferred to the first batch validated
 
     return [
         gx.expectations.ExpectTableColumnsToMatchSet(column_set=columns, exact_match=True),
@@ -355,7 +348,7 @@ def _run_suite(
 ) -> Any:
     """Validate `frame` against `expectations`. COMPLETE lists every failing row's index; BASIC
     (counts only) costs GX about a third less per expectation."""
-    import great_expectations as gx
+    import great_expectations as gx  # ~3 s: deferred to the first batch validated
 
     pdf = frame.to_pandas()
     # The ephemeral context is not thread-safe: one run at a time (GX is pure Python, so
@@ -387,8 +380,6 @@ def _fact_range_reasons(frame: pl.DataFrame) -> dict[int, list[str]]:
             )
         if unit in ("date",):
             try:
-                from datetime import date
-
                 date.fromisoformat(value)
             except ValueError:
                 reasons.setdefault(i, []).append(f"{fld}: {value!r} is not an ISO date")
@@ -408,32 +399,32 @@ def _fact_range_reasons(frame: pl.DataFrame) -> dict[int, list[str]]:
     return reasons
 
 
-def validate_batch(table: str, frame: pl.DataFrame, *, threshold: float) -> ValidationOutcome:
-    """Type, deduplicate and validate one batch; split it into rows to land and to quarantine."""
-    contract = CONTRACTS[table]
-    rows_in = frame.height
-    typed, reasons = coerce_types(table, frame)
-    business = list(business_columns(table))
-
-    # Duplicate keys inside one batch: the later row wins (a source listing a value twice is
-    # read top to bottom, like a log); the earlier one is quarantined, naming the key.
-    keys = typed.select(list(contract.key)).with_row_index("_i")
-    last = keys.group_by(list(contract.key), maintain_order=True).agg(pl.col("_i").max())
+def _duplicate_reasons(
+    typed: pl.DataFrame, key: tuple[str, ...], reasons: dict[int, list[str]]
+) -> None:
+    """Duplicate keys inside one batch: the later row wins (a source listing a value twice is
+    read top to bottom, like a log); the earlier one is quarantined, naming the key."""
+    keys = typed.select(list(key)).with_row_index("_i")
+    last = keys.group_by(list(key), maintain_order=True).agg(pl.col("_i").max())
     winners = set(last["_i"].to_list())
-    key_rows = typed.select(list(contract.key)).to_dicts()
-    for i in range(rows_in):
+    key_rows = typed.select(list(key)).to_dicts()
+    for i in range(typed.height):
         if i not in winners:
             reasons.setdefault(i, []).append(
-                f"duplicate key ({_row_key(key_rows[i], contract.key)}): a later row in the same "
-                "batch wins"
+                f"duplicate key ({row_key(key_rows[i], key)}): a later row in the same batch wins"
             )
 
-    if table == "raw_model_disclosures":
-        for i, extra in _fact_range_reasons(typed).items():
-            reasons.setdefault(i, []).extend(extra)
 
-    # Counts for every expectation first; the failing rows' indexes only from the expectations
-    # that failed (most batches have none), run again with every index listed.
+def _row_suite_reasons(
+    contract: TableContract,
+    typed: pl.DataFrame,
+    business: list[str],
+    reasons: dict[int, list[str]],
+) -> list[tuple[str, str | None, bool, int]]:
+    """Counts for every expectation of the row suite (returned as records) first; the failing
+    rows' indexes only from the expectations that failed (most batches have none), run again
+    with every index listed, added to `reasons`."""
+    table = contract.table
     frame_in = typed.select(business)
     result = _run_suite(table, _row_suite(contract, business), frame_in, "BASIC")
     records = [
@@ -459,21 +450,24 @@ def validate_batch(table: str, frame: pl.DataFrame, *, threshold: float) -> Vali
             reasons.setdefault(int(idx), []).append(
                 f"{column}={value!r}: expected to {desc}{detail}"
             )
+    return records
+
+
+def validate_batch(table: str, frame: pl.DataFrame, *, threshold: float) -> ValidationOutcome:
+    """Type, deduplicate and validate one batch; split it into rows to land and to quarantine."""
+    contract = CONTRACTS[table]
+    rows_in = frame.height
+    typed, reasons = coerce_types(table, frame)
+    business = list(business_columns(table))
+    _duplicate_reasons(typed, contract.key, reasons)
+    if table == "raw_model_disclosures":
+        for i, extra in _fact_range_reasons(typed).items():
+            reasons.setdefault(i, []).extend(extra)
+    records = _row_suite_reasons(contract, typed, business, reasons)
 
     bad = sorted(reasons)
     rows = typed.select(business).to_dicts() if bad else []
-    quarantine = pl.DataFrame(
-        [
-            {
-                "row_number": i + 1,
-                "row_key": _row_key(rows[i], contract.key),
-                "reason": "; ".join(reasons[i]),
-                "row_json": to_json_row(rows[i]),
-            }
-            for i in bad
-        ],
-        schema=QUARANTINE_SCHEMA,
-    )
+    quarantine = quarantine_frame(((i + 1, rows[i], reasons[i]) for i in bad), contract.key)
     good = typed.with_row_index("_i").filter(~pl.col("_i").is_in(bad)).drop("_i")
 
     rejected: str | None = None
@@ -516,3 +510,16 @@ def finish_with_table_suite(
     if results.height == 0:
         rejected = rejected or f"{table}: the suite evaluated no expectations"
     return results, rejected
+
+
+def record_validation(
+    con: duckdb.DuckDBPyConnection, validation: pl.DataFrame, *, load_id: str, table: str
+) -> None:
+    """A load's validation results into meta_validation_results (inside its transaction)."""
+    record_frame(
+        con,
+        "validation_batch",
+        validation,
+        "load/insert_into_validation_results.sql",
+        [load_id, table],
+    )

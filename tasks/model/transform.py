@@ -16,7 +16,8 @@ import polars as pl
 
 from tasks.core.gpu_names import GpuResolver
 from tasks.core.locations import LocationResolver
-from tasks.load.warehouse import SQL_DIR, read_sql, sha256_bytes, table_fingerprint
+from tasks.load.archive import sha256_bytes
+from tasks.load.warehouse import SQL_DIR, read_sql, table_fingerprint
 
 # Dependency order. File name = table (or view) name.
 STAGING = (

@@ -18,8 +18,8 @@ import duckdb
 from pydantic import ValidationError
 
 from tasks.core.settings import Settings, get_settings
+from tasks.load.journal import PACKAGES_DIR
 from tasks.load.warehouse import (
-    PACKAGES_DIR,
     WarehouseCorruptError,
     WarehouseError,
     WarehouseLockedError,

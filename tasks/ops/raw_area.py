@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tasks.load.warehouse import JOURNAL_FILE, PACKAGES_DIR
+from tasks.load.journal import JOURNAL_FILE, PACKAGES_DIR
 
 
 class MaintenanceError(RuntimeError):

@@ -1,7 +1,7 @@
 """`footprints rebuild`: the warehouse recreated from the raw area alone.
 
 `rebuild_warehouse` replays the journal in order through the loading paths into a new file
-(`land_batch` for packages holding their rows, `tasks.load.bulk.replay_package` for bulk loads,
+(`land_batch` for packages holding their rows, `tasks.load.replay.replay_package` for bulk loads,
 whose package names the archived file), rebuilds `meta_raw_manifest` from the manifest lines and
 the models from the raw tables, and only then swaps the new file in (the old one is kept as
 `.bak`). A later load of a scope supersedes an earlier one exactly as the MERGE did the first
@@ -17,16 +17,11 @@ from pathlib import Path
 
 import duckdb
 
-from tasks.load.bulk import replay_package
-from tasks.load.warehouse import (
-    MANIFEST_FILE,
-    PACKAGES_DIR,
-    connect,
-    insert_manifest_row,
-    land_batch,
-    lock_holder,
-    read_load_package,
-)
+from tasks.load.journal import PACKAGES_DIR, read_load_package
+from tasks.load.land import land_batch
+from tasks.load.manifest import MANIFEST_FILE, insert_manifest_row
+from tasks.load.replay import replay_package
+from tasks.load.warehouse import connect, lock_holder
 from tasks.model.transform import build_models
 from tasks.ops.raw_area import MaintenanceError, journal_path, read_jsonl
 
@@ -85,7 +80,7 @@ def replay_journal(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> tuple[int, 
             )
         pkg = read_load_package(package)
         h = pkg.header
-        if h.get("kind") == "bulk":  # tasks.load.bulk: the rows are the archived file's
+        if h.get("kind") == "bulk":  # a scanned load: the rows are the archived file's
             if not (raw_dir / str(h.get("raw_file"))).is_file():
                 raise MaintenanceError(
                     f"archived file {raw_dir / str(h.get('raw_file'))} of load {load_id} "

@@ -22,7 +22,7 @@ from typing import Any
 
 import duckdb
 
-from tasks.load.warehouse import atomic_write_bytes
+from tasks.load.archive import atomic_write_bytes
 from tasks.sources.declare import Licence
 from tasks.sources.registry import SOURCES
 

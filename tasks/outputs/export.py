@@ -9,7 +9,8 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from tasks.load.warehouse import atomic_write_bytes, read_sql
+from tasks.load.archive import atomic_write_bytes
+from tasks.load.warehouse import read_sql
 
 # Spreadsheets run a cell that starts with one of these as a formula (OWASP 'CSV injection').
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")

@@ -23,7 +23,7 @@ import plotly.graph_objects as go
 import plotly.offline
 
 from tasks.core.citations import TIER_METHODS, URL_PATTERN, source_urls
-from tasks.load.warehouse import atomic_write_bytes
+from tasks.load.archive import atomic_write_bytes
 
 TEMPLATE = Path(__file__).resolve().parent / "templates" / "report.html"
 REPORT_NAME = "index.html"

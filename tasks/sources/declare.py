@@ -15,11 +15,12 @@ from typing import Any, Literal
 import duckdb
 
 from tasks.core.settings import Settings, SourceSettings, TokenPlacement, declare_source
-from tasks.load.warehouse import RAW_TABLE_KEYS, LoadResult
+from tasks.load.land import LoadResult
+from tasks.load.warehouse import RAW_TABLE_KEYS
 
 Kind = Literal["grid", "hardware", "models"]
 # Every raw table lands the same way: rows merged by natural key inside one batch scope, rows
-# of that scope missing from the new batch deleted (tasks/load/warehouse.land_batch).
+# of that scope missing from the new batch deleted (tasks/load/land.land_batch).
 Landing = Literal["merge"]
 
 # Defaults for a scheduled run: the zones and balancing authorities where models are trained

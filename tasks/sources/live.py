@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import duckdb
 
 from tasks.core.settings import Settings
-from tasks.load.warehouse import LoadResult
+from tasks.load.land import LoadResult
 from tasks.sources import registry
 from tasks.sources.declare import LiveOptions
 

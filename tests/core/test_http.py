@@ -18,7 +18,8 @@ from werkzeug import Request, Response
 from tasks.core.http import HttpError, PaginationError, make_session, paginate, redact
 from tasks.core.settings import Settings, get_settings
 from tasks.load.fetched import FetchResult, fetch, json_of, previous_validators
-from tasks.load.warehouse import open_warehouse, record_manifest
+from tasks.load.manifest import record_manifest
+from tasks.load.warehouse import open_warehouse
 from tasks.sources import registry
 
 SENTINEL = "SENTINEL-tok-9f3a7c"

@@ -10,10 +10,11 @@ import polars as pl
 import pytest
 
 from tasks.core.settings import get_settings
-from tasks.load.bulk import land_parquet, plan_for
-from tasks.load.ingest import ingest_payload
+from tasks.load.archive import archive_payload
+from tasks.load.land import ingest_payload, land_file
+from tasks.load.scan import plan_for
 from tasks.load.validate import ValidationFailed
-from tasks.load.warehouse import WarehouseError, archive_payload, open_warehouse
+from tasks.load.warehouse import WarehouseError, open_warehouse
 from tasks.sources.grid.snapshot_hourly import read_intensity_parquet
 
 TABLE = "raw_grid_intensity_hourly"
@@ -24,9 +25,8 @@ BUSINESS = (
 
 
 def _land_both(tmp_path: Path, file: Path, scope: str = "test:hourly") -> tuple[dict, dict]:
-    """Land `file` once through tasks.load.ingest and once through tasks.load.bulk, each into
-    its own
-    warehouse; return what each left behind."""
+    """Land `file` once in memory (ingest_payload) and once scanned (land_file), each into its
+    own warehouse; return what each left behind."""
     out = {}
     for how in ("ingest", "bulk"):
         settings = get_settings(warehouse=tmp_path / how / "w.duckdb")
@@ -44,7 +44,7 @@ def _land_both(tmp_path: Path, file: Path, scope: str = "test:hourly") -> tuple[
                         settings=settings,
                     )
                 else:
-                    result = land_parquet(
+                    result = land_file(
                         con,
                         file,
                         TABLE,
@@ -177,7 +177,7 @@ def test_merge_updates_deletes_and_skips_unchanged(tmp_path: Path, snapshot_dir:
     with open_warehouse(settings=settings) as con:
 
         def land(path: Path):
-            return land_parquet(
+            return land_file(
                 con,
                 path,
                 TABLE,
@@ -199,7 +199,7 @@ def test_merge_updates_deletes_and_skips_unchanged(tmp_path: Path, snapshot_dir:
 def test_identifiers_are_allow_listed() -> None:
     with pytest.raises(ValidationFailed, match="lacks column"):
         plan_for(TABLE, {"zone_key": "VARCHAR"})
-    from tasks.load.bulk import _q
+    from tasks.load.scan import _q
 
     with pytest.raises(WarehouseError):
         _q("zone_key; drop table x", TABLE)
@@ -231,7 +231,7 @@ def test_keys_stay_unique_without_a_primary_key(tmp_path: Path, snapshot_dir: Pa
         assert ("PRIMARY KEY",) not in constraints  # so nothing but the loaders keeps the key
 
         def land(path: Path, scope: str, force: bool = False):
-            return land_parquet(
+            return land_file(
                 con,
                 path,
                 TABLE,
@@ -268,7 +268,7 @@ def test_rebuild_replays_bulk_loads(tmp_path: Path, snapshot_dir: Path) -> None:
     """A bulk load leaves a package naming its archived file (not a copy of the rows) and a
     journal line; `footprints rebuild` replays it to the same rows, row hashes, load ids,
     quarantine, validation results and log, rejected loads included."""
-    from tasks.load.warehouse import JOURNAL_FILE, PACKAGES_DIR, read_load_package
+    from tasks.load.journal import JOURNAL_FILE, PACKAGES_DIR, read_load_package
     from tasks.ops.rebuild import rebuild_warehouse
 
     settings = get_settings(warehouse=tmp_path / "w" / "w.duckdb")
@@ -281,7 +281,7 @@ def test_rebuild_replays_bulk_loads(tmp_path: Path, snapshot_dir: Path) -> None:
     with open_warehouse(settings=settings) as con:
         for path, scope in ((bad, "a"), (changed, "a"), (half_bad, "r"), (bad, "b")):
             try:
-                land_parquet(
+                land_file(
                     con, path, TABLE, source="test", url=path.name, batch_scope=scope,
                     settings=settings,
                 )  # fmt: skip

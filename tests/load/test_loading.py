@@ -7,9 +7,11 @@ from pathlib import Path
 import pytest
 
 from tasks.core.settings import get_settings
-from tasks.load.ingest import ingest_payload, read_csv_text
+from tasks.load.archive import archive_payload
+from tasks.load.ingest import read_csv_text
+from tasks.load.land import ingest_payload
 from tasks.load.validate import ValidationFailed
-from tasks.load.warehouse import archive_payload, open_warehouse
+from tasks.load.warehouse import open_warehouse
 
 HEADER = "key,low,central,high,unit,source,note\n"
 GOOD = HEADER + "pue,1.1,1.2,1.56,ratio,Morrison et al.,\nmfu,0.2,0.35,0.5,ratio,PaLM,\n"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tasks.load.warehouse import JOURNAL_FILE, PACKAGES_DIR
+from tasks.load.journal import JOURNAL_FILE, PACKAGES_DIR
 from tasks.ops.raw_area import journal_path, read_jsonl
 
 

@@ -90,8 +90,10 @@ def load_hourly(db: Path, csv_path: Path, *, signal: bool = False) -> str:
     """Land one synthetic hourly CSV through ingest_payload (the one loading path), then close
     (a checkpoint). Prints 'start' before the load and 'done' after the close."""
     from tasks.core.settings import get_settings
-    from tasks.load.ingest import ingest_payload, read_csv_text
-    from tasks.load.warehouse import archive_payload, open_warehouse
+    from tasks.load.archive import archive_payload
+    from tasks.load.ingest import read_csv_text
+    from tasks.load.land import ingest_payload
+    from tasks.load.warehouse import open_warehouse
 
     settings = get_settings(warehouse=db)
     payload = archive_payload(

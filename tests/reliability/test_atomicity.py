@@ -21,17 +21,13 @@ from reliability_helpers import (
     wait_for_line,
 )
 
-import tasks.load.warehouse as warehouse_module
+import tasks.load.land as land_module
 from tasks.core.settings import get_settings
-from tasks.load.ingest import ingest_payload, read_csv_text
-from tasks.load.warehouse import (
-    JOURNAL_FILE,
-    PACKAGES_DIR,
-    WarehouseCorruptError,
-    archive_payload,
-    connect,
-    open_warehouse,
-)
+from tasks.load.archive import archive_payload
+from tasks.load.ingest import read_csv_text
+from tasks.load.journal import JOURNAL_FILE, PACKAGES_DIR
+from tasks.load.land import ingest_payload
+from tasks.load.warehouse import WarehouseCorruptError, connect, open_warehouse
 from tasks.ops.backup import backup_warehouse
 from tasks.ops.doctor import run_checks
 from tasks.ops.rebuild import rebuild_warehouse
@@ -42,14 +38,14 @@ KILL_ROWS = int(os.environ.get("FOOTPRINTS_KILL_ROWS", "50000"))
 
 def fail_at_merge(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make the MERGE step raise: the batch is staged and validated, then the load breaks."""
-    real = warehouse_module.read_sql
+    real = land_module.read_sql
 
     def read_sql(relative: str, **identifiers: str) -> str:
         if relative == "load/merge_into_raw.sql":
             raise RuntimeError("injected failure between staging and merge")
         return real(relative, **identifiers)
 
-    monkeypatch.setattr(warehouse_module, "read_sql", read_sql)
+    monkeypatch.setattr(land_module, "read_sql", read_sql)
 
 
 def journal_lines(db: Path) -> list[str]:
@@ -315,8 +311,10 @@ def test_a_corrupt_wal_is_named_never_deleted_and_rebuild_or_restore_recovers(
     proc = start_python(
         "import os; from pathlib import Path\n"
         "from tasks.core.settings import get_settings\n"
-        "from tasks.load.ingest import ingest_payload, read_csv_text\n"
-        "from tasks.load.warehouse import archive_payload, connect\n"
+        "from tasks.load.archive import archive_payload\n"
+        "from tasks.load.ingest import read_csv_text\n"
+        "from tasks.load.land import ingest_payload\n"
+        "from tasks.load.warehouse import connect\n"
         f"s = get_settings(warehouse=Path({str(warehouse)!r}))\n"
         "con = connect(settings=s)\n"
         "con.execute(\"set checkpoint_threshold = '1GB'\")\n"

@@ -15,11 +15,13 @@ import pytest
 from reliability_helpers import start_python, table_checksums
 from typer.testing import CliRunner
 
-import tasks.load.warehouse as warehouse_module
+import tasks.load.archive as archive_module
 from footprints.cli import app
 from tasks.core.settings import get_settings
-from tasks.load.ingest import ingest_payload, read_csv_text
-from tasks.load.warehouse import WarehouseError, archive_payload, open_warehouse, read_sql
+from tasks.load.archive import archive_payload
+from tasks.load.ingest import read_csv_text
+from tasks.load.land import ingest_payload
+from tasks.load.warehouse import WarehouseError, open_warehouse, read_sql
 from tasks.outputs.export import (
     ExportPathError,
     export_table,
@@ -297,7 +299,7 @@ def test_case_20_a_crash_while_exporting_never_leaves_half_a_csv(
     def crash(src: str, dst: str) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(warehouse_module.os, "replace", crash)
+    monkeypatch.setattr(archive_module.os, "replace", crash)
     with open_warehouse(refreshed, read_only=True) as con, pytest.raises(OSError):
         export_table(con, "leaderboard", target)
     assert target.read_text() == "the previous export\n"

@@ -30,7 +30,8 @@ from werkzeug import Request, Response
 from tasks.core.http import make_session
 from tasks.core.settings import get_settings
 from tasks.load.fetched import land_fetched
-from tasks.load.warehouse import MANIFEST_FILE, open_warehouse
+from tasks.load.manifest import MANIFEST_FILE
+from tasks.load.warehouse import open_warehouse
 from tasks.ops.backup import backup_warehouse
 from tasks.ops.doctor import run_checks
 from tasks.ops.raw_area import MaintenanceError

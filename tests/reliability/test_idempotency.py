@@ -19,8 +19,10 @@ from reliability_helpers import (
 )
 
 from tasks.core.settings import get_settings
-from tasks.load.ingest import ingest_payload, read_csv_text
-from tasks.load.warehouse import archive_payload, open_warehouse
+from tasks.load.archive import archive_payload
+from tasks.load.ingest import read_csv_text
+from tasks.load.land import ingest_payload
+from tasks.load.warehouse import open_warehouse
 
 HEADER = "key,low,central,high,unit,source,note\n"
 # A writer process: a (small) refresh that keeps the warehouse open until told to finish.

@@ -12,13 +12,9 @@ from reliability_helpers import leaderboard, raw_content, table_checksums
 from typer.testing import CliRunner
 
 from footprints.commands.maintenance import backup, doctor, rebuild
-from tasks.load.warehouse import (
-    JOURNAL_FILE,
-    MANIFEST_FILE,
-    PACKAGES_DIR,
-    open_warehouse,
-    read_load_package,
-)
+from tasks.load.journal import JOURNAL_FILE, PACKAGES_DIR, read_load_package
+from tasks.load.manifest import MANIFEST_FILE
+from tasks.load.warehouse import open_warehouse
 from tasks.ops.doctor import run_checks
 from tasks.ops.raw_area import MaintenanceError
 from tasks.ops.rebuild import rebuild_warehouse

@@ -11,9 +11,11 @@ from reliability_helpers import table_checksums
 
 import tasks.load.validate as validate_module
 from tasks.core.settings import get_settings
-from tasks.load.ingest import ingest_payload, read_csv_text
+from tasks.load.archive import archive_payload
+from tasks.load.ingest import read_csv_text
+from tasks.load.land import ingest_payload
 from tasks.load.validate import ValidationFailed
-from tasks.load.warehouse import archive_payload, open_warehouse
+from tasks.load.warehouse import open_warehouse
 
 HEADER = "key,low,central,high,unit,source,note\n"
 

@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 
 from tasks.core.settings import get_settings
-from tasks.load.ingest import ingest_payload, ingest_snapshot_files, read_csv_text
-from tasks.load.warehouse import archive_payload, open_warehouse
+from tasks.load.archive import archive_payload
+from tasks.load.ingest import ingest_snapshot_files, read_csv_text
+from tasks.load.land import ingest_payload
+from tasks.load.warehouse import open_warehouse
 from tasks.model.transform import build_models
 from tasks.outputs.schema_docs import apply_comments, comment_statements, undocumented
 from tasks.sources.grid import snapshot as grid_intensity

@@ -37,7 +37,7 @@ from tasks.core.http import clean_url_of, make_session, paginate
 from tasks.core.locations import LocationResolver
 from tasks.core.settings import Settings, SourceSettings, TokenPlacement
 from tasks.load.fetched import FetchResult, archive_pages, fetch, json_of, land_fetched
-from tasks.load.warehouse import LoadResult
+from tasks.load.land import LoadResult
 from tasks.sources.declare import LiveOptions, LiveRun, Resource, Source
 from tasks.sources.grid.frames import HOURLY_SCHEMA
 

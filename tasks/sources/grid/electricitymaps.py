@@ -38,7 +38,7 @@ from tasks.load.fetched import (
     land_fetched,
     previous_validators,
 )
-from tasks.load.warehouse import LoadResult
+from tasks.load.land import LoadResult
 from tasks.sources.declare import Citation, Licence, LiveOptions, LiveRun, Resource, Source
 from tasks.sources.grid.frames import HOURLY_SCHEMA
 

@@ -24,7 +24,7 @@ import requests
 from tasks.core.http import Conditional, clean_url_of, make_session
 from tasks.core.settings import Settings, SourceSettings, TokenPlacement
 from tasks.load.fetched import FetchResult, fetch, land_fetched, previous_validators
-from tasks.load.warehouse import LoadResult
+from tasks.load.land import LoadResult
 from tasks.sources.declare import LiveOptions, LiveRun, Resource, Source
 from tasks.sources.grid.frames import ANNUAL_SCHEMA, MONTHLY_SCHEMA, iso3_to_iso2
 

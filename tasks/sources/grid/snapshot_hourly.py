@@ -40,13 +40,12 @@ def read_intensity_parquet(data: bytes) -> pl.DataFrame:
     return frame.select(HOURLY_COLUMNS)
 
 
-# Through tasks.load.bulk (DuckDB reads the Parquet file in place); it lands the same rows,
+# A Parquet file: the loading kernel scans it in DuckDB in place; it lands the same rows,
 # quarantine, validation results and log as the in-memory path would.
 SNAPSHOT_FILES = (
     SnapshotFile(
         "grid/intensity_hourly.parquet",
         "raw_grid_intensity_hourly",
         read_intensity_parquet,
-        bulk=True,
     ),
 )

@@ -30,7 +30,7 @@ import requests
 from tasks.core.http import clean_url_of, make_session, paginate, time_windows
 from tasks.core.settings import Settings, SourceSettings
 from tasks.load.fetched import FetchResult, archive_pages, fetch, land_fetched
-from tasks.load.warehouse import LoadResult
+from tasks.load.land import LoadResult
 from tasks.sources.declare import LiveOptions, LiveRun, Resource, Source
 from tasks.sources.grid.frames import HOURLY_SCHEMA
 

@@ -36,8 +36,8 @@ import duckdb
 
 from tasks.core.facts import FACT_COLUMNS, Fact, facts_to_rows
 from tasks.core.settings import Settings
-from tasks.load.ingest import ingest_payload
-from tasks.load.warehouse import LoadResult, archive_payload
+from tasks.load.archive import archive_payload
+from tasks.load.land import LoadResult, ingest_payload
 from tasks.sources.declare import Licence, Resource, Source
 from tasks.sources.models.snapshot import read_facts_csv
 

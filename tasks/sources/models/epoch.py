@@ -34,16 +34,12 @@ import requests
 from tasks.core.facts import FACT_COLUMNS, Fact, facts_to_rows
 from tasks.core.http import Conditional, HttpError, clean_url_of, make_session
 from tasks.core.settings import Settings, SourceSettings
+from tasks.load.archive import Payload, archive_payload, sha256_bytes
 from tasks.load.fetched import FetchResult, fetch, land_fetched, previous_validators
-from tasks.load.ingest import SourceError, ingest_payload, read_csv_text
-from tasks.load.warehouse import (
-    LoadResult,
-    Payload,
-    archive_payload,
-    last_loaded_sha,
-    record_manifest,
-    sha256_bytes,
-)
+from tasks.load.ingest import read_csv_text
+from tasks.load.journal import last_loaded_sha
+from tasks.load.land import LoadResult, SourceError, ingest_payload
+from tasks.load.manifest import record_manifest
 from tasks.sources.declare import Citation, Licence, LiveOptions, LiveRun, Resource, Source
 from tasks.sources.hardware import catalog as gpu_catalog
 from tasks.sources.hardware import greenalgorithms, mlco2

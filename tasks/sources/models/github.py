@@ -25,7 +25,7 @@ import duckdb
 from tasks.cards import parse_card
 from tasks.core.http import clean_url_of
 from tasks.core.settings import Settings, TokenPlacement
-from tasks.load.warehouse import LoadResult
+from tasks.load.land import LoadResult
 from tasks.sources.declare import LiveOptions, LiveRun, Resource, Source
 from tasks.sources.models.hf_hub import (
     TABLE,

@@ -41,16 +41,12 @@ from tasks.core.facts import facts_to_rows
 from tasks.core.http import Conditional, Expect, HttpError, clean_url_of, make_session, redact
 from tasks.core.progress import track
 from tasks.core.settings import Settings, SourceSettings, TokenPlacement
+from tasks.load.archive import Payload, archive_payload, sha256_bytes
 from tasks.load.fact_batch import land_fact_rows
 from tasks.load.fetched import fetch, previous_validators
-from tasks.load.warehouse import (
-    LoadResult,
-    Payload,
-    archive_payload,
-    last_loaded_sha,
-    record_manifest,
-    sha256_bytes,
-)
+from tasks.load.journal import last_loaded_sha
+from tasks.load.land import LoadResult
+from tasks.load.manifest import record_manifest
 from tasks.sources.declare import LiveOptions, LiveRun, Resource, Source
 
 log = logging.getLogger(__name__)

@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 
 from tasks.core.settings import Settings
-from tasks.load.warehouse import LoadResult
+from tasks.load.land import LoadResult
 from tasks.sources.models.user_cards_fanout import land_staged_cards, stage_card_chunks
 from tasks.sources.models.user_cards_parse import card_files, chunked, parse_cards
 

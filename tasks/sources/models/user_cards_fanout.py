@@ -12,7 +12,8 @@ The one path for a directory of users' cards, whatever runs the parsing:
   raw/manifest.jsonl; nothing of a chunk is held once it is written, so memory does not grow
   with the number of cards.
 * **Land** (`land_staged_cards`): the manifest rows in one statement, then the facts through the
-  bulk path (`tasks.load.bulk.land_parquet`): one writer, one transaction, file quarantine included.
+  loading kernel (`tasks.load.land.land_file`): one writer, one transaction, file quarantine
+  included.
 
 `footprints run --cards DIR` runs the chunks as `parse_cards_chunk` task runs `.map`ped on the
 flow's task runner: threads by default, a Dask cluster with `task_runner_for("dask", address)`
@@ -43,16 +44,12 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from tasks.core.progress import track
 from tasks.core.settings import Settings, get_settings
-from tasks.load.bulk import land_parquet
+from tasks.load.archive import append_line, to_json_row
 from tasks.load.fact_batch import land_fact_rows, whole_item_quarantine
-from tasks.load.warehouse import (
-    MANIFEST_FILE,
-    LoadResult,
-    append_line,
-    last_loaded_sha,
-    open_warehouse,
-    to_json_row,
-)
+from tasks.load.journal import last_loaded_sha
+from tasks.load.land import LoadResult, land_file
+from tasks.load.manifest import MANIFEST_FILE
+from tasks.load.warehouse import open_warehouse
 from tasks.sources.models.user_cards_parse import (
     CHUNK_SIZE,
     FACT_SCHEMA,
@@ -127,7 +124,7 @@ def stage_card_chunks(
                 batch.update(f"{chunk.files_sha256}\n".encode())
                 _count_chunk(staged, chunk)
             staged.batch_sha = batch.hexdigest()
-            # The file's hash is what `land_parquet` compares to skip an unchanged batch: with
+            # The file's hash is what `land_file` compares to skip an unchanged batch: with
             # every card's hash in it, a changed or added bad file is a change too.
             facts.add_key_value_metadata({"footprints.cards_sha256": staged.batch_sha})
     except BaseException:
@@ -196,7 +193,7 @@ def land_staged_cards(
             settings=settings,
             run_id=run_id,
         )
-    result = land_parquet(
+    result = land_file(
         con,
         staged.facts_file,
         TABLE,

@@ -19,7 +19,6 @@ import os
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from operator import attrgetter
 from pathlib import Path
 from typing import Any
@@ -31,21 +30,11 @@ from prefect import task
 from tasks.cards import Quarantined, parse_card, read_card_file
 from tasks.core.facts import FACT_COLUMNS, Fact
 from tasks.core.settings import Settings, get_settings
+from tasks.load.archive import ArchivedFile, archive_bytes, now
+from tasks.load.manifest import MANIFEST_COLUMNS, manifest_row
 
 SOURCE = "user_cards"  # the manifest's source and the archive folder raw/user_cards
 ROW_COLUMNS: tuple[str, ...] = (*FACT_COLUMNS, "_source_url", "_source_sha256")
-MANIFEST_COLUMNS: tuple[str, ...] = (
-    "sha256",
-    "source",
-    "url",
-    "etag",
-    "last_modified",
-    "http_status",
-    "content_type",
-    "bytes",
-    "fetched_at",
-    "raw_path",
-)
 # The Parquet schemas of a chunk's two parts, and of the staged files the flow joins them into.
 FACT_SCHEMA = pa.schema([(c, pa.string()) for c in ROW_COLUMNS])
 _MANIFEST_NUMBERS = {"http_status": pa.int32(), "bytes": pa.int64()}
@@ -85,22 +74,6 @@ def chunked(items: Sequence[Any], size: int) -> list[list[Any]]:
     return [list(items[i : i + size]) for i in range(0, len(items), size)]
 
 
-def _archive(folder: Path, data: bytes, digest: str) -> Path:
-    """Content-addressed copy under raw/user_cards (temp file + rename; synced per chunk)."""
-    target = folder / digest
-    if not target.exists():
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{digest}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    return target
-
-
 def parse_cards(
     paths: Sequence[str], settings: Settings | None = None, prefix: str = "cards"
 ) -> ChunkResult:
@@ -129,10 +102,10 @@ def parse_cards(
             continue
         digest = hashlib.sha256(data).hexdigest()
         url = path.as_uri()
-        raw_path = str(_archive(folder, data, digest))
-        fetched = datetime.now(UTC).replace(tzinfo=None).isoformat()
-        # MANIFEST_COLUMNS order
-        manifest.append((digest, SOURCE, url, None, None, None, None, len(data), fetched, raw_path))
+        # Synced once per chunk (below), not once per file.
+        raw_path = archive_bytes(folder, data, digest, fsync=False)
+        archived = ArchivedFile(SOURCE, url, digest, raw_path, len(data), now(), None)
+        manifest.append(tuple(manifest_row(archived).values()))  # MANIFEST_COLUMNS order
         digests.update(f"{path.name}:{digest}\n".encode())
         outcome = read_card_file(path, markdown)
         if isinstance(outcome, Quarantined):
