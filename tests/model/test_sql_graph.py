@@ -9,6 +9,7 @@ import pytest
 from tasks.load.warehouse import SQL_DIR
 from tasks.model.graph import (
     LAYERS,
+    PREFIXES,
     ModelGraphError,
     build_order,
     discover_models,
@@ -29,8 +30,11 @@ def test_every_model_file_is_built_after_what_it_reads() -> None:
     order = build_order(discover_models(SQL_DIR), EXTERNAL_TABLES)
     names = [m.name for m in order]
     model_files = {
-        p.stem for layer in LAYERS for p in (SQL_DIR / layer).glob("*.sql") if "_" in p.stem
-    } - {p.stem for p in (SQL_DIR / "reports").glob("select_*.sql")}
+        p.stem
+        for layer in LAYERS
+        for p in (SQL_DIR / layer).glob("*.sql")
+        if p.stem.startswith(PREFIXES[layer])
+    }
     assert set(names) == model_files
     for position, model in enumerate(order):
         assert all(names.index(ref) < position for ref in model.depends_on if ref in names)
