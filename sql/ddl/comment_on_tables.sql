@@ -2,6 +2,9 @@
 -- source. Run after each build (the build recreates derived tables, which drops their comments):
 -- tasks/schema_docs.apply_comments runs it statement by statement. `footprints schema` prints them.
 -- Deliberately not named create_*.sql: apply_ddl must not run it before the tables exist.
+-- `-- columns of <table>: as <other>` gives <table> the column comments written for <other>
+-- (tasks/outputs/schema_docs.comment_statements expands it), so a column passed through a mart or
+-- report is described once.
 
 -- raw_grid_intensity_annual
 comment on table raw_grid_intensity_annual is 'Raw: annual grid carbon intensity. Grain: source x zone_key x year x basis. Unit: g CO2e/kWh. From Our World in Data / Ember, Electricity Maps via co2.js, mlco2 (snapshot grid/grid_intensity_annual.csv).';
@@ -469,19 +472,77 @@ comment on column dim_zone.latest_carbon_intensity_kg_per_kwh is 'Latest annual 
 comment on column dim_zone.latest_basis is 'Basis of that value (lifecycle, direct).';
 comment on column dim_zone.latest_source is 'Source id of that value.';
 
+-- dim_model
+comment on table dim_model is 'Mart: one row per model with its descriptive facts (organisation, release date, size, tokens, FLOPs; best-ranked source per field) and every source cited. Grain: model.';
+-- columns of dim_model: as int_models_described
+
+-- fct_training_runs
+comment on table fct_training_runs is 'Mart: the final training run of each model at each bound: GPU-hours, energy, carbon, water, its inputs and how each was found (disclosed or estimation tier). Grain: model x bound (low, central, high). Units in the column names.';
+-- columns of fct_training_runs: as int_runs_estimated
+
+-- fct_model_totals
+comment on table fct_model_totals is 'Mart: each model''s training, development, embodied and total footprints and training costs, low/central/high side by side. Grain: model. Units in the column names.';
+comment on column fct_model_totals.model is 'Model name as displayed (aliases resolved through raw_model_aliases).';
+comment on column fct_model_totals.gpu_hours_low is 'Low end of the range: gPU-hours of the final training run, h.';
+comment on column fct_model_totals.gpu_hours is 'GPU-hours of the final training run, h.';
+comment on column fct_model_totals.gpu_hours_high is 'High end of the range: gPU-hours of the final training run, h.';
+comment on column fct_model_totals.training_energy_mwh_low is 'Low end of the range: facility energy of the final training run, MWh.';
+comment on column fct_model_totals.training_energy_mwh_high is 'High end of the range: facility energy of the final training run, MWh.';
+comment on column fct_model_totals.training_co2e_t_low is 'Low end of the range: carbon of the final training run, t CO2e (location-based).';
+comment on column fct_model_totals.training_co2e_t_high is 'High end of the range: carbon of the final training run, t CO2e (location-based).';
+comment on column fct_model_totals.total_energy_mwh_low is 'Low end of the range: training + development energy, MWh.';
+comment on column fct_model_totals.total_energy_mwh_high is 'High end of the range: training + development energy, MWh.';
+comment on column fct_model_totals.total_water_kl_low is 'Low end of the range: training + development + embodied water, kL.';
+comment on column fct_model_totals.total_water_kl_high is 'High end of the range: training + development + embodied water, kL.';
+comment on column fct_model_totals.training_cost_usd_low is 'Low end of the range: rental cost of the final run, USD.';
+comment on column fct_model_totals.training_cost_usd_high is 'High end of the range: rental cost of the final run, USD.';
+comment on column fct_model_totals.training_energy_cost_usd_low is 'Low end of the range: electricity cost of the final run, USD.';
+comment on column fct_model_totals.training_energy_cost_usd_high is 'High end of the range: electricity cost of the final run, USD.';
+comment on column fct_model_totals.training_hardware_capex_usd_low is 'Low end of the range: gPU purchase cost amortised over the run, USD.';
+comment on column fct_model_totals.training_hardware_capex_usd is 'GPU purchase cost amortised over the run, USD.';
+comment on column fct_model_totals.training_hardware_capex_usd_high is 'High end of the range: gPU purchase cost amortised over the run, USD.';
+comment on column fct_model_totals.training_energy_mwh is 'Facility energy of the final training run, MWh.';
+comment on column fct_model_totals.training_co2e_t is 'Carbon of the final training run, t CO2e (location-based).';
+comment on column fct_model_totals.training_water_kl is 'Water of the final training run, kL.';
+comment on column fct_model_totals.development_energy_mwh is 'Facility energy of development, MWh.';
+comment on column fct_model_totals.development_co2e_t is 'Carbon of development, t CO2e.';
+comment on column fct_model_totals.development_water_kl is 'Water of development, kL.';
+comment on column fct_model_totals.embodied_co2e_t is 'Manufacturing carbon of the GPUs, amortised, t CO2e.';
+comment on column fct_model_totals.embodied_water_kl is 'Manufacturing water of the GPUs, amortised, kL.';
+comment on column fct_model_totals.training_cost_usd is 'Rental cost of the final run, USD.';
+comment on column fct_model_totals.training_energy_cost_usd is 'Electricity cost of the final run, USD.';
+comment on column fct_model_totals.total_co2e_t_low is 'Low end of the range: training + development + embodied carbon, t CO2e.';
+comment on column fct_model_totals.total_co2e_t is 'Training + development + embodied carbon, t CO2e.';
+comment on column fct_model_totals.total_co2e_t_high is 'High end of the range: training + development + embodied carbon, t CO2e.';
+
+-- fct_disclosure_findings
+comment on table fct_disclosure_findings is 'Mart: what a developer''s own numbers imply, checked against physics, the grid and each other (implied intensity, implied power per GPU, emissions vs recomputed, contradictions, impossible values, flagged facts). Grain: model x finding x phase x field (x fact).';
+comment on column fct_disclosure_findings.model is 'Model name as displayed (aliases resolved through raw_model_aliases).';
+comment on column fct_disclosure_findings.phase is 'model (metadata), training (the final run) or development (everything before it).';
+comment on column fct_disclosure_findings.field is 'Disclosure field (docs/data-contracts.md: gpu, gpu_hours, energy_mwh, co2e_t, ...).';
+comment on column fct_disclosure_findings.finding is 'Kind of finding (implied_intensity, implied_power_per_gpu, emissions_vs_recomputed, contradiction, ...).';
+comment on column fct_disclosure_findings.disclosed_value is 'The value as disclosed, in unit.';
+comment on column fct_disclosure_findings.recomputed_value is 'The value recomputed from the other figures, in unit.';
+comment on column fct_disclosure_findings.unit is 'Unit of the two values.';
+comment on column fct_disclosure_findings.ratio is 'disclosed_value / recomputed_value.';
+comment on column fct_disclosure_findings.severity is 'info, warning (implausible) or error (impossible, or two disclosures that cannot both be true).';
+comment on column fct_disclosure_findings.detail is 'Explanation in words.';
+comment on column fct_disclosure_findings.source_url is 'The disclosure the finding is about.';
+
+-- dim_equivalence
+comment on table dim_equivalence is 'Mart: the constants that express footprints in everyday terms, each with its unit and source (from raw_equivalences). Grain: key.';
+-- columns of dim_equivalence: as stg_reference__equivalences
+
 -- rpt_leaderboard
 comment on table rpt_leaderboard is 'Report: the leaderboard (exported as leaderboard.csv). Grain: model. Ranked by total t CO2e (training + development + embodied); every figure with its low-high range, basis (disclosed or estimated), estimation tier and sources. Units in the column names.';
+-- columns of rpt_leaderboard: as fct_model_totals, and:
 comment on column rpt_leaderboard.rank is 'Position by total_co2e_t, largest first.';
-comment on column rpt_leaderboard.model is 'Model name as displayed (aliases resolved through raw_model_aliases).';
 comment on column rpt_leaderboard.organization is 'Organisation that trained the model.';
 comment on column rpt_leaderboard.release_date is 'Public release date.';
 comment on column rpt_leaderboard.parameters_b is 'Total parameters, billions.';
 comment on column rpt_leaderboard.gpu is 'Accelerator of the final training run (canonical name when resolved, else as written).';
 comment on column rpt_leaderboard.gpu_id is 'Canonical accelerator id (slug), e.g. nvidia-h100-sxm5-80gb.';
 comment on column rpt_leaderboard.gpu_count is 'Accelerators used, count.';
-comment on column rpt_leaderboard.gpu_hours is 'GPU-hours of the final training run, h.';
-comment on column rpt_leaderboard.gpu_hours_low is 'Low end of the range: gPU-hours of the final training run, h.';
-comment on column rpt_leaderboard.gpu_hours_high is 'High end of the range: gPU-hours of the final training run, h.';
 comment on column rpt_leaderboard.grid_zone is 'Zone whose intensity was used (null when the place is unknown).';
 comment on column rpt_leaderboard.location is 'Place of training as the source wrote it.';
 comment on column rpt_leaderboard.carbon_intensity_kg_per_kwh is 'Intensity of the training run, kg CO2e/kWh (implied by disclosed emissions / energy when disclosed).';
@@ -489,36 +550,8 @@ comment on column rpt_leaderboard.carbon_intensity_granularity is 'hourly, month
 comment on column rpt_leaderboard.carbon_intensity_coverage_share is 'Share of the run''s window covered by the hourly or monthly series, ratio.';
 comment on column rpt_leaderboard.carbon_intensity_source is 'Source id of the intensity.';
 comment on column rpt_leaderboard.pue is 'Power usage effectiveness: facility energy / IT energy (ratio, >= 1).';
-comment on column rpt_leaderboard.training_energy_mwh is 'Facility energy of the final training run, MWh.';
-comment on column rpt_leaderboard.training_energy_mwh_low is 'Low end of the range: facility energy of the final training run, MWh.';
-comment on column rpt_leaderboard.training_energy_mwh_high is 'High end of the range: facility energy of the final training run, MWh.';
-comment on column rpt_leaderboard.training_co2e_t is 'Carbon of the final training run, t CO2e (location-based).';
-comment on column rpt_leaderboard.training_co2e_t_low is 'Low end of the range: carbon of the final training run, t CO2e (location-based).';
-comment on column rpt_leaderboard.training_co2e_t_high is 'High end of the range: carbon of the final training run, t CO2e (location-based).';
-comment on column rpt_leaderboard.training_water_kl is 'Water of the final training run, kL.';
-comment on column rpt_leaderboard.development_energy_mwh is 'Facility energy of development, MWh.';
-comment on column rpt_leaderboard.development_co2e_t is 'Carbon of development, t CO2e.';
-comment on column rpt_leaderboard.development_water_kl is 'Water of development, kL.';
-comment on column rpt_leaderboard.embodied_co2e_t is 'Manufacturing carbon of the GPUs, amortised, t CO2e.';
-comment on column rpt_leaderboard.embodied_water_kl is 'Manufacturing water of the GPUs, amortised, kL.';
 comment on column rpt_leaderboard.total_energy_mwh is 'Training + development energy, MWh.';
-comment on column rpt_leaderboard.total_energy_mwh_low is 'Low end of the range: training + development energy, MWh.';
-comment on column rpt_leaderboard.total_energy_mwh_high is 'High end of the range: training + development energy, MWh.';
-comment on column rpt_leaderboard.total_co2e_t is 'Training + development + embodied carbon, t CO2e.';
-comment on column rpt_leaderboard.total_co2e_t_low is 'Low end of the range: training + development + embodied carbon, t CO2e.';
-comment on column rpt_leaderboard.total_co2e_t_high is 'High end of the range: training + development + embodied carbon, t CO2e.';
 comment on column rpt_leaderboard.total_water_kl is 'Training + development + embodied water, kL.';
-comment on column rpt_leaderboard.total_water_kl_low is 'Low end of the range: training + development + embodied water, kL.';
-comment on column rpt_leaderboard.total_water_kl_high is 'High end of the range: training + development + embodied water, kL.';
-comment on column rpt_leaderboard.training_cost_usd is 'Rental cost of the final run, USD.';
-comment on column rpt_leaderboard.training_cost_usd_low is 'Low end of the range: rental cost of the final run, USD.';
-comment on column rpt_leaderboard.training_cost_usd_high is 'High end of the range: rental cost of the final run, USD.';
-comment on column rpt_leaderboard.training_energy_cost_usd is 'Electricity cost of the final run, USD.';
-comment on column rpt_leaderboard.training_energy_cost_usd_low is 'Low end of the range: electricity cost of the final run, USD.';
-comment on column rpt_leaderboard.training_energy_cost_usd_high is 'High end of the range: electricity cost of the final run, USD.';
-comment on column rpt_leaderboard.training_hardware_capex_usd is 'GPU purchase cost amortised over the run, USD.';
-comment on column rpt_leaderboard.training_hardware_capex_usd_low is 'Low end of the range: gPU purchase cost amortised over the run, USD.';
-comment on column rpt_leaderboard.training_hardware_capex_usd_high is 'High end of the range: gPU purchase cost amortised over the run, USD.';
 comment on column rpt_leaderboard.disclosed_training_co2e_t is 'Training emissions as disclosed, location-based, t CO2e.';
 comment on column rpt_leaderboard.disclosed_training_co2e_market_t is 'Training emissions as disclosed, market-based, t CO2e.';
 comment on column rpt_leaderboard.training_co2e_basis is 'disclosed or estimated.';
@@ -530,18 +563,8 @@ comment on column rpt_leaderboard.conflicting_fields is 'Fields on which sources
 comment on column rpt_leaderboard.sources is 'Sources of the row''s figures: '' ; ''-separated URLs and citations.';
 
 -- rpt_disclosure_audit
-comment on table rpt_disclosure_audit is 'Report: the disclosure audit. Grain: model x phase x field x finding: what a developer''s own numbers imply, checked against physics, the grid and each other (implied intensity, implied power per GPU, emissions vs recomputed, contradictions).';
-comment on column rpt_disclosure_audit.model is 'Model name as displayed (aliases resolved through raw_model_aliases).';
-comment on column rpt_disclosure_audit.phase is 'model (metadata), training (the final run) or development (everything before it).';
-comment on column rpt_disclosure_audit.field is 'Disclosure field (docs/data-contracts.md: gpu, gpu_hours, energy_mwh, co2e_t, ...).';
-comment on column rpt_disclosure_audit.finding is 'Kind of finding (implied_intensity, implied_power_per_gpu, emissions_vs_recomputed, contradiction, ...).';
-comment on column rpt_disclosure_audit.disclosed_value is 'The value as disclosed, in unit.';
-comment on column rpt_disclosure_audit.recomputed_value is 'The value recomputed from the other figures, in unit.';
-comment on column rpt_disclosure_audit.unit is 'Unit of the two values.';
-comment on column rpt_disclosure_audit.ratio is 'disclosed_value / recomputed_value.';
-comment on column rpt_disclosure_audit.severity is 'info, warning (implausible) or error (impossible, or two disclosures that cannot both be true).';
-comment on column rpt_disclosure_audit.detail is 'Explanation in words.';
-comment on column rpt_disclosure_audit.source_url is 'The disclosure the finding is about.';
+comment on table rpt_disclosure_audit is 'Report: the disclosure audit (exported as disclosure_audit.csv), each finding of fct_disclosure_findings with its disclosed / recomputed ratio. Grain: model x phase x field x finding: what a developer''s own numbers imply, checked against physics, the grid and each other (implied intensity, implied power per GPU, emissions vs recomputed, contradictions).';
+-- columns of rpt_disclosure_audit: as fct_disclosure_findings
 
 -- rpt_equivalences
 comment on table rpt_equivalences is 'Report: each leaderboard model''s total footprint in everyday terms (car lifetimes, diesel litres, car km, years of a person''s or home''s electricity, years of drinking water), with constants from raw_equivalences. Grain: model.';

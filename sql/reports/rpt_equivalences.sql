@@ -1,5 +1,5 @@
 -- grain: one row per leaderboard model: its total footprint (training + development + embodied,
--- central) in everyday terms, with the constants from raw_equivalences (each row there cites its
+-- central) in everyday terms, with the constants from dim_equivalence (each row there cites its
 -- source). Carbon: average-car lifetimes (incl. fuel), litres of diesel burned, km driven by a
 -- typical passenger car; energy (training + development): a French person's yearly electricity,
 -- a US home's yearly electricity; water: people's yearly drinking water (2 L a day).
@@ -18,7 +18,7 @@ eq as (
         max(value) filter (where key = 'us_home_electricity_kwh_per_year') as us_home_kwh_year,
         max(value) filter (where key = 'person_drinking_water_kl_per_year')
             as drinking_kl_year
-    from stg_reference__equivalences
+    from dim_equivalence
 ),
 
 final as (

@@ -1,74 +1,24 @@
 -- grain: one row per model with an estimate, ranked by total carbon (training + development +
 -- embodied), with every figure's range, basis and sources. This is the exported CSV.
 -- Ranges: `<column>_low` / `<column>_high` beside a central `<column>` are the interval-arithmetic
--- bounds (int_runs_estimated). Costs are side by side: rental (training_cost_usd), electricity
+-- bounds (fct_model_totals). Costs are side by side: rental (training_cost_usd), electricity
 -- (training_energy_cost_usd) and the hardware's capital cost amortised over the run
 -- (training_hardware_capex_usd). carbon_intensity_granularity: hourly / monthly / annual /
 -- disclosed / assumed, with the hourly or monthly series' coverage of the run's window.
-with bounded as (
-    select * from int_footprints_bounded
+with totals as (
+    select * from fct_model_totals
 ),
 
 runs as (
-    select * from int_runs_estimated where phase = 'training' and bound = 'central'
+    select * from fct_training_runs where bound = 'central'
 ),
 
 models as (
-    select * from int_models_described
+    select * from dim_model
 ),
 
 gpus as (
-    select gpu_id, specs_source from stg_gpus__specs
-),
-
-totals as (
-    select
-        model,
-        max(training_gpu_hours) filter (where bound = 'low') as gpu_hours_low,
-        max(training_gpu_hours) filter (where bound = 'central') as gpu_hours,
-        max(training_gpu_hours) filter (where bound = 'high') as gpu_hours_high,
-        max(training_energy_mwh) filter (where bound = 'low') as training_energy_mwh_low,
-        max(training_energy_mwh) filter (where bound = 'high') as training_energy_mwh_high,
-        max(training_co2e_t) filter (where bound = 'low') as training_co2e_t_low,
-        max(training_co2e_t) filter (where bound = 'high') as training_co2e_t_high,
-        max(training_energy_mwh + development_energy_mwh) filter (where bound = 'low')
-            as total_energy_mwh_low,
-        max(training_energy_mwh + development_energy_mwh) filter (where bound = 'high')
-            as total_energy_mwh_high,
-        max(training_water_kl + development_water_kl + coalesce(embodied_water_kl, 0))
-            filter (where bound = 'low') as total_water_kl_low,
-        max(training_water_kl + development_water_kl + coalesce(embodied_water_kl, 0))
-            filter (where bound = 'high') as total_water_kl_high,
-        max(training_cost_usd) filter (where bound = 'low') as training_cost_usd_low,
-        max(training_cost_usd) filter (where bound = 'high') as training_cost_usd_high,
-        max(training_energy_cost_usd) filter (where bound = 'low') as training_energy_cost_usd_low,
-        max(training_energy_cost_usd) filter (where bound = 'high')
-            as training_energy_cost_usd_high,
-        max(training_hardware_capex_usd) filter (where bound = 'low')
-            as training_hardware_capex_usd_low,
-        max(training_hardware_capex_usd) filter (where bound = 'central')
-            as training_hardware_capex_usd,
-        max(training_hardware_capex_usd) filter (where bound = 'high')
-            as training_hardware_capex_usd_high,
-        max(training_energy_mwh) filter (where bound = 'central') as training_energy_mwh,
-        max(training_co2e_t) filter (where bound = 'central') as training_co2e_t,
-        max(training_water_kl) filter (where bound = 'central') as training_water_kl,
-        max(development_energy_mwh) filter (where bound = 'central') as development_energy_mwh,
-        max(development_co2e_t) filter (where bound = 'central') as development_co2e_t,
-        max(development_water_kl) filter (where bound = 'central') as development_water_kl,
-        max(embodied_co2e_t) filter (where bound = 'central') as embodied_co2e_t,
-        max(embodied_water_kl) filter (where bound = 'central') as embodied_water_kl,
-        max(training_cost_usd) filter (where bound = 'central') as training_cost_usd,
-        max(training_energy_cost_usd) filter (where bound = 'central')
-            as training_energy_cost_usd,
-        max(training_co2e_t + development_co2e_t + coalesce(embodied_co2e_t, 0))
-            filter (where bound = 'low') as total_co2e_t_low,
-        max(training_co2e_t + development_co2e_t + coalesce(embodied_co2e_t, 0))
-            filter (where bound = 'central') as total_co2e_t,
-        max(training_co2e_t + development_co2e_t + coalesce(embodied_co2e_t, 0))
-            filter (where bound = 'high') as total_co2e_t_high
-    from bounded
-    group by model
+    select gpu_id, specs_source from dim_gpu
 ),
 
 final as (

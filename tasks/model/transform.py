@@ -1,8 +1,9 @@
 """Transforms: raw tables -> staging views -> intermediate, marts and reports tables.
 
 One polars step resolves the names written in disclosures (GPUs, places) through the alias
-tables; everything else is SQL in sql/, run in layer order inside one transaction, so a reader
-sees either the previous build or the whole new one.
+tables; everything else is SQL in sql/, run in the order its references give (tasks/model/graph.py)
+inside one transaction, with every mart checked against its YAML twin (tasks/model/contracts.py)
+before the commit, so a reader sees either the previous build or the whole new one.
 """
 
 from __future__ import annotations
@@ -18,34 +19,11 @@ from tasks.core.gpu_names import GpuResolver
 from tasks.core.locations import LocationResolver
 from tasks.load.archive import sha256_bytes
 from tasks.load.warehouse import SQL_DIR, read_sql, table_fingerprint
+from tasks.model.contracts import MartContract, check_contracts, read_contract
+from tasks.model.graph import SqlModel, build_order, discover_models
 
-# Dependency order. File name = table (or view) name.
-STAGING = (
-    "stg_grid__intensity_annual",
-    "stg_grid__zones",
-    "stg_grid__cloud_regions",
-    "stg_gpus__specs",
-    "stg_disclosures__facts",
-    "stg_assumptions__coefficients",
-    "stg_grid__intensity_hourly",
-    "stg_grid__intensity_monthly",
-    "stg_reference__equivalences",
-)
-MODELS = (
-    ("intermediate", "int_grid_intensity_ranked"),
-    ("intermediate", "int_models_described"),
-    ("intermediate", "int_disclosures_pivoted"),
-    ("intermediate", "int_runs_hourly_matched"),
-    ("intermediate", "int_runs_estimated"),
-    ("intermediate", "int_footprints_bounded"),
-    ("marts", "fct_model_footprints"),
-    ("marts", "dim_gpu"),
-    ("marts", "dim_zone"),
-    ("reports", "rpt_leaderboard"),
-    ("reports", "rpt_disclosure_audit"),
-    ("reports", "rpt_equivalences"),
-)
-NAMES_TABLE = "int_names_resolved"
+NAMES_TABLE = "int_names_resolved"  # built here in polars; SQL models read it as intermediate
+EXTERNAL_TABLES = {NAMES_TABLE: "intermediate"}
 
 NAMES_SCHEMA = {
     "kind": pl.String,
@@ -67,8 +45,27 @@ class BuildResult:
 
 
 def _sql_hash() -> str:
-    files = sorted(SQL_DIR.rglob("*.sql"))
+    files = sorted([*SQL_DIR.rglob("*.sql"), *SQL_DIR.rglob("*.yml")])
     return sha256_bytes(b"".join(f.read_bytes() for f in files))
+
+
+def plan_build() -> tuple[list[SqlModel], list[MartContract]]:
+    """The models of sql/ in build order, and the contract of each mart: a bad file fails here,
+    before anything is written."""
+    models = build_order(discover_models(SQL_DIR), EXTERNAL_TABLES)
+    return models, [read_contract(m.path) for m in models if m.layer == "marts"]
+
+
+def _run_models(
+    con: duckdb.DuckDBPyConnection, models: list[SqlModel], names: pl.DataFrame
+) -> None:
+    con.execute(read_sql("macros/footprint_macros.sql"))
+    con.register("names_frame", names.to_arrow())
+    con.execute(f"create or replace table {NAMES_TABLE} as select * from names_frame")
+    con.unregister("names_frame")
+    for model in models:
+        sql = model.path.read_text(encoding="utf-8")
+        con.execute(f"create or replace {model.materialization} {model.name} as {sql}")
 
 
 def resolve_names(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
@@ -119,17 +116,12 @@ def build_models(
         models = con.execute("select count(*) from rpt_leaderboard").fetchall()[0][0]
         return BuildResult("unchanged", models, 0, 0, inputs_hash)
 
+    plan, contracts = plan_build()
     names = resolve_names(con)
     con.execute("begin transaction")
     try:
-        con.execute(read_sql("macros/footprint_macros.sql"))
-        for view in STAGING:
-            con.execute(f"create or replace view {view} as {read_sql(f'staging/{view}.sql')}")
-        con.register("names_frame", names.to_arrow())
-        con.execute(f"create or replace table {NAMES_TABLE} as select * from names_frame")
-        con.unregister("names_frame")
-        for layer, table in MODELS:
-            con.execute(f"create or replace table {table} as {read_sql(f'{layer}/{table}.sql')}")
+        _run_models(con, plan, names)
+        check_contracts(con, contracts)
         models = con.execute("select count(*) from rpt_leaderboard").fetchall()[0][0]
         con.execute(
             "insert into meta_build_log values (?, ?, ?, ?, ?, 'built')",

@@ -365,6 +365,23 @@ def scenario_row(
     )
 
 
+def as_estimated_row(base: BaseRun) -> ScenarioRow:
+    """The run as the build estimated it: the first row of every what-if."""
+    return scenario_row(
+        base,
+        scenario="as estimated",
+        zone=base.zone_key or "(unresolved)",
+        intensity=base.carbon_intensity,
+        granularity=base.intensity_granularity,
+        energy=base.energy_mwh,
+        gpu_hours=base.gpu_hours,
+        pue=base.pue,
+        gpu_name=base.gpu_id or "",
+        source=base.intensity_source,
+        co2e=base.co2e_t,
+    )
+
+
 def run_whatif(
     con: duckdb.DuckDBPyConnection,
     model: str,
@@ -384,21 +401,7 @@ def run_whatif(
     new_gpu = load_gpu(con, gpu) if gpu else None
     energy, hours, pue_t = scenario_energy(base, coef, old_gpu=old_gpu, new_gpu=new_gpu, pue=pue)
     base_gpu = base.gpu_id or ""
-    rows = [
-        scenario_row(
-            base,
-            scenario="as estimated",
-            zone=base.zone_key or "(unresolved)",
-            intensity=base.carbon_intensity,
-            granularity=base.intensity_granularity,
-            energy=base.energy_mwh,
-            gpu_hours=base.gpu_hours,
-            pue=base.pue,
-            gpu_name=base_gpu,
-            source=base.intensity_source,
-            co2e=base.co2e_t,
-        )
-    ]
+    rows = [as_estimated_row(base)]
     targets = [resolve_zone(con, z) for z in zones]
     if not targets:  # no zone given: the run's own place, with the hardware/PUE changes
         if gpu or pue is not None:

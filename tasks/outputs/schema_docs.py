@@ -10,6 +10,7 @@ reported rather than failing the whole refresh.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 
 import duckdb
@@ -17,12 +18,30 @@ import duckdb
 from tasks.load.warehouse import SQL_DIR
 
 COMMENTS_SQL = SQL_DIR / "ddl" / "comment_on_tables.sql"
+# A table whose columns pass through from another (a mart over an intermediate, a report over a
+# mart) says so in one line, so each column's comment is written once.
+_COLUMNS_AS = re.compile(r"^-- columns of (\w+): as (\w+)(?:, and:)?$")
 
 
 def comment_statements() -> list[str]:
-    """The statements of comment_on_tables.sql, one per line by construction."""
-    text = COMMENTS_SQL.read_text(encoding="utf-8")
-    return [line for line in text.splitlines() if line.lower().startswith("comment on ")]
+    """The statements of comment_on_tables.sql, one per line by construction, with each
+    `-- columns of <table>: as <other>` line expanded to <other>'s column comments for <table>."""
+    lines = COMMENTS_SQL.read_text(encoding="utf-8").splitlines()
+    written = [line for line in lines if line.lower().startswith("comment on ")]
+    statements = []
+    for line in lines:
+        inherited = _COLUMNS_AS.match(line)
+        if inherited:
+            table, other = inherited.groups()
+            prefix = f"comment on column {other}."
+            statements += [
+                f"comment on column {table}.{s[len(prefix) :]}"
+                for s in written
+                if s.startswith(prefix)
+            ]
+        elif line.lower().startswith("comment on "):
+            statements.append(line)
+    return statements
 
 
 def apply_comments(con: duckdb.DuckDBPyConnection) -> list[str]:

@@ -15,6 +15,8 @@ from tasks.core.facts import FACT_COLUMNS
 from tasks.core.settings import get_settings
 from tasks.load.ingest import ingest_snapshot_files
 from tasks.load.warehouse import open_warehouse
+from tasks.model import transform
+from tasks.model.contracts import MartContract, MartContractError
 from tasks.model.transform import build_models
 from tasks.sources.grid import snapshot as grid_intensity
 from tasks.sources.hardware import snapshot as gpu_specs
@@ -276,3 +278,16 @@ def test_leaderboard(con) -> None:
     assert "https://example.org/card/M2" in m2["sources"]
     m3 = next(r for r in board if r["model"] == "M3")
     assert m3["organization"] == "Org"
+
+
+def test_a_mart_breaking_its_grain_fails_the_build_and_keeps_the_last_one(con, monkeypatch) -> None:
+    models, contracts = transform.plan_build()
+    footprints = next(c for c in contracts if c.mart == "fct_model_footprints")
+    too_narrow = MartContract(
+        footprints.mart, footprints.path, footprints.description, ("model",), ("model",)
+    )
+    monkeypatch.setattr(transform, "plan_build", lambda: (models, [too_narrow]))
+    before = rows(con, "select model, rank from rpt_leaderboard order by rank")
+    with pytest.raises(MartContractError, match=r"mart fct_model_footprints: unique key \(model\)"):
+        build_models(con, force=True)
+    assert rows(con, "select model, rank from rpt_leaderboard order by rank") == before

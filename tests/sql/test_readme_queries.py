@@ -101,3 +101,19 @@ def test_comments_file_is_not_picked_up_by_apply_ddl() -> None:
     ddl = [p.name for p in (SQL_DIR / "ddl").glob("create_*.sql")]
     assert "comment_on_tables.sql" not in ddl
     assert all(s.rstrip().endswith(";") for s in comment_statements())
+
+
+def test_passed_through_columns_take_their_sources_comment() -> None:
+    """`-- columns of fct_training_runs: as int_runs_estimated` writes each comment once."""
+    statements = comment_statements()
+    source = {
+        s.split(" is ", 1)[0].split(".")[-1]: s.split(" is ", 1)[1]
+        for s in statements
+        if s.startswith("comment on column int_runs_estimated.")
+    }
+    passed = {
+        s.split(" is ", 1)[0].split(".")[-1]: s.split(" is ", 1)[1]
+        for s in statements
+        if s.startswith("comment on column fct_training_runs.")
+    }
+    assert source and passed == source
