@@ -284,7 +284,8 @@ def coerce_types(table: str, frame: pl.DataFrame) -> tuple[pl.DataFrame, dict[in
 
 @cache
 def _gx_context() -> Any:
-    import great_expectations as gx  # ~3 s: imported only when a batch is validated
+    # deferred: ~3 s to import, paid only when a batch is validated
+    import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     ctx = gx.get_context(mode="ephemeral")
