@@ -12,6 +12,8 @@ from typing import Annotated
 import typer
 
 from footprints.commands._common import WarehouseOpt, fail
+from tasks.core.settings import get_settings
+from tasks.load.sql import WarehouseError
 
 
 def card(
@@ -22,8 +24,7 @@ def card(
     # deferred: see the module docstring
     import duckdb
 
-    from tasks.core.settings import get_settings
-    from tasks.load.warehouse import WarehouseError, open_warehouse
+    from tasks.load.warehouse import open_warehouse
     from tasks.outputs.card import UnknownModelError, find_model, render_card
 
     settings = get_settings(warehouse=warehouse)

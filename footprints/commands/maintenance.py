@@ -13,6 +13,8 @@ from typing import Annotated
 import typer
 
 from footprints.commands._common import WarehouseOpt, fail
+from tasks.core.settings import get_settings
+from tasks.load.sql import WarehouseError
 
 
 def doctor(warehouse: WarehouseOpt = None) -> None:
@@ -40,8 +42,6 @@ def backup(
 ) -> None:
     """A consistent copy of the warehouse: CHECKPOINT, then copy; refused while a refresh writes."""
     # deferred: see the module docstring
-    from tasks.core.settings import get_settings
-    from tasks.load.warehouse import WarehouseError
     from tasks.ops.backup import backup_warehouse
     from tasks.ops.raw_area import MaintenanceError
 
@@ -67,8 +67,6 @@ def rebuild(
 ) -> None:
     """Recreate the whole warehouse from the raw area alone (the old file is kept as .bak)."""
     # deferred: see the module docstring
-    from tasks.core.settings import get_settings
-    from tasks.load.warehouse import WarehouseError
     from tasks.ops.raw_area import MaintenanceError
     from tasks.ops.rebuild import rebuild_warehouse
 

@@ -12,6 +12,8 @@ from typing import Annotated
 import typer
 
 from footprints.commands._common import WarehouseOpt, fail
+from tasks.core.settings import get_settings
+from tasks.load.sql import WarehouseError
 
 
 def report(
@@ -29,8 +31,7 @@ def report(
     ] = 30,
 ) -> None:
     """Write the report: the whole leaderboard (sortable, filterable), charts, sources."""
-    from tasks.core.settings import get_settings
-    from tasks.load.warehouse import WarehouseError, open_warehouse
+    from tasks.load.warehouse import open_warehouse
     from tasks.outputs.report import build_report
 
     settings = get_settings(warehouse=warehouse)

@@ -9,13 +9,15 @@ import io
 from typing import Annotated
 
 import typer
+from rich.console import Console
+from rich.table import Table
 
 from footprints.commands._common import WarehouseOpt, fail
+from tasks.core.settings import get_settings
+from tasks.load.sql import WarehouseError
 
 
 def _table(columns: list[str], rows: list[list[str]]) -> str:
-    from rich.console import Console
-    from rich.table import Table
 
     table = Table(show_lines=False, expand=False)
     for i, c in enumerate(columns):
@@ -56,8 +58,7 @@ def schema(
     warehouse: WarehouseOpt = None,
 ) -> None:
     """Print the documented schema: tables with their grain, or one table's columns and units."""
-    from tasks.core.settings import get_settings
-    from tasks.load.warehouse import WarehouseError, open_warehouse
+    from tasks.load.warehouse import open_warehouse
 
     settings = get_settings(warehouse=warehouse)
     try:

@@ -14,6 +14,7 @@ import typer
 
 from footprints.commands._common import WarehouseOpt, fail, render
 from tasks.core.settings import get_settings
+from tasks.load.sql import WarehouseError
 
 
 class Format(StrEnum):
@@ -34,7 +35,7 @@ def query(
     # deferred: see the module docstring
     import duckdb
 
-    from tasks.load.warehouse import WarehouseError, open_warehouse
+    from tasks.load.warehouse import open_warehouse
 
     settings = get_settings(warehouse=warehouse)
     try:
@@ -59,7 +60,7 @@ def leaderboard(
 ) -> None:
     """Print the top of the leaderboard (total t CO2e with its low-high range)."""
     # deferred: see the module docstring
-    from tasks.load.warehouse import WarehouseError, open_warehouse, read_sql
+    from tasks.load.warehouse import open_warehouse, read_sql
 
     settings = get_settings(warehouse=warehouse)
     try:
@@ -100,7 +101,7 @@ def export_audit(
 
 def _export(name: str, warehouse: Path | None, out: Path | None) -> None:
     # deferred: see the module docstring
-    from tasks.load.warehouse import WarehouseError, open_warehouse
+    from tasks.load.warehouse import open_warehouse
     from tasks.outputs.datapackage import write_datapackage
     from tasks.outputs.export import EXPORTS, export_table, resolve_export_path
 

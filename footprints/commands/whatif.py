@@ -14,6 +14,7 @@ import typer
 
 from footprints.commands._common import render
 from tasks.core.settings import get_settings
+from tasks.load.sql import WarehouseError
 
 
 class WhatIfFormat(StrEnum):
@@ -49,7 +50,7 @@ def whatif(
     ] = None,
 ) -> None:
     """The same final training run moved to other grid zones, GPUs or PUE (t CO2e with range)."""
-    from tasks.load.warehouse import WarehouseError, open_warehouse
+    from tasks.load.warehouse import open_warehouse
     from tasks.model.whatif import COLUMNS, WhatIfError, run_whatif
 
     settings = get_settings(warehouse=warehouse)
