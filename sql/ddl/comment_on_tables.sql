@@ -208,7 +208,7 @@ comment on column raw_equivalences._loaded_at is 'When that load ran (UTC, naive
 -- meta_raw_manifest
 comment on table meta_raw_manifest is 'Meta: every payload fetched or read, archived content-addressed under raw/<source>/<sha256>. Grain: source x url x sha256.';
 comment on column meta_raw_manifest.sha256 is 'SHA-256 of the payload (its file name in the archive).';
-comment on column meta_raw_manifest.source is 'Source id (snapshot, electricitymaps, codecarbon, ...).';
+comment on column meta_raw_manifest.source is 'Source id: a source''s name in tasks/sources/registry.py, snapshot, or user_cards.';
 comment on column meta_raw_manifest.url is 'File path or URL, never with credentials.';
 comment on column meta_raw_manifest.etag is 'HTTP ETag, when served.';
 comment on column meta_raw_manifest.last_modified is 'HTTP Last-Modified, when served.';

@@ -3,7 +3,7 @@
 
 create table if not exists meta_raw_manifest (
     sha256          varchar not null,   -- content address of the payload under raw/<source>/<sha256>
-    source          varchar not null,   -- source id (snapshot, electricitymaps, ...)
+    source          varchar not null,   -- source id: a registry name, snapshot or user_cards
     url             varchar not null,   -- file path or URL, never with credentials
     etag            varchar,
     last_modified   varchar,
