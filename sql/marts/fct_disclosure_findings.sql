@@ -120,7 +120,7 @@ run_facts as (
         pl.place_intensity,
         pl.place_label,
         (
-            select string_agg(distinct f.source_url, ' ; ')
+            select string_agg(distinct f.source_url, ' ; ' order by f.source_url)
             from facts as f
             where f.model = r.model and f.phase = r.phase
                 and f.field in ('co2e_t', 'energy_mwh', 'gpu_hours', 'carbon_intensity_kg_per_kwh')
@@ -315,11 +315,13 @@ text_contradictions as (
         null::double as recomputed_value,
         '' as unit,
         case field when 'location' then 'warning' else 'info' end as severity,
+        -- ordered, so the audit export reads the same on every build
         'facts resolve differently: ' || string_agg(
             distinct printf('%s -> %s (%s, %s confidence)', value, resolved, source_kind, confidence),
             ' vs '
+            order by printf('%s -> %s (%s, %s confidence)', value, resolved, source_kind, confidence)
         ) as detail,
-        string_agg(distinct source_url, ' ; ') as source_url
+        string_agg(distinct source_url, ' ; ' order by source_url) as source_url
     from resolved_facts
     group by model, phase, field
     having count(distinct resolved) > 1

@@ -130,3 +130,18 @@ def test_export_sql_orders_errors_first(con, tmp_path) -> None:
     ]
     rank = {"error": 0, "warning": 1, "info": 2}
     assert [rank[s] for s in order] == sorted(rank[s] for s in order)
+
+
+def test_lists_in_a_finding_are_in_a_fixed_order(con) -> None:
+    # string_agg without `order by` listed facts and URLs in whatever order DuckDB's threads
+    # finished, so the audit export differed from build to build.
+    rows = con.execute(
+        "select detail, source_url from rpt_disclosure_audit "
+        "where detail like 'facts resolve differently: %'"
+    ).fetchall()
+    assert rows
+    for detail, urls in rows:
+        facts = detail.removeprefix("facts resolve differently: ").split(" vs ")
+        assert facts == sorted(facts), detail
+        listed = (urls or "").split(" ; ")
+        assert listed == sorted(listed), urls
