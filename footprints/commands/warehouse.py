@@ -103,11 +103,14 @@ def _export(name: str, warehouse: Path | None, out: Path | None) -> None:
     # deferred: see the module docstring
     from tasks.load.warehouse import open_warehouse
     from tasks.outputs.datapackage import write_datapackage
-    from tasks.outputs.export import EXPORTS, export_table, resolve_export_path
+    from tasks.outputs.export import EXPORTS, ExportPathError, export_table, resolve_export_path
 
     settings = get_settings(warehouse=warehouse)
     # `--out` is the CLI user's own choice, so it may point anywhere (RELIABILITY.md case 20).
-    target = resolve_export_path(out, settings.exports_path, EXPORTS[name][1], trusted=True)
+    try:
+        target = resolve_export_path(out, settings.exports_path, EXPORTS[name][1], trusted=True)
+    except ExportPathError as err:
+        fail(str(err), code=2)
     try:
         with open_warehouse(settings=settings, read_only=True) as con:
             result = export_table(con, name, target)

@@ -11,6 +11,7 @@ import hashlib
 import os
 import re
 import shutil
+import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -98,6 +99,32 @@ def _open_error(path: Path, err: Exception) -> WarehouseError:
     return WarehouseError(f"cannot open warehouse {path}: {text}")
 
 
+def _missing_message(path: Path) -> str:
+    """Why a warehouse to read is not there, and the one thing that would help."""
+    folder = next((p for p in path.parents if p.exists()), None)
+    if folder is not None and _can_create_in(folder):
+        return f"warehouse {path} does not exist yet: run `footprints run` first"
+    return (
+        f"warehouse {path} does not exist and cannot be created there ({folder or path.anchor} "
+        "is not a writable folder): set FOOTPRINTS_WAREHOUSE or --warehouse to a file in a "
+        "folder you can write"
+    )
+
+
+def _can_create_in(folder: Path) -> bool:
+    """Whether a file can be created in `folder`: tried, since permission bits lie for root and
+    for special file systems such as /proc (only on this error path, the file removed at once)."""
+    if not folder.is_dir():
+        return False
+    try:
+        fd, probe = tempfile.mkstemp(dir=folder, prefix=".footprints-probe-")
+    except OSError:
+        return False
+    os.close(fd)
+    Path(probe).unlink(missing_ok=True)
+    return True
+
+
 def connect(
     path: Path | None = None, *, read_only: bool = False, settings: Settings | None = None
 ) -> duckdb.DuckDBPyConnection:
@@ -108,9 +135,7 @@ def connect(
     try:
         if read_only:
             if not path.exists():
-                raise WarehouseError(
-                    f"warehouse {path} does not exist yet: run `footprints run` first"
-                )
+                raise WarehouseError(_missing_message(path))
             con = duckdb.connect(
                 str(path),
                 read_only=True,

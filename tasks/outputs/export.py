@@ -22,7 +22,8 @@ EXPORTS = {
 
 
 class ExportPathError(ValueError):
-    """An export path from data or a deployment parameter that leaves the export folder."""
+    """An export path that is a folder, or (from data or a deployment parameter) one that leaves
+    the export folder."""
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,10 @@ def resolve_export_path(
     if out is None:
         return exports_dir / default_name
     candidate = Path(out)
+    if candidate.is_dir():
+        raise ExportPathError(
+            f"--out {out} is a folder; give the file to write, e.g. {candidate / default_name}"
+        )
     if trusted:
         return candidate
     base = exports_dir.resolve()

@@ -290,6 +290,43 @@ def test_case_20_untrusted_export_paths_stay_in_the_export_folder(tmp_path: Path
     )
 
 
+def test_an_export_to_a_folder_is_one_line_and_exit_2_writing_nothing(
+    refreshed: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    done = runner.invoke(
+        app, ["export", "leaderboard", "--warehouse", str(refreshed), "--out", str(folder)]
+    )
+    assert done.exit_code == 2
+    lines = done.output.strip().splitlines()
+    assert lines == [
+        f"footprints: --out {folder} is a folder; give the file to write, "
+        f"e.g. {folder / 'leaderboard.csv'}"
+    ]
+    assert list(folder.iterdir()) == []  # not even a temp file
+
+
+def test_a_warehouse_that_cannot_be_created_is_not_told_to_run(tmp_path: Path) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    target = locked / "sub" / "w.duckdb"
+    locked.chmod(0o500)
+    try:
+        done = runner.invoke(app, ["leaderboard", "--warehouse", str(target)])
+        if os.geteuid() == 0:  # root may write anywhere: the path is simply not there yet
+            assert "run `footprints run` first" in done.output
+        else:
+            assert "cannot be created there" in done.output
+            assert "footprints run" not in done.output
+        assert done.exit_code == 1 and len(done.output.strip().splitlines()) == 1
+    finally:
+        locked.chmod(0o700)
+    done = runner.invoke(app, ["leaderboard", "--warehouse", "/proc/footprints/w.duckdb"])
+    assert done.exit_code == 1
+    assert "cannot be created there (/proc is not a writable folder)" in done.output
+
+
 def test_case_20_a_crash_while_exporting_never_leaves_half_a_csv(
     refreshed: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
