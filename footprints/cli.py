@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import typer
 
+from footprints.commands import run as run_command
 from footprints.commands.card import card
 from footprints.commands.maintenance import backup, doctor, rebuild
 from footprints.commands.report import report
@@ -39,6 +40,8 @@ app.command("rebuild")(rebuild)
 
 
 def main() -> None:  # pragma: no cover - console entry
+    """The `footprints` console script: the app, allowed to end the process when a run is done."""
+    run_command.EXIT_WHEN_DONE = True
     app(prog_name="footprints")
 
 

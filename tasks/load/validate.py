@@ -15,6 +15,7 @@ second per 100k rows, so 10M rows are minutes however they are cut (docs/scaling
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass, field
 from datetime import date
@@ -288,6 +289,9 @@ def _gx_context() -> Any:
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
+    # Its INFO line about a temporary docs folder says nothing a user of ours can act on (the
+    # module sets its own logger to INFO when imported, so it is lowered here, after the import).
+    logging.getLogger("great_expectations.data_context.types.base").setLevel(logging.WARNING)
     ctx = gx.get_context(mode="ephemeral")
     ctx.variables.progress_bars = ProgressBarsConfig(globally=False)
     return ctx
