@@ -27,9 +27,6 @@ run: install
 	$(FP) run
 	@echo
 	$(FP) leaderboard --limit 15
-	@echo
-	$(FP) export leaderboard
-	$(FP) report
 
 test: install
 	$(PY) -m pytest -q

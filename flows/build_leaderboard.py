@@ -7,18 +7,21 @@ from typing import Any
 from prefect import flow
 
 from tasks.outputs.artifacts import publish_load_summary
-from tasks.prefect_tasks import build_footprints, land_assumptions
+from tasks.prefect_tasks import build_footprints, land_assumptions, publish_outputs
 
 
 def land_and_build(warehouse: str | None = None) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """The flow's work, as tasks of the calling flow: the assumptions' loads, then the build."""
+    """The flow's work, as tasks of the calling flow: the assumptions' loads, the build, then
+    the outputs it owns (their paths under the build's `outputs`)."""
     loads = land_assumptions(warehouse)
-    return loads, build_footprints(warehouse)
+    build = build_footprints(warehouse)
+    build["outputs"] = publish_outputs(warehouse, rebuilt=build["status"] == "built")
+    return loads, build
 
 
 @flow(name="build_leaderboard")
 def build_leaderboard(warehouse: str | None = None) -> dict[str, Any]:
-    """Land the assumptions, rebuild the footprints and the leaderboard."""
+    """Land the assumptions, rebuild the footprints and the leaderboard, write its outputs."""
     loads, build = land_and_build(warehouse)
     publish_load_summary("build-leaderboard-assumptions", loads)
     return build

@@ -18,6 +18,7 @@ from tasks.core.settings import get_settings
 from tasks.load.ingest import SnapshotFile, land_snapshot
 from tasks.load.warehouse import open_warehouse
 from tasks.model.transform import build_models
+from tasks.outputs.publish import publish_outputs as write_outputs
 from tasks.outputs.schema_docs import apply_comments
 from tasks.sources.live import LiveOptions, land_source
 from tasks.sources.models.codecarbon import land_codecarbon
@@ -89,6 +90,16 @@ def land_codecarbon_runs(path: str, model: str, warehouse: str | None = None) ->
 def land_assumptions(warehouse: str | None = None) -> list[dict[str, Any]]:
     """Land the footprint model's coefficients (low/central/high with sources)."""
     return _land(ASSUMPTION_FILES, warehouse)
+
+
+@task(name="publish_outputs")
+def publish_outputs(warehouse: str | None = None, *, rebuilt: bool = True) -> list[str]:
+    """Write the leaderboard and audit CSVs (with their descriptors) and the report, when the
+    build changed or one is missing; returns the paths written."""
+    settings = get_settings(warehouse=Path(warehouse) if warehouse else None)
+    with open_warehouse(settings=settings) as con:
+        published = write_outputs(con, settings.exports_path, rebuilt=rebuilt)
+    return [str(p) for p in published.paths]
 
 
 @task(name="build_footprints")

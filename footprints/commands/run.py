@@ -173,7 +173,9 @@ def _summarise(result: dict[str, Any], settings: Settings) -> None:
             "runs use defaults)",
             err=True,
         )
+    outputs = f"; outputs in {settings.exports_path}" if build.get("outputs") else ""
     typer.echo(
         f"refresh complete: {len(loads)} loads, {changed} rows changed, {quarantined} quarantined; "
         f"leaderboard {build['status']} with {build['models']} models -> {settings.warehouse}"
+        f"{outputs}"
     )

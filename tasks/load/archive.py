@@ -60,9 +60,16 @@ def append_line(target: Path, line: str) -> None:
             os.close(fd)
 
 
-def write_atomic(target: Path, write: Callable[[BinaryIO], object], *, fsync: bool = True) -> None:
+def write_atomic(
+    target: Path,
+    write: Callable[[BinaryIO], object],
+    *,
+    fsync: bool = True,
+    mode: int | None = None,
+) -> None:
     """Write `target` through `write(file)` into a temp file in the same folder, then rename, so
-    readers never see half a file. Without `fsync` the caller syncs (one `os.sync` for many)."""
+    readers never see half a file. Without `fsync` the caller syncs (one `os.sync` for many).
+    The temp file is private (0600); `mode` sets the file's own before the rename."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
@@ -71,6 +78,8 @@ def write_atomic(target: Path, write: Callable[[BinaryIO], object], *, fsync: bo
             if fsync:
                 fh.flush()
                 os.fsync(fh.fileno())
+        if mode is not None:
+            os.chmod(tmp, mode)
         os.replace(tmp, target)
     except OSError as err:
         Path(tmp).unlink(missing_ok=True)
@@ -83,9 +92,13 @@ def write_atomic(target: Path, write: Callable[[BinaryIO], object], *, fsync: bo
         raise
 
 
-def atomic_write_bytes(target: Path, data: bytes) -> None:
+# Published outputs (exports, the report) are for others to read, like any file `cp` makes.
+PUBLISHED_MODE = 0o644
+
+
+def atomic_write_bytes(target: Path, data: bytes, *, mode: int | None = None) -> None:
     """Write via a temp file in the same folder and rename, so readers never see half a file."""
-    write_atomic(target, lambda fh: fh.write(data))
+    write_atomic(target, lambda fh: fh.write(data), mode=mode)
 
 
 def archive_bytes(folder: Path, data: bytes, digest: str, *, fsync: bool = True) -> Path:

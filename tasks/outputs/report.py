@@ -23,7 +23,7 @@ import plotly.graph_objects as go
 import plotly.offline
 
 from tasks.core.citations import TIER_METHODS, URL_PATTERN, source_urls
-from tasks.load.archive import atomic_write_bytes
+from tasks.load.archive import PUBLISHED_MODE, atomic_write_bytes
 
 TEMPLATE = Path(__file__).resolve().parent / "templates" / "report.html"
 REPORT_NAME = "index.html"
@@ -461,5 +461,5 @@ def build_report(
 ) -> Path:
     """Write `<out_dir>/index.html` atomically (temp file + rename); returns its path."""
     target = Path(out_dir) / REPORT_NAME
-    atomic_write_bytes(target, render_report(con, top_n=top_n).encode("utf-8"))
+    atomic_write_bytes(target, render_report(con, top_n=top_n).encode("utf-8"), mode=PUBLISHED_MODE)
     return target

@@ -92,12 +92,35 @@ def test_leaderboard_shape_and_order(warehouse: Path) -> None:
 def test_second_run_changes_nothing(warehouse: Path, checksums) -> None:
     from flows.refresh import refresh
 
+    exports = warehouse.parent / "exports"
+    written = {p: p.stat().st_mtime_ns for p in exports.rglob("*") if p.is_file()}
     before = checksums(warehouse)
     result = refresh(str(warehouse))
     assert checksums(warehouse) == before
     statuses = {r["status"] for rs in result["loads"].values() for r in rs}
     assert statuses == {"unchanged"}
     assert result["build"]["status"] == "unchanged"
+    # Nothing new was built: the outputs already there are left as they are.
+    assert result["build"]["outputs"] == []
+    assert {p: p.stat().st_mtime_ns for p in exports.rglob("*") if p.is_file()} == written
+
+
+def test_the_refresh_writes_the_outputs_it_owns(warehouse: Path, tmp_path: Path) -> None:
+    from tasks.load.warehouse import open_warehouse
+    from tasks.outputs.export import export_table
+
+    exports = warehouse.parent / "exports"
+    owned = ["leaderboard.csv", "disclosure_audit.csv", "datapackage.json", "report/index.html"]
+    for name in owned:
+        path = exports / name
+        assert path.is_file(), name
+        assert path.stat().st_mode & 0o044 == 0o044, f"{name} is not readable by others"
+    # The CSV the run wrote is the one `footprints export leaderboard` writes from the warehouse.
+    with open_warehouse(warehouse, read_only=True) as con:
+        again = export_table(con, "leaderboard", tmp_path / "leaderboard.csv").path
+    assert (exports / "leaderboard.csv").read_bytes() == again.read_bytes()
+    described = (exports / "datapackage.json").read_text()
+    assert "leaderboard.csv" in described and "disclosure_audit.csv" in described
 
 
 def test_export_and_query_cli(warehouse: Path, tmp_path: Path, checksums) -> None:
