@@ -52,18 +52,31 @@ def render_schema(con: object, table: str | None = None) -> str:
 
 
 def schema(
-    table: Annotated[
-        str | None, typer.Argument(help="a table or view; omit to list them all")
+    tables: Annotated[
+        list[str] | None, typer.Argument(help="tables or views; omit to list them all")
     ] = None,
+    markdown: Annotated[
+        bool,
+        typer.Option(
+            "--markdown",
+            help="the column reference as Markdown (default: the shipped tables)",
+        ),
+    ] = False,
     warehouse: WarehouseOpt = None,
 ) -> None:
     """Print the documented schema: tables with their grain, or one table's columns and units."""
     from tasks.load.warehouse import open_warehouse
+    from tasks.outputs.schema_docs import SHIPPED_TABLES, column_reference
 
     settings = get_settings(warehouse=warehouse)
     try:
         with open_warehouse(settings=settings, read_only=True) as con:
-            text = render_schema(con, table)
+            if markdown:
+                text = column_reference(con, tables or SHIPPED_TABLES).rstrip("\n")
+            elif tables and len(tables) > 1:
+                text = "\n\n".join(render_schema(con, t) for t in tables)
+            else:
+                text = render_schema(con, tables[0] if tables else None)
     except (WarehouseError, LookupError) as err:
         fail(str(err))
         return

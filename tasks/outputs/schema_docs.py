@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import duckdb
@@ -129,3 +130,30 @@ def undocumented(con: duckdb.DuckDBPyConnection) -> list[str]:
         ).fetchall()
     ]
     return missing
+
+
+# The tables whose columns are shipped as files: the leaderboard CSV and the audit CSV.
+SHIPPED_TABLES = ("rpt_leaderboard", "rpt_disclosure_audit")
+
+
+def column_reference(con: duckdb.DuckDBPyConnection, tables: Sequence[str] = SHIPPED_TABLES) -> str:
+    """Markdown: each table's comment, then its columns with their type and meaning, from the
+    warehouse's own comments (sql/ddl/comment_on_tables.sql), so the reference cannot drift."""
+    parts = [
+        "# Column reference",
+        "",
+        "Generated from the warehouse's comments (`sql/ddl/comment_on_tables.sql`) by",
+        f"`footprints schema --markdown {' '.join(tables)} > docs/columns.md`; "
+        "a test fails when it is out of date.",
+    ]
+    for table in tables:
+        doc, columns = describe_table(con, table)
+        parts += ["", f"## `{doc.name}`", "", _cell(doc.comment), ""]
+        parts += ["| column | type | meaning |", "|---|---|---|"]
+        parts += [f"| `{c.name}` | {c.data_type} | {_cell(c.comment)} |" for c in columns]
+    return "\n".join(parts) + "\n"
+
+
+def _cell(text: str | None) -> str:
+    """Comment text safe in a Markdown table cell."""
+    return (text or "(no comment)").replace("|", "\\|").replace("\n", " ")
