@@ -191,6 +191,23 @@ comment on column raw_assumptions._row_hash is 'Hash of the row''s business colu
 comment on column raw_assumptions._load_id is 'Load that last inserted or changed the row (meta_load_log.load_id).';
 comment on column raw_assumptions._loaded_at is 'When that load ran (UTC, naive timestamp).';
 
+-- raw_training_sites
+comment on table raw_training_sites is 'Raw: where organisations (or, with organization empty, cloud vendors) train, curated with a citation per row (snapshot models/training_sites.csv). Grain: organization, cloud_vendor, location.';
+comment on column raw_training_sites.organization is 'Organisation as Epoch spells it (one of the names joined with ''; '' in an organization fact); empty for a cloud vendor''s row.';
+comment on column raw_training_sites.cloud_vendor is 'Cloud vendor, normalised as in the cloud_vendor fact (Google Cloud, Microsoft Azure, Amazon Web Services, ...); empty when the row is about an organisation''s own sites.';
+comment on column raw_training_sites.location is 'Site as text the location resolver turns into a grid zone (a US balancing area or state where known, else the country).';
+comment on column raw_training_sites.share is 'Share of the organisation''s (or vendor''s) training at this site; sums to 1 per organization and cloud_vendor (equal shares unless a source gives weights).';
+comment on column raw_training_sites.valid_from is 'First day the row applies (null: since always).';
+comment on column raw_training_sites.valid_to is 'Last day the row applies (null: still).';
+comment on column raw_training_sites.source is 'Citation (URL) of the row.';
+comment on column raw_training_sites.note is 'Anything a reader needs: which page says what, assumptions.';
+comment on column raw_training_sites._batch_scope is 'Batch the row belongs to; rows of a scope missing from that scope''s next batch are deleted.';
+comment on column raw_training_sites._source_url is 'File or URL of the payload the row came from (never with credentials).';
+comment on column raw_training_sites._source_sha256 is 'SHA-256 of that payload; the raw copy is under raw/<source>/<sha256> (meta_raw_manifest).';
+comment on column raw_training_sites._row_hash is 'Hash of the row''s business columns: an unchanged hash means an unchanged row on the next load.';
+comment on column raw_training_sites._load_id is 'Load that last inserted or changed the row (meta_load_log.load_id).';
+comment on column raw_training_sites._loaded_at is 'When that load ran (UTC, naive timestamp).';
+
 -- raw_equivalences
 comment on table raw_equivalences is 'Raw: constants for everyday equivalences (car lifetime t CO2e, diesel kg CO2/L, per-person electricity, drinking water). Grain: key. Each with its source (snapshot equivalences.csv).';
 comment on column raw_equivalences.key is 'Equivalence constant id (car_lifetime_co2e_t, diesel_kg_co2_per_l, ...).';

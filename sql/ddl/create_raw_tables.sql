@@ -117,6 +117,21 @@ create table if not exists raw_model_aliases (
     primary key (alias)
 );
 
+-- organization / cloud_vendor are '' (not null) when the row is about the other one.
+create table if not exists raw_training_sites (
+    organization  varchar not null,
+    cloud_vendor  varchar not null,
+    location      varchar not null,
+    share         double not null,
+    valid_from    date,
+    valid_to      date,
+    source        varchar not null,
+    note          varchar,
+    _batch_scope varchar not null, _source_url varchar not null, _source_sha256 varchar not null,
+    _row_hash varchar not null, _load_id varchar not null, _loaded_at timestamp not null,
+    primary key (organization, cloud_vendor, location)
+);
+
 create table if not exists raw_assumptions (
     key      varchar not null,
     low      double not null,

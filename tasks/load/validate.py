@@ -138,6 +138,12 @@ CONTRACTS: dict[str, TableContract] = {
         },
     ),
     "raw_model_aliases": TableContract("raw_model_aliases", not_null=("alias", "model")),
+    "raw_training_sites": TableContract(
+        "raw_training_sites",
+        not_null=("organization", "cloud_vendor", "location", "share", "source"),
+        ranges={"share": (1e-9, 1.0)},
+        regexes={"source": r"^https?://\S+$"},
+    ),
     "raw_assumptions": TableContract(
         "raw_assumptions", not_null=("key", "low", "central", "high", "unit", "source")
     ),
@@ -156,6 +162,8 @@ FACT_RANGES: dict[str, tuple[float, float]] = {
     "active_parameters_b": (1e-6, 100_000),
     "training_tokens_b": (1e-6, 1e6),
     "training_flops": (1e9, 1e30),
+    "finetune_flops": (1e6, 1e30),
+    "post_training_flops": (1e6, 1e30),
     "gpu_count": (1, 10_000_000),
     "gpu_hours": (1e-3, 1e10),
     "duration_days": (1e-4, 3650),

@@ -78,9 +78,12 @@ def resolve_names(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
             "select zone_key, country_iso2 from raw_zones where country_iso2 is not null"
         ).fetchall()
     )
+    # organization_country values and the curated training sites are places too (issue 14).
     texts = con.execute(
-        "select distinct field, value from raw_model_disclosures "
-        "where field in ('gpu', 'location') order by field, value"
+        "select distinct case field when 'gpu' then 'gpu' else 'location' end, value "
+        "from raw_model_disclosures "
+        "where field in ('gpu', 'location', 'organization_country') "
+        "union select 'location', location from raw_training_sites order by 1, 2"
     ).fetchall()
     gpus = GpuResolver(gpu_aliases, gpu_ids, strict=False)
     places = LocationResolver(loc_aliases, zone_countries)

@@ -79,9 +79,10 @@ def test_inline_values_are_normalised(inline_facts: list[Fact]) -> None:
     # Language-only row: dataset size becomes low-confidence tokens.
     assert a["training_tokens_b"].value == "2000"
     assert a["training_tokens_b"].confidence == "low"
-    # Prose in "Training data center" is not a place; one real country remains.
-    assert a["location"].value == "United States of America"
-    assert a["location"].confidence == "low"
+    # Prose in "Training data center" is not a place; the one real country is a model fact.
+    assert "location" not in a
+    assert a["organization_country"].value == "United States of America"
+    assert a["organization_country"].phase == "model"
     assert all(f.source_kind == "epoch" and f.source_url == URL for f in inline_facts)
     assert a["gpu"].source_locator == "row Model=Alpha-7B"
 
@@ -99,7 +100,7 @@ def test_inline_edge_cases(inline_facts: list[Fact]) -> None:
     assert "precision" not in beta2  # "Unknown"
     gamma = by_field(inline_facts, "Gamma")
     assert "release_date" not in gamma
-    assert "location" not in gamma  # two countries: no fallback
+    assert "organization_country" not in gamma  # two countries: no shared country
     assert gamma["parameters_b"].value == "3"
 
 
@@ -185,7 +186,8 @@ def test_real_csv_gpt3(epoch_csv: Path) -> None:
     assert float(g["duration_days"].value) == pytest.approx(14.8)
     assert float(g["mfu"].value) == pytest.approx(0.1968)
     assert float(g["power_w"].value) == pytest.approx(510.08, abs=0.01)
-    assert g["location"].confidence == "low"  # only the organisation's country is known
+    assert "location" not in g  # only the organisation's country is known
+    assert g["organization_country"].value == "United States of America"
 
 
 def test_real_csv_facts_are_valid_and_keys_unique(epoch_csv: Path) -> None:

@@ -19,9 +19,16 @@ Judgement calls, so a reader of the facts knows what each one means:
 * `gpu` is the first listed hardware type; others are named in the note, as they are for
   `precision`. Several organisations are joined with "; " (a name may contain a comma).
 * `location` is "Training data center" when that cell names a place; cells that are prose about
-  missing information are ignored. Otherwise the organisation's country is used as a `low`
-  fallback, and only when the organisations share one country (a multinational list says
-  nothing about where the run happened).
+  missing information are ignored. There is no fallback to the organisation's country: that is
+  the model fact `organization_country` (medium), given only when the organisations share one
+  country ("Multinational" is ignored; several countries say nothing about where the run was).
+* `cloud_vendor` is "Training cloud compute vendor" with the vendor's name normalised
+  ("AWS" -> "Amazon Web Services", "Azure AI" -> "Microsoft Azure"); raw_text keeps Epoch's cell.
+* `base_model` (multi-values joined with "; "), `finetune_flops` and `post_training_flops` say a
+  row is a fine-tune of another model. Epoch's compute cells hold small integers (1-9) instead of
+  a FLOP count in about half of the fine-tune rows (NVLM-D 72B: 2, its notes: 2.463e22), so
+  values below _MIN_FLOP are dropped.
+* `compute_confidence` is Epoch's "Confidence" cell as written, for rows with training compute.
 * MFU above 1 is read as a percentage.
 """
 
@@ -48,7 +55,11 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "date": ("Publication date",),
     "parameters": ("Parameters",),
     "flops": ("Training compute (FLOP)",),
-    "dataset": ("Training dataset size (datapoints)", "Training dataset size (total)"),
+    "dataset": (
+        "Training dataset size (datapoints)",
+        "Training dataset size (total)",
+        "(DEPRECATED) Training dataset size (datapoints)",
+    ),
     "dataset_notes": ("Dataset size notes", "Training dataset notes"),
     "hours": ("Training time (hours)",),
     "hardware": ("Training hardware",),
@@ -62,6 +73,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "precision": ("Numerical format",),
     "confidence": ("Confidence",),
     "time_notes": ("Training time notes",),
+    "base_model": ("Base model",),
+    "finetune_flops": ("Finetune compute (FLOP)",),
+    "post_training_flops": ("Post-training compute (FLOP)",),
 }
 
 _FLOP_CONFIDENCE = {"confident": "high", "likely": "medium", "speculative": "low"}
@@ -71,6 +85,33 @@ _NOT_A_PLACE = re.compile(
     r"paper|no information|not mention|reference|there is no|unknown", re.IGNORECASE
 )
 _MAX_PLACE_LEN = 100
+# A compute cell below this is not a FLOP count (a forward pass of the smallest model exceeds it).
+_MIN_FLOP = 1e6
+# Cloud vendor spellings in Epoch's "Training cloud compute vendor" -> one name per vendor.
+_VENDORS = {
+    "microsoft": "Microsoft Azure",
+    "microsoft azure": "Microsoft Azure",
+    "azure": "Microsoft Azure",
+    "azure ai": "Microsoft Azure",
+    "google": "Google Cloud",
+    "google cloud": "Google Cloud",
+    "google cloud platform": "Google Cloud",
+    "gcp": "Google Cloud",
+    "aws": "Amazon Web Services",
+    "amazon": "Amazon Web Services",
+    "amazon web services": "Amazon Web Services",
+    "oracle": "Oracle Cloud",
+    "oracle cloud": "Oracle Cloud",
+    "oci": "Oracle Cloud",
+    "ibm": "IBM Cloud",
+    "ibm cloud": "IBM Cloud",
+    "nebius": "Nebius",
+    "nebius ai": "Nebius",
+    "coreweave": "CoreWeave",
+    "lambda": "Lambda",
+    "lambda labs": "Lambda",
+}
+_MAX_VENDOR_LEN = 60
 
 Source = bytes | str | os.PathLike[str]
 
@@ -156,6 +197,7 @@ def _row_facts(row: Mapping[str, str], name: str, locator: str, url: str) -> lis
         *_mfu_facts(r),
         *_location_facts(r),
         *_precision_facts(r),
+        *_lineage_facts(r),
     ]
 
 
@@ -207,6 +249,8 @@ def _model_facts(r: _Row) -> Iterator[Fact]:
             _FLOP_CONFIDENCE.get(confidence.lower(), "low"),
             f"Epoch confidence: {confidence or 'not given'}",
         )
+        if confidence:
+            yield r.fact("model", "compute_confidence", confidence, "confidence")
 
 
 def _dataset_facts(r: _Row) -> Iterator[Fact]:
@@ -298,23 +342,31 @@ def _mfu_facts(r: _Row) -> Iterator[Fact]:
 
 
 def _location_facts(r: _Row) -> Iterator[Fact]:
-    """The training data centre when Epoch names a place, else the organisations' one shared
-    country as a low-confidence fallback."""
+    """The training data centre when Epoch names a place, the cloud vendor, and the
+    organisations' one shared country (a model fact, not a training location)."""
     vendor = r.cell("vendor")
-    vendor_note = f"; cloud vendor per Epoch: {vendor}" if vendor else ""
+    vendor_note = f"cloud vendor per Epoch: {vendor}" if vendor else ""
     if (place := _place(r.cell("datacenter"))) is not None:
-        yield r.fact("training", "location", place, "datacenter", note=vendor_note.lstrip("; "))
-        return
+        yield r.fact("training", "location", place, "datacenter", note=vendor_note)
+    if (name := _vendor(vendor)) is not None:
+        yield r.fact("training", "cloud_vendor", name, "vendor")
     countries = [c for c in _split(r.cell("country")) if c.lower() != "multinational"]
     if len(countries) == 1:
         yield r.fact(
-            "training",
-            "location",
+            "model",
+            "organization_country",
             countries[0],
             "country",
-            "low",
-            "fallback: country of the developing organisation, not the training site" + vendor_note,
+            note="country of the developing organisation(s), not the training site",
         )
+
+
+def _vendor(text: str) -> str | None:
+    """The first vendor named in the cell, normalised; None for blanks and prose."""
+    names = [v for v in _split(text) if v.lower() not in _MISSING]
+    if not names or len(names[0]) > _MAX_VENDOR_LEN or _NOT_A_PLACE.search(names[0]):
+        return None
+    return _VENDORS.get(names[0].lower(), names[0])
 
 
 def _precision_facts(r: _Row) -> Iterator[Fact]:
@@ -324,6 +376,16 @@ def _precision_facts(r: _Row) -> Iterator[Fact]:
         others = ", ".join(formats[1:])
         note = f"Epoch also lists: {others}" if others else ""
         yield r.fact("training", "precision", formats[0].lower(), "precision", note=note)
+
+
+def _lineage_facts(r: _Row) -> Iterator[Fact]:
+    """The base model a fine-tune starts from, and the compute its fine-tuning and
+    post-training took (only when the cell is a plausible FLOP count)."""
+    if bases := [b for b in _split(r.cell("base_model")) if b.lower() not in _MISSING]:
+        yield r.fact("model", "base_model", "; ".join(bases), "base_model")
+    for field in ("finetune_flops", "post_training_flops"):
+        if (f := _num(r.cell(field))) is not None and f >= _MIN_FLOP:
+            yield r.fact("model", field, _fmt(f), field)
 
 
 def parse_epoch_models(source: Source, source_url: str) -> list[Fact]:

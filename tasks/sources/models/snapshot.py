@@ -6,6 +6,7 @@ import polars as pl
 
 from tasks.core.facts import FACT_COLUMNS
 from tasks.load.ingest import SnapshotFile, read_csv_text
+from tasks.sources.models.training_sites import read_training_sites_csv
 
 # Columns where an empty cell means 'nothing to say' rather than 'missing'.
 _OPTIONAL_TEXT = ("unit", "raw_text", "note", "source_locator")
@@ -27,6 +28,7 @@ SNAPSHOT_FILES = (
     SnapshotFile("models/epoch_facts.csv", "raw_model_disclosures", read_facts_csv),
     SnapshotFile("models/hfco2_facts.csv", "raw_model_disclosures", read_facts_csv),
     SnapshotFile("models/model_aliases.csv", "raw_model_aliases"),
+    SnapshotFile("models/training_sites.csv", "raw_training_sites", read_training_sites_csv),
 )
 
 ASSUMPTION_FILES = (
