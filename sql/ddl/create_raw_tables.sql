@@ -59,6 +59,8 @@ create table if not exists raw_gpu_specs (
     is_training_accelerator            boolean not null,
     release_date                       date,
     tdp_w                              double,
+    tdp_w_low                          double,
+    tdp_w_high                         double,
     memory_gb                          double,
     memory_bandwidth_gb_s              double,
     peak_fp64_tflops                   double,

@@ -109,6 +109,8 @@ CONTRACTS: dict[str, TableContract] = {
         not_null=("gpu_id", "name", "is_training_accelerator", "specs_source"),
         ranges={
             "tdp_w": (1, 3000),
+            "tdp_w_low": (1, 3000),
+            "tdp_w_high": (1, 3000),
             "memory_gb": (0, 2048),
             "peak_bf16_tflops": (0, 100_000),
             "embodied_co2e_kg_central": (0, 10_000),

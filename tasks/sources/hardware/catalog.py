@@ -50,6 +50,7 @@ from tasks.load.validate import business_columns
 from tasks.sources.hardware import aliases as aliases_module
 from tasks.sources.hardware import curated as curated_module
 from tasks.sources.hardware import embodied as embodied_module
+from tasks.sources.hardware import generic as generic_module
 from tasks.sources.hardware import readers as readers_module
 from tasks.sources.hardware.aliases import Alias, build_aliases, check_keys
 from tasks.sources.hardware.curated import (
@@ -65,6 +66,7 @@ from tasks.sources.hardware.embodied import (
     price_columns,
     silicon_kg,
 )
+from tasks.sources.hardware.generic import fill_tdp_range, generic_rows
 from tasks.sources.hardware.readers import (
     SPEC_FIELDS,
     Spec,
@@ -430,7 +432,10 @@ def build_gpu_rows(
     curated = build_curated(hw, chips, llm, labels, strict=strict)
     folded: list[Alias] = []
     catalogue = build_catalogue(hw, chips, curated, folded, labels)
-    specs = curated + catalogue
+    # Generic rows ("V100" without form factor) need the curated variants' TDPs, so their range
+    # is filled first; the catalogue's are filled with the rest below.
+    fill_tdp_range(curated)
+    specs = curated + generic_rows(curated) + catalogue
     known = {str(s["gpu_id"]) for s in specs}
     pre = [a for a in build_aliases(specs, folded) if a[1] in known]
     extra = add_tdp_sources(
@@ -442,6 +447,7 @@ def build_gpu_rows(
         labels,
         strict=strict,
     )
+    fill_tdp_range(specs)  # rows added from mlco2 / Green Algorithms
     aliases = build_aliases(specs, folded + extra)
     ids = [str(s["gpu_id"]) for s in specs]
     if len(ids) != len(set(ids)):
@@ -519,6 +525,7 @@ def builder_files() -> tuple[Path, ...]:
         aliases_module,
         curated_module,
         embodied_module,
+        generic_module,
         readers_module,
     )
     tables = sorted((core_curated.CURATED_ROOT / CURATED).glob("*.csv"))
