@@ -21,8 +21,9 @@ Rows
   halved where the datasheet only prints the sparse one.
   ``peak_bf16_tflops`` holds Epoch's "Tensor-FP16/BF16" column. On parts without bf16 (V100, T4)
   that is the fp16 tensor peak, the 16-bit rate mixed-precision training on them actually used;
-  parts without 16-bit tensor units (P100, A10G and the RTX workstation cards as Epoch lists them)
-  leave it empty and carry fp32. Embodied footprint and prices: `embodied.py`.
+  the P100 (no tensor cores) carries its datasheet fp16 rate, twice its fp32; parts Epoch lists
+  without a 16-bit figure (A10G, the RTX workstation cards) leave it empty and carry fp32.
+  ``tdp_w_low`` / ``tdp_w_high``: `generic.py`. Embodied footprint and prices: `embodied.py`.
 * Catalogue entries (``is_training_accelerator=false``): every chip in Epoch's chip dataset with a
   TDP that is not a CPU (Type CPU / Hybrid CPU, or an untyped Xeon), filled from Epoch's ML
   Hardware file where that has the same name; ML Hardware rows with a TDP that the chip dataset
