@@ -129,6 +129,11 @@ def write_snapshot(root: Path) -> None:
         "150,463,876.5,102.6,25000,3,5,12,datasheet,luccioni,aws\n"
     )
     (root / "gpus/gpu_aliases.csv").write_text("alias,gpu_id,note\nH100,h100,\n")
+    (root / "gpus/curated").mkdir(parents=True, exist_ok=True)
+    (root / "gpus/curated/largest_clusters.csv").write_text(
+        "as_of_date,accelerators,accelerator_kind,cluster,source\n"
+        "2024-09-02,100000,H100,C1,https://example.org/clusters\n"
+    )
     header = ",".join(FACT_COLUMNS) + "\n"
     body = "".join(fact(m, p, f, v, "low" if m == "M6" else "high") + "\n" for m, p, f, v in FACTS)
     (root / "models/card_facts.csv").write_text(header + body)
