@@ -106,6 +106,8 @@ comment on column raw_gpu_specs.kind is 'gpu, tpu or accelerator.';
 comment on column raw_gpu_specs.is_training_accelerator is 'True for curated data-centre training parts, false for catalogue entries.';
 comment on column raw_gpu_specs.release_date is 'Public release date.';
 comment on column raw_gpu_specs.tdp_w is 'Thermal design power of the board or chip, W.';
+comment on column raw_gpu_specs.tdp_w_low is 'Low end of the TDP range, W: the lowest TDP among the variants a name without form factor may mean (bare V100: PCIe 250 W), or the low end its source gives; else equal to tdp_w.';
+comment on column raw_gpu_specs.tdp_w_high is 'High end of the TDP range, W: the highest TDP among the variants a name without form factor may mean (bare V100: SXM2 300 W), or the high end its source gives; else equal to tdp_w.';
 comment on column raw_gpu_specs.memory_gb is 'Memory, GB.';
 comment on column raw_gpu_specs.memory_bandwidth_gb_s is 'Memory bandwidth, GB/s.';
 comment on column raw_gpu_specs.peak_fp64_tflops is 'Peak dense FP64 throughput, TFLOP/s (no sparsity).';
@@ -133,7 +135,7 @@ comment on column raw_gpu_specs._load_id is 'Load that last inserted or changed 
 comment on column raw_gpu_specs._loaded_at is 'When that load ran (UTC, naive timestamp).';
 
 -- raw_gpu_aliases
-comment on table raw_gpu_aliases is 'Raw: names of accelerators as disclosures write them. Grain: alias. An ambiguous family name maps to its most common training variant, and the note says so.';
+comment on table raw_gpu_aliases is 'Raw: names of accelerators as disclosures write them. Grain: alias. An ambiguous family name maps to a generic entry whose TDP range spans its variants (or, when they share one TDP, to its most common training variant), and the note says so.';
 comment on column raw_gpu_aliases.alias is 'Another way the name is written, matched case- and punctuation-insensitively.';
 comment on column raw_gpu_aliases.gpu_id is 'Canonical accelerator the alias means.';
 comment on column raw_gpu_aliases.note is 'Anything a reader needs: contradictions, unit corrections, assumptions.';
@@ -143,6 +145,20 @@ comment on column raw_gpu_aliases._source_sha256 is 'SHA-256 of that payload; th
 comment on column raw_gpu_aliases._row_hash is 'Hash of the row''s business columns: an unchanged hash means an unchanged row on the next load.';
 comment on column raw_gpu_aliases._load_id is 'Load that last inserted or changed the row (meta_load_log.load_id).';
 comment on column raw_gpu_aliases._loaded_at is 'When that load ran (UTC, naive timestamp).';
+
+-- raw_largest_clusters
+comment on table raw_largest_clusters is 'Raw: the largest known AI cluster (accelerator count, any vendor) operational at each date, one row per record-setting cluster: a step function for the guard that a training run uses no more accelerators than existed at its release. From Epoch AI''s GPU clusters dataset, plus earlier records (snapshot gpus/curated/largest_clusters.csv). Grain: as_of_date.';
+comment on column raw_largest_clusters.as_of_date is 'Date from which this cluster was the largest known AI cluster in operation (its first operational date).';
+comment on column raw_largest_clusters.accelerators is 'Accelerators (GPUs, TPUs, other AI chips, any vendor) in that cluster: the most any training run could have used from this date until the next row.';
+comment on column raw_largest_clusters.accelerator_kind is 'Chip type(s) of the cluster, as the source names them.';
+comment on column raw_largest_clusters.cluster is 'Name of the cluster.';
+comment on column raw_largest_clusters.source is 'Citation of the row: dataset, row and figures, or the list it comes from.';
+comment on column raw_largest_clusters._batch_scope is 'Batch the row belongs to; rows of a scope missing from that scope''s next batch are deleted.';
+comment on column raw_largest_clusters._source_url is 'File or URL of the payload the row came from (never with credentials).';
+comment on column raw_largest_clusters._source_sha256 is 'SHA-256 of that payload; the raw copy is under raw/<source>/<sha256> (meta_raw_manifest).';
+comment on column raw_largest_clusters._row_hash is 'Hash of the row''s business columns: an unchanged hash means an unchanged row on the next load.';
+comment on column raw_largest_clusters._load_id is 'Load that last inserted or changed the row (meta_load_log.load_id).';
+comment on column raw_largest_clusters._loaded_at is 'When that load ran (UTC, naive timestamp).';
 
 -- raw_model_disclosures
 comment on table raw_model_disclosures is 'Raw: disclosed facts, one figure each. Grain: source_url x model x phase x field x source_locator. Units: the field''s canonical unit (docs/data-contracts.md). From developers'' model cards, Epoch AI, the Hugging Face co2_eq_emissions data, users'' YAML files and CodeCarbon runs.';
@@ -455,6 +471,8 @@ comment on column dim_gpu.kind is 'gpu, tpu or accelerator.';
 comment on column dim_gpu.is_training_accelerator is 'True for curated data-centre training parts, false for catalogue entries.';
 comment on column dim_gpu.release_date is 'Public release date.';
 comment on column dim_gpu.tdp_w is 'Thermal design power of the board or chip, W.';
+comment on column dim_gpu.tdp_w_low is 'Low end of the TDP range, W: the lowest TDP among the variants a name without form factor may mean (bare V100: PCIe 250 W), or the low end its source gives; else equal to tdp_w.';
+comment on column dim_gpu.tdp_w_high is 'High end of the TDP range, W: the highest TDP among the variants a name without form factor may mean (bare V100: SXM2 300 W), or the high end its source gives; else equal to tdp_w.';
 comment on column dim_gpu.memory_gb is 'Memory, GB.';
 comment on column dim_gpu.memory_bandwidth_gb_s is 'Memory bandwidth, GB/s.';
 comment on column dim_gpu.peak_fp64_tflops is 'Peak dense FP64 throughput, TFLOP/s (no sparsity).';
@@ -650,6 +668,14 @@ comment on column stg_grid__cloud_regions.country_iso2 is 'ISO 3166-1 alpha-2 co
 comment on column stg_grid__cloud_regions.pue is 'Power usage effectiveness: facility energy / IT energy (ratio, >= 1).';
 comment on column stg_grid__cloud_regions.source is 'Short id of the source (ember_owid, electricitymaps_co2js, mlco2_em_2021, ...) or a citation.';
 
+-- stg_gpus__largest_clusters
+comment on view stg_gpus__largest_clusters is 'Staging view: the largest known AI cluster operational at each date (a step function; the row with the latest as_of_date on or before a date gives the most accelerators a run could have used then). Grain: as_of_date.';
+comment on column stg_gpus__largest_clusters.as_of_date is 'Date from which this cluster was the largest known AI cluster in operation (its first operational date).';
+comment on column stg_gpus__largest_clusters.accelerators is 'Accelerators (GPUs, TPUs, other AI chips, any vendor) in that cluster: the most any training run could have used from this date until the next row.';
+comment on column stg_gpus__largest_clusters.accelerator_kind is 'Chip type(s) of the cluster, as the source names them.';
+comment on column stg_gpus__largest_clusters.cluster is 'Name of the cluster.';
+comment on column stg_gpus__largest_clusters.source is 'Citation of the row: dataset, row and figures, or the list it comes from.';
+
 -- stg_gpus__specs
 comment on view stg_gpus__specs is 'Staging view: accelerator specifications. Grain: gpu_id.';
 comment on column stg_gpus__specs.gpu_id is 'Canonical accelerator id (slug), e.g. nvidia-h100-sxm5-80gb.';
@@ -659,6 +685,8 @@ comment on column stg_gpus__specs.kind is 'gpu, tpu or accelerator.';
 comment on column stg_gpus__specs.is_training_accelerator is 'True for curated data-centre training parts, false for catalogue entries.';
 comment on column stg_gpus__specs.release_date is 'Public release date.';
 comment on column stg_gpus__specs.tdp_w is 'Thermal design power of the board or chip, W.';
+comment on column stg_gpus__specs.tdp_w_low is 'Low end of the TDP range, W: the lowest TDP among the variants a name without form factor may mean (bare V100: PCIe 250 W), or the low end its source gives; else equal to tdp_w.';
+comment on column stg_gpus__specs.tdp_w_high is 'High end of the TDP range, W: the highest TDP among the variants a name without form factor may mean (bare V100: SXM2 300 W), or the high end its source gives; else equal to tdp_w.';
 comment on column stg_gpus__specs.memory_gb is 'Memory, GB.';
 comment on column stg_gpus__specs.memory_bandwidth_gb_s is 'Memory bandwidth, GB/s.';
 comment on column stg_gpus__specs.peak_fp64_tflops is 'Peak dense FP64 throughput, TFLOP/s (no sparsity).';

@@ -59,6 +59,8 @@ create table if not exists raw_gpu_specs (
     is_training_accelerator            boolean not null,
     release_date                       date,
     tdp_w                              double,
+    tdp_w_low                          double,
+    tdp_w_high                         double,
     memory_gb                          double,
     memory_bandwidth_gb_s              double,
     peak_fp64_tflops                   double,
@@ -90,6 +92,17 @@ create table if not exists raw_gpu_aliases (
     _batch_scope varchar not null, _source_url varchar not null, _source_sha256 varchar not null,
     _row_hash varchar not null, _load_id varchar not null, _loaded_at timestamp not null,
     primary key (alias)
+);
+
+create table if not exists raw_largest_clusters (
+    as_of_date        date not null,
+    accelerators      bigint not null,
+    accelerator_kind  varchar not null,
+    cluster           varchar not null,
+    source            varchar not null,
+    _batch_scope varchar not null, _source_url varchar not null, _source_sha256 varchar not null,
+    _row_hash varchar not null, _load_id varchar not null, _loaded_at timestamp not null,
+    primary key (as_of_date)
 );
 
 create table if not exists raw_model_disclosures (

@@ -109,6 +109,8 @@ CONTRACTS: dict[str, TableContract] = {
         not_null=("gpu_id", "name", "is_training_accelerator", "specs_source"),
         ranges={
             "tdp_w": (1, 3000),
+            "tdp_w_low": (1, 3000),
+            "tdp_w_high": (1, 3000),
             "memory_gb": (0, 2048),
             "peak_bf16_tflops": (0, 100_000),
             "embodied_co2e_kg_central": (0, 10_000),
@@ -117,6 +119,12 @@ CONTRACTS: dict[str, TableContract] = {
         regexes={"gpu_id": r"^[a-z0-9][a-z0-9._-]*$"},
     ),
     "raw_gpu_aliases": TableContract("raw_gpu_aliases", not_null=("alias", "gpu_id")),
+    "raw_largest_clusters": TableContract(
+        "raw_largest_clusters",
+        not_null=("as_of_date", "accelerators", "accelerator_kind", "cluster", "source"),
+        # Colossus Phase 3 (2025) holds 230,000; ten million leaves room, not a typo's extra zeros.
+        ranges={"accelerators": (1, 10_000_000)},
+    ),
     "raw_model_disclosures": TableContract(
         "raw_model_disclosures",
         not_null=(

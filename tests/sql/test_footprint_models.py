@@ -26,8 +26,8 @@ REPO = Path(__file__).resolve().parents[2]
 URL = "https://example.org/card"
 
 GPU_SPECS_HEADER = (
-    "gpu_id,name,manufacturer,kind,is_training_accelerator,release_date,tdp_w,memory_gb,"
-    "memory_bandwidth_gb_s,peak_fp64_tflops,peak_fp32_tflops,peak_tf32_tflops,peak_bf16_tflops,"
+    "gpu_id,name,manufacturer,kind,is_training_accelerator,release_date,tdp_w,tdp_w_low,"
+    "tdp_w_high,memory_gb,memory_bandwidth_gb_s,peak_fp64_tflops,peak_fp32_tflops,peak_tf32_tflops,peak_bf16_tflops,"
     "peak_fp8_tflops,die_area_mm2,embodied_co2e_kg_low,embodied_co2e_kg_central,"
     "embodied_co2e_kg_high,embodied_water_l,price_usd,rental_usd_per_gpu_hour_low,"
     "rental_usd_per_gpu_hour_central,rental_usd_per_gpu_hour_high,specs_source,embodied_source,"
@@ -124,10 +124,16 @@ def write_snapshot(root: Path) -> None:
     )
     (root / "gpus/gpu_specs.csv").write_text(
         GPU_SPECS_HEADER
-        + "h100,H100 SXM,NVIDIA,gpu,true,2022-03-22,700,80,3350,67,67,494.7,989.4,1978.9,814,"
+        + "h100,H100 SXM,NVIDIA,gpu,true,2022-03-22,700,700,700,80,3350,67,67,494.7,989.4,1978.9,"
+        "814,"
         "150,463,876.5,102.6,25000,3,5,12,datasheet,luccioni,aws\n"
     )
     (root / "gpus/gpu_aliases.csv").write_text("alias,gpu_id,note\nH100,h100,\n")
+    (root / "gpus/curated").mkdir(parents=True, exist_ok=True)
+    (root / "gpus/curated/largest_clusters.csv").write_text(
+        "as_of_date,accelerators,accelerator_kind,cluster,source\n"
+        "2024-09-02,100000,H100,C1,https://example.org/clusters\n"
+    )
     header = ",".join(FACT_COLUMNS) + "\n"
     body = "".join(fact(m, p, f, v, "low" if m == "M6" else "high") + "\n" for m, p, f, v in FACTS)
     (root / "models/card_facts.csv").write_text(header + body)

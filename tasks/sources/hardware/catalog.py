@@ -21,8 +21,9 @@ Rows
   halved where the datasheet only prints the sparse one.
   ``peak_bf16_tflops`` holds Epoch's "Tensor-FP16/BF16" column. On parts without bf16 (V100, T4)
   that is the fp16 tensor peak, the 16-bit rate mixed-precision training on them actually used;
-  parts without 16-bit tensor units (P100, A10G and the RTX workstation cards as Epoch lists them)
-  leave it empty and carry fp32. Embodied footprint and prices: `embodied.py`.
+  the P100 (no tensor cores) carries its datasheet fp16 rate, twice its fp32; parts Epoch lists
+  without a 16-bit figure (A10G, the RTX workstation cards) leave it empty and carry fp32.
+  ``tdp_w_low`` / ``tdp_w_high``: `generic.py`. Embodied footprint and prices: `embodied.py`.
 * Catalogue entries (``is_training_accelerator=false``): every chip in Epoch's chip dataset with a
   TDP that is not a CPU (Type CPU / Hybrid CPU, or an untyped Xeon), filled from Epoch's ML
   Hardware file where that has the same name; ML Hardware rows with a TDP that the chip dataset
@@ -50,6 +51,7 @@ from tasks.load.validate import business_columns
 from tasks.sources.hardware import aliases as aliases_module
 from tasks.sources.hardware import curated as curated_module
 from tasks.sources.hardware import embodied as embodied_module
+from tasks.sources.hardware import generic as generic_module
 from tasks.sources.hardware import readers as readers_module
 from tasks.sources.hardware.aliases import Alias, build_aliases, check_keys
 from tasks.sources.hardware.curated import (
@@ -65,6 +67,7 @@ from tasks.sources.hardware.embodied import (
     price_columns,
     silicon_kg,
 )
+from tasks.sources.hardware.generic import fill_tdp_range, generic_rows
 from tasks.sources.hardware.readers import (
     SPEC_FIELDS,
     Spec,
@@ -430,7 +433,10 @@ def build_gpu_rows(
     curated = build_curated(hw, chips, llm, labels, strict=strict)
     folded: list[Alias] = []
     catalogue = build_catalogue(hw, chips, curated, folded, labels)
-    specs = curated + catalogue
+    # Generic rows ("V100" without form factor) need the curated variants' TDPs, so their range
+    # is filled first; the catalogue's are filled with the rest below.
+    fill_tdp_range(curated)
+    specs = curated + generic_rows(curated) + catalogue
     known = {str(s["gpu_id"]) for s in specs}
     pre = [a for a in build_aliases(specs, folded) if a[1] in known]
     extra = add_tdp_sources(
@@ -442,6 +448,7 @@ def build_gpu_rows(
         labels,
         strict=strict,
     )
+    fill_tdp_range(specs)  # rows added from mlco2 / Green Algorithms
     aliases = build_aliases(specs, folded + extra)
     ids = [str(s["gpu_id"]) for s in specs]
     if len(ids) != len(set(ids)):
@@ -519,6 +526,7 @@ def builder_files() -> tuple[Path, ...]:
         aliases_module,
         curated_module,
         embodied_module,
+        generic_module,
         readers_module,
     )
     tables = sorted((core_curated.CURATED_ROOT / CURATED).glob("*.csv"))

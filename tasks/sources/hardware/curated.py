@@ -42,6 +42,14 @@ class AliasRow(CuratedRow):
     note: str
 
 
+class GenericRow(CuratedRow):
+    gpu_id: str
+    name: str
+    central_gpu_id: str  # the variant whose figures the generic entry carries
+    variant_gpu_ids: str  # ' | '-separated curated parts the name may mean
+    source: str  # why this central variant; written into specs_source
+
+
 class TdpSourceAliasRow(CuratedRow):
     name: str
     gpu_id: str
@@ -110,6 +118,18 @@ class Curated:
 
 
 @dataclass(frozen=True)
+class Generic:
+    """A name without form factor ("V100"): one row over its curated variants, whose TDP range
+    is theirs and whose other figures are those of its central variant."""
+
+    gpu_id: str
+    name: str
+    central: str
+    variants: tuple[str, ...]
+    source: str
+
+
+@dataclass(frozen=True)
 class EmbodiedRules:
     """The numbers of the embodied rule (catalog module docstring), each with its citation."""
 
@@ -128,6 +148,7 @@ class Curation:
     """Every curated GPU table, read and cross-checked."""
 
     parts: tuple[Curated, ...]
+    generics: tuple[Generic, ...]
     aliases: tuple[tuple[str, str, str], ...]  # (alias, gpu_id, note), file order
     tdp_source_aliases: Mapping[str, tuple[str, str]]  # external name -> (gpu_id, note)
     tdp_source_skipped: frozenset[str]
@@ -237,6 +258,21 @@ def _check_targets(file: str, gpu_ids: list[str], known: set[str]) -> None:
         raise _fail(file, f"gpu_id(s) not in accelerators.csv: {unknown}")
 
 
+def _generics(part_ids: set[str]) -> tuple[Generic, ...]:
+    file = "generic_parts.csv"
+    out: list[Generic] = []
+    for line, row in enumerate(read_table(f"{CURATED}/{file}", GenericRow), start=2):
+        variants = tuple(v.strip() for v in row.variant_gpu_ids.split("|") if v.strip())
+        where = f"line {line}: {row.gpu_id}"
+        if row.gpu_id in part_ids:
+            raise _fail(file, f"{where}: gpu_id is already a part in accelerators.csv")
+        _check_targets(file, [*variants, row.central_gpu_id], part_ids)
+        if len(variants) < 2 or row.central_gpu_id not in variants:
+            raise _fail(file, f"{where}: needs 2+ variant_gpu_ids including central_gpu_id")
+        out.append(Generic(row.gpu_id, row.name, row.central_gpu_id, variants, row.source))
+    return tuple(out)
+
+
 @cache
 def load_curation() -> Curation:
     """All curated GPU tables (read once per process)."""
@@ -249,6 +285,7 @@ def load_curation() -> Curation:
     _check_targets("embodied_rules.csv", [rules.high_reference_gpu_id], {p.gpu_id for p in parts})
     return Curation(
         parts=parts,
+        generics=_generics({p.gpu_id for p in parts}),
         aliases=tuple((a.alias, a.gpu_id, a.note) for a in aliases),
         tdp_source_aliases=MappingProxyType({t.name: (t.gpu_id, t.note) for t in tdp_aliases}),
         tdp_source_skipped=frozenset(s.name for s in skipped),

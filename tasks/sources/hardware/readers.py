@@ -14,6 +14,8 @@ import polars as pl
 SPEC_FIELDS = (
     "release_date",
     "tdp_w",
+    "tdp_w_low",  # a range only where the name is ambiguous or the source gives one
+    "tdp_w_high",
     "memory_gb",
     "memory_bandwidth_gb_s",
     "peak_fp64_tflops",

@@ -1,4 +1,5 @@
-"""GPU specifications and the aliases that resolve the names cards use."""
+"""GPU specifications, the aliases that resolve the names cards use, and the largest cluster that
+existed at each date (a curated step function, for the cluster-size plausibility guard)."""
 
 from __future__ import annotations
 
@@ -7,4 +8,5 @@ from tasks.load.ingest import SnapshotFile
 SNAPSHOT_FILES = (
     SnapshotFile("gpus/gpu_specs.csv", "raw_gpu_specs"),
     SnapshotFile("gpus/gpu_aliases.csv", "raw_gpu_aliases"),
+    SnapshotFile("gpus/curated/largest_clusters.csv", "raw_largest_clusters"),
 )
