@@ -286,6 +286,19 @@ comment on column int_grid_intensity_ranked.basis is 'What the intensity counts:
 comment on column int_grid_intensity_ranked.source is 'Short id of the source (ember_owid, electricitymaps_co2js, mlco2_em_2021, ...) or a citation.';
 comment on column int_grid_intensity_ranked.source_url is 'URL of the upstream file, page or card the row comes from.';
 
+-- raw_model_organizations
+comment on table raw_model_organizations is 'Raw: who trained a model, curated with a source per row (models/organizations.csv). Grain: kind x key.';
+comment on column raw_model_organizations.kind is 'hub_owner (Hugging Face namespace), github_owner (owner of a developer''s card repository), model_id (un-namespaced legacy Hub id) or spelling (another spelling of one organisation).';
+comment on column raw_model_organizations.key is 'The namespace, model id or spelling, matched case-insensitively.';
+comment on column raw_model_organizations.organization is 'The organisation''s display name.';
+comment on column raw_model_organizations.source is 'Where the mapping comes from (Hub or GitHub page, model card).';
+comment on column raw_model_organizations._batch_scope is 'Batch the row belongs to; rows of a scope missing from that scope''s next batch are deleted.';
+comment on column raw_model_organizations._source_url is 'File or URL of the payload the row came from (never with credentials).';
+comment on column raw_model_organizations._source_sha256 is 'SHA-256 of that payload; the raw copy is under raw/<source>/<sha256> (meta_raw_manifest).';
+comment on column raw_model_organizations._row_hash is 'Hash of the row''s business columns: an unchanged hash means an unchanged row on the next load.';
+comment on column raw_model_organizations._load_id is 'Load that last inserted or changed the row (meta_load_log.load_id).';
+comment on column raw_model_organizations._loaded_at is 'When that load ran (UTC, naive timestamp).';
+
 -- int_models_described
 comment on table int_models_described is 'Intermediate: model metadata (organisation, release date, size, tokens, FLOPs), best-ranked source per field. Grain: model.';
 comment on column int_models_described.model is 'Model name as displayed (aliases resolved through raw_model_aliases).';

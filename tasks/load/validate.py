@@ -138,6 +138,11 @@ CONTRACTS: dict[str, TableContract] = {
         },
     ),
     "raw_model_aliases": TableContract("raw_model_aliases", not_null=("alias", "model")),
+    "raw_model_organizations": TableContract(
+        "raw_model_organizations",
+        not_null=("kind", "key", "organization", "source"),
+        value_sets={"kind": frozenset({"hub_owner", "github_owner", "model_id", "spelling"})},
+    ),
     "raw_assumptions": TableContract(
         "raw_assumptions", not_null=("key", "low", "central", "high", "unit", "source")
     ),

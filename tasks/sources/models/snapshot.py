@@ -27,6 +27,7 @@ SNAPSHOT_FILES = (
     SnapshotFile("models/epoch_facts.csv", "raw_model_disclosures", read_facts_csv),
     SnapshotFile("models/hfco2_facts.csv", "raw_model_disclosures", read_facts_csv),
     SnapshotFile("models/model_aliases.csv", "raw_model_aliases"),
+    SnapshotFile("models/organizations.csv", "raw_model_organizations"),
 )
 
 ASSUMPTION_FILES = (
