@@ -311,6 +311,23 @@ comment on column int_models_described.training_flops is 'Floating-point operati
 comment on column int_models_described.sources is 'Sources of the row''s figures: '' ; ''-separated URLs and citations.';
 comment on column int_models_described.best_source_rank is 'Rank of the best source that described the model (1 = developer''s card).';
 
+-- int_families_split
+comment on table int_families_split is 'Intermediate: a family disclosure (''Code Llama (all 12 models)'') split over its members on the board by compute share. Grain: family x phase x member.';
+comment on column int_families_split.family is 'The family disclosure as named by its source.';
+comment on column int_families_split.phase is 'training (the final run) or development (everything before it).';
+comment on column int_families_split.member is 'A model of the family that is on the board (name starts with the family''s name).';
+comment on column int_families_split.basis is 'What the share is proportional to: training_flops, parameters x tokens, or gpu_hours (the first every member has).';
+comment on column int_families_split.weight is 'The member''s value of the basis (FLOP, parameter-tokens or h).';
+comment on column int_families_split.share is 'The member''s share of the family (ratio; the family''s shares sum to 1).';
+comment on column int_families_split.family_gpu_hours is 'Device-hours the family disclosure states, h.';
+comment on column int_families_split.family_energy_mwh is 'Energy the family disclosure states, MWh.';
+comment on column int_families_split.family_co2e_t is 'Operational carbon the family disclosure states, t CO2e.';
+comment on column int_families_split.share_gpu_hours is 'The member''s share of the family''s device-hours, h.';
+comment on column int_families_split.share_energy_mwh is 'The member''s share of the family''s energy, MWh.';
+comment on column int_families_split.share_co2e_t is 'The member''s share of the family''s carbon, t CO2e.';
+comment on column int_families_split.applied is 'True when the member discloses no GPU-hours, energy or CO2 of its own and so takes its share.';
+comment on column int_families_split.family_source_url is 'Source of the family disclosure''s figures.';
+
 -- int_disclosures_pivoted
 comment on table int_disclosures_pivoted is 'Intermediate: disclosed facts pivoted wide, best source per field. Grain: model x phase (training, development). Units in the column names.';
 comment on column int_disclosures_pivoted.model is 'Model name as displayed (aliases resolved through raw_model_aliases).';

@@ -81,12 +81,23 @@ organized as (
     left join url_organizations as u on u.model = d.model and u.preference = 1
 ),
 
+-- A member that takes its share of a family disclosure cites the family's source too.
+family_sources as (
+    select member as model, family_source_url as source_url
+    from int_families_split
+    where applied
+),
+
 cited as (
     select
         model,
         string_agg(distinct source_url, ' ; ' order by source_url) as sources,
         min(source_rank) as best_source_rank
-    from facts
+    from (
+        select model, source_url, source_rank from facts
+        union all
+        select model, source_url, null as source_rank from family_sources
+    )
     group by model
 ),
 
