@@ -138,6 +138,9 @@ def write_snapshot(root: Path) -> None:
         header + fact("M3", "model", "organization", "Org") + "\n"
     )
     (root / "models/model_aliases.csv").write_text("alias,model\nmodel-two,M2\n")
+    (root / "models/organizations.csv").write_text(
+        "kind,key,organization,source\nhub_owner,someone,Someone,t\n"
+    )
     for spec in model_disclosures.ASSUMPTION_FILES:  # coefficients (and any reference tables)
         shutil.copy(REPO / "warehouse/snapshot" / spec.relative_path, root / spec.relative_path)
 
