@@ -319,6 +319,19 @@ comment on column int_grid_intensity_ranked.basis is 'What the intensity counts:
 comment on column int_grid_intensity_ranked.source is 'Short id of the source (ember_owid, electricitymaps_co2js, mlco2_em_2021, ...) or a citation.';
 comment on column int_grid_intensity_ranked.source_url is 'URL of the upstream file, page or card the row comes from.';
 
+-- raw_model_organizations
+comment on table raw_model_organizations is 'Raw: who trained a model, curated with a source per row (models/organizations.csv). Grain: kind x key.';
+comment on column raw_model_organizations.kind is 'hub_owner (Hugging Face namespace), github_owner (owner of a developer''s card repository), model_id (un-namespaced legacy Hub id) or spelling (another spelling of one organisation).';
+comment on column raw_model_organizations.key is 'The namespace, model id or spelling, matched case-insensitively.';
+comment on column raw_model_organizations.organization is 'The organisation''s display name.';
+comment on column raw_model_organizations.source is 'Where the mapping comes from (Hub or GitHub page, model card).';
+comment on column raw_model_organizations._batch_scope is 'Batch the row belongs to; rows of a scope missing from that scope''s next batch are deleted.';
+comment on column raw_model_organizations._source_url is 'File or URL of the payload the row came from (never with credentials).';
+comment on column raw_model_organizations._source_sha256 is 'SHA-256 of that payload; the raw copy is under raw/<source>/<sha256> (meta_raw_manifest).';
+comment on column raw_model_organizations._row_hash is 'Hash of the row''s business columns: an unchanged hash means an unchanged row on the next load.';
+comment on column raw_model_organizations._load_id is 'Load that last inserted or changed the row (meta_load_log.load_id).';
+comment on column raw_model_organizations._loaded_at is 'When that load ran (UTC, naive timestamp).';
+
 -- int_models_described
 comment on table int_models_described is 'Intermediate: model metadata (organisation, release date, size, tokens, FLOPs), best-ranked source per field. Grain: model.';
 comment on column int_models_described.model is 'Model name as displayed (aliases resolved through raw_model_aliases).';
@@ -330,6 +343,23 @@ comment on column int_models_described.training_tokens_b is 'Tokens seen in the 
 comment on column int_models_described.training_flops is 'Floating-point operations of the final training run, FLOP.';
 comment on column int_models_described.sources is 'Sources of the row''s figures: '' ; ''-separated URLs and citations.';
 comment on column int_models_described.best_source_rank is 'Rank of the best source that described the model (1 = developer''s card).';
+
+-- int_families_split
+comment on table int_families_split is 'Intermediate: a family disclosure (''Code Llama (all 12 models)'') split over its members on the board by compute share. Grain: family x phase x member.';
+comment on column int_families_split.family is 'The family disclosure as named by its source.';
+comment on column int_families_split.phase is 'training (the final run) or development (everything before it).';
+comment on column int_families_split.member is 'A model of the family that is on the board (name starts with the family''s name).';
+comment on column int_families_split.basis is 'What the share is proportional to: training_flops, parameters x tokens, or gpu_hours (the first every member has).';
+comment on column int_families_split.weight is 'The member''s value of the basis (FLOP, parameter-tokens or h).';
+comment on column int_families_split.share is 'The member''s share of the family (ratio; the family''s shares sum to 1).';
+comment on column int_families_split.family_gpu_hours is 'Device-hours the family disclosure states, h.';
+comment on column int_families_split.family_energy_mwh is 'Energy the family disclosure states, MWh.';
+comment on column int_families_split.family_co2e_t is 'Operational carbon the family disclosure states, t CO2e.';
+comment on column int_families_split.share_gpu_hours is 'The member''s share of the family''s device-hours, h.';
+comment on column int_families_split.share_energy_mwh is 'The member''s share of the family''s energy, MWh.';
+comment on column int_families_split.share_co2e_t is 'The member''s share of the family''s carbon, t CO2e.';
+comment on column int_families_split.applied is 'True when the member discloses no GPU-hours, energy or CO2 of its own and so takes its share.';
+comment on column int_families_split.family_source_url is 'Source of the family disclosure''s figures.';
 
 -- int_disclosures_pivoted
 comment on table int_disclosures_pivoted is 'Intermediate: disclosed facts pivoted wide, best source per field. Grain: model x phase (training, development). Units in the column names.';

@@ -145,6 +145,16 @@ create table if not exists raw_training_sites (
     primary key (organization, cloud_vendor, location)
 );
 
+create table if not exists raw_model_organizations (
+    kind          varchar not null,
+    key           varchar not null,
+    organization  varchar not null,
+    source        varchar not null,
+    _batch_scope varchar not null, _source_url varchar not null, _source_sha256 varchar not null,
+    _row_hash varchar not null, _load_id varchar not null, _loaded_at timestamp not null,
+    primary key (kind, key)
+);
+
 create table if not exists raw_assumptions (
     key      varchar not null,
     low      double not null,

@@ -2,12 +2,22 @@
 -- one value per field (best source, then highest confidence), and which fields disagree.
 -- Low-confidence facts (guessed, suspect, a database's own modelling) are kept in the raw table
 -- and in the disagreement check, but never drive an estimate.
-with facts as (
+-- A family disclosure split over its members on the board (int_families_split) leaves the board;
+-- a member that discloses no GPU-hours, energy or CO2 of its own takes its share of the family's.
+with families as (
+    select * from int_families_split
+),
+
+facts as (
     select * from stg_disclosures__facts
     where phase in ('training', 'development')
         -- A card's total over several models ('Llama 3.1 (total)') is not a model: beside its
         -- parts it would count them twice. The audit still reads it from the facts.
         and model not like '% (total)'
+        and not exists (
+            select 1 from families as s
+            where s.family = stg_disclosures__facts.model and s.phase = stg_disclosures__facts.phase
+        )
 ),
 
 ranked as (
@@ -28,7 +38,7 @@ ranked as (
     from facts
 ),
 
-final as (
+pivoted as (
     select
         model,
         phase,
@@ -63,6 +73,17 @@ final as (
     from ranked
     where confidence <> 'low' or numbers_disagree
     group by model, phase
+),
+
+final as (
+    select
+        p.* replace (
+            case when s.applied then s.share_gpu_hours else p.gpu_hours end as gpu_hours,
+            case when s.applied then s.share_energy_mwh else p.energy_mwh end as energy_mwh,
+            case when s.applied then s.share_co2e_t else p.co2e_t end as co2e_t
+        )
+    from pivoted as p
+    left join families as s on s.member = p.model and s.phase = p.phase
 )
 
 select * from final

@@ -152,6 +152,11 @@ CONTRACTS: dict[str, TableContract] = {
         ranges={"share": (1e-9, 1.0)},
         regexes={"source": r"^https?://\S+$"},
     ),
+    "raw_model_organizations": TableContract(
+        "raw_model_organizations",
+        not_null=("kind", "key", "organization", "source"),
+        value_sets={"kind": frozenset({"hub_owner", "github_owner", "model_id", "spelling"})},
+    ),
     "raw_assumptions": TableContract(
         "raw_assumptions", not_null=("key", "low", "central", "high", "unit", "source")
     ),

@@ -42,6 +42,7 @@ RAW_TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "raw_model_disclosures": ("source_url", "model", "phase", "field", "source_locator"),
     "raw_model_aliases": ("alias",),
     "raw_training_sites": ("organization", "cloud_vendor", "location"),
+    "raw_model_organizations": ("kind", "key"),
     "raw_assumptions": ("key",),
     "raw_equivalences": ("key",),
 }

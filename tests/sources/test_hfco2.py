@@ -66,8 +66,10 @@ def test_real_every_row_parsed(real: tuple[list[Fact], list[Flag]]) -> None:
         "gpu": 85,
         "location": 75,
         "gpu_count": 29,
+        "organization": 1419,
     }
-    assert {f.phase for f in facts} == {"training"}  # no training_type in it means development
+    # no training_type in it means development
+    assert {f.phase for f in facts if f.field != "organization"} == {"training"}
 
 
 def test_real_flag_counts(real: tuple[list[Fact], list[Flag]]) -> None:
@@ -130,7 +132,7 @@ def test_plain_row() -> None:
     )
     assert flags == []
     got = {f.field: f for f in facts}
-    assert set(got) == {"co2e_t", "gpu", "gpu_count", "location"}
+    assert set(got) == {"co2e_t", "gpu", "gpu_count", "location", "organization"}
     assert got["co2e_t"].value == "0.0025005"
     assert got["co2e_t"].unit == "t"
     assert got["co2e_t"].confidence == "high"
@@ -152,7 +154,7 @@ def test_plain_row() -> None:
 )
 def test_phase_from_training_type(training_type: str, phase: str) -> None:
     facts, _ = parse_hfco2(csv_of(f"m,5,,{training_type},,,1e9,False"), URL)
-    (f,) = facts
+    (f,) = facts_of(facts, "m", "co2e_t")
     assert f.phase == phase
     expected = "not specified" if training_type == "Not Specified" else training_type
     assert f"training_type={expected}" in f.note
@@ -215,7 +217,7 @@ def test_non_numeric_gives_no_emissions_fact(raw: str) -> None:
 
 def test_missing_model_id_rejected() -> None:
     facts, flags = parse_hfco2(csv_of(",5,,,,,1e9,False", "ok,5,,,,,1e9,False"), URL)
-    assert [f.model for f in facts] == ["ok"]
+    assert [f.model for f in facts] == ["ok", "ok"]  # its emissions and its organisation
     assert [(f.row, f.kind) for f in flags] == [(1, "missing_model_id")]
     assert facts[0].source_locator == "row 2 modelId=ok"
 
@@ -310,5 +312,5 @@ def test_flag_kinds_and_counts() -> None:
 
 def test_tonnes_are_grams_over_a_million() -> None:
     facts, _ = parse_hfco2(csv_of("m,123456.789,,,,,1e9,False"), URL)
-    (f,) = facts
+    (f,) = facts_of(facts, "m", "co2e_t")
     assert math.isclose(float(f.value), 0.123456789)

@@ -147,6 +147,9 @@ def write_snapshot(root: Path) -> None:
     shutil.copy(
         REPO / "warehouse/snapshot/models/training_sites.csv", root / "models/training_sites.csv"
     )
+    (root / "models/organizations.csv").write_text(
+        "kind,key,organization,source\nhub_owner,someone,Someone,t\n"
+    )
     for spec in model_disclosures.ASSUMPTION_FILES:  # coefficients (and any reference tables)
         shutil.copy(REPO / "warehouse/snapshot" / spec.relative_path, root / spec.relative_path)
 

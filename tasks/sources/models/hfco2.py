@@ -26,6 +26,11 @@ from pathlib import Path
 
 from tasks.core.facts import Fact
 from tasks.sources.declare import Resource, Source
+from tasks.sources.models.organizations import (
+    UNKNOWN_HUB_USER,
+    Organizations,
+    load_organizations,
+)
 
 # kind -> the rule, in words. Thresholds are the module constants below.
 FLAG_KINDS: Mapping[str, str] = {
@@ -76,6 +81,10 @@ _LEADING_COUNT = re.compile(r"^\W*(\d+)\s+\S")
 # training_type values that describe work before the final run (none occur in HFCO2 itself).
 _DEVELOPMENT_WORDS = ("development", "hyperparameter", "ablation", "experiment", "search")
 
+# AutoTrain / AutoNLP put a project's data in "<owner>/autotrain-data-<project>" (older:
+# "autonlp-data-"), created in the namespace of the user who trains, so it names the model's owner.
+_AUTOTRAIN_DATA = re.compile(r"""['"]\s*([^'"/]+?)\s*/\s*(?:autotrain|autonlp)-data-""")
+
 _ID_COLUMNS = ("modelId", "model_id", "model")
 _HARDWARE_COLUMNS = ("environment", "hardware_used")
 
@@ -112,6 +121,7 @@ class _Row:
     cloud: str
     tool: str
     parameters: float | None
+    datasets: str = ""
     flags: list[Flag] = field(default_factory=list)
     unit_note: str = ""
 
@@ -204,6 +214,7 @@ def _read_rows(data: str) -> list[_Row]:
                     cloud=_clean(rec.get("cloud_provider")),
                     tool=_clean(rec.get("source")),
                     parameters=_float(rec.get("parameters")),
+                    datasets=(rec.get("datasets") or "").strip(),
                     unit_note=unit_note,
                 )
             )
@@ -325,8 +336,48 @@ def _facts_for(r: _Row, source_url: str, duplicates: list[int]) -> list[Fact]:
     return out
 
 
-def parse_hfco2(csv_data: bytes | Path, source_url: str) -> tuple[list[Fact], list[Flag]]:
-    """Facts and unit flags from an HFCO2 CSV (the file's bytes or its path)."""
+def _owner(r: _Row, organizations: Organizations) -> tuple[str, str, str]:
+    """(organisation, raw text, how it was derived) of a row whose modelId lost its namespace."""
+    m = _AUTOTRAIN_DATA.search(r.datasets)
+    if m:
+        # Hub namespaces have no spaces; the dataset writes one owner as "Eric Peter" once.
+        owner = "".join(m.group(1).split())
+        name = organizations.of_hub_owner(owner)
+        how = (
+            f"Hub owner {owner!r} from the AutoTrain dataset repo in the datasets column "
+            "(AutoTrain creates <owner>/autotrain-data-<project> in the user's namespace)"
+        )
+        return name, r.datasets, how
+    name = organizations.lookup("model_id", r.model)
+    if name:
+        how = f"un-namespaced Hub id {r.model!r} in models/organizations.csv"
+        return name, r.model, how
+    how = "no column of the row names the Hub owner and the id is not in the organisation table"
+    return UNKNOWN_HUB_USER, r.model, how
+
+
+def _organization_fact(r: _Row, source_url: str, organizations: Organizations) -> Fact:
+    name, raw, how = _owner(r, organizations)
+    return Fact(
+        model=r.model,
+        phase="model",
+        field="organization",
+        value=name,
+        source_kind="hfco2",
+        source_url=source_url,
+        source_locator=f"row {r.n} modelId={r.model}",
+        raw_text=raw,
+        confidence="medium",
+        note=how,
+    )
+
+
+def parse_hfco2(
+    csv_data: bytes | Path, source_url: str, organizations: Organizations | None = None
+) -> tuple[list[Fact], list[Flag]]:
+    """Facts and unit flags from an HFCO2 CSV (the file's bytes or its path); `organizations`
+    defaults to the curated table (models/organizations.csv)."""
+    orgs = organizations if organizations is not None else load_organizations()
     raw = csv_data.read_bytes() if isinstance(csv_data, Path) else csv_data
     try:
         text = raw.decode("utf-8-sig")
@@ -351,6 +402,7 @@ def parse_hfco2(csv_data: bytes | Path, source_url: str) -> tuple[list[Fact], li
     flags: list[Flag] = list(rejected)
     for r in kept:
         facts.extend(_facts_for(r, source_url, [n for n in rows_of[r.model] if n != r.n]))
+        facts.append(_organization_fact(r, source_url, orgs))
         flags.extend(r.flags)
     flags.sort(key=lambda f: (f.row, list(FLAG_KINDS).index(f.kind)))
     return facts, flags
