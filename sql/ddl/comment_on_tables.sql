@@ -448,6 +448,14 @@ comment on column int_runs_estimated.disclosed_co2e_t is 'Disclosed location-bas
 comment on column int_runs_estimated.disclosed_co2e_market_t is 'Disclosed market-based emissions, t CO2e.';
 comment on column int_runs_estimated.water_kl is 'Water, kL (on-site cooling + off-site electricity generation).';
 comment on column int_runs_estimated.conflicting_fields is 'Fields on which sources disagree for this model and phase (the better-ranked source is used).';
+comment on column int_runs_estimated.flops_used is 'Training compute the run spent, FLOP: a fine-tune''s own fine-tune compute, else the model''s training compute (disclosed, or 6 x parameters x tokens).';
+comment on column int_runs_estimated.base_model is 'Base model of a fine-tune, as its source names it (null for a model trained from scratch).';
+comment on column int_runs_estimated.compute_confidence is 'disclosed (tiers 1-4), else Epoch AI''s confidence in its training-compute estimate, or unknown.';
+comment on column int_runs_estimated.guard_failures is 'Plausibility guards the run failed at a tier it had inputs for (and so skipped), ''; ''-separated; null when none failed.';
+comment on column int_runs_estimated.location_rung is 'Rung of the location ladder used: 1 disclosed location or named data centre, 2 cloud vendor''s regions, 3 organisation''s known training sites, 4 organisation''s country, 5 world average.';
+comment on column int_runs_estimated.carbon_intensity_source is 'Where the intensity comes from: the rung of the location ladder with the zone(s), dataset and year; or the disclosure it was taken from.';
+comment on column int_runs_estimated.recomputed_energy_mwh is 'Energy the ladder gives from the run''s own inputs without its disclosed energy or emissions, MWh.';
+comment on column int_runs_estimated.recomputed_co2e_t is 'recomputed_energy_mwh x the intensity of the run''s place by the location ladder, t CO2e.';
 
 -- int_footprints_bounded
 comment on table int_footprints_bounded is 'Intermediate: training, development and embodied footprints and costs per model at each bound. Grain: model x bound. Units in the column names.';
@@ -537,6 +545,56 @@ comment on column dim_zone.latest_carbon_intensity_kg_per_kwh is 'Latest annual 
 comment on column dim_zone.latest_basis is 'Basis of that value (lifecycle, direct).';
 comment on column dim_zone.latest_source is 'Source id of that value.';
 
+-- int_runs_guarded
+comment on table int_runs_guarded is 'Intermediate: each run''s inputs resolved (accelerator, peak at the training precision, compute spent) and the estimation tier chosen after the plausibility guards (wall clock <= 1 year, utilisation 5-75%, cluster no larger than existed at release, a fine-tune costed from its fine-tune compute). Grain: model x phase.';
+-- columns of int_runs_guarded: as int_disclosures_pivoted, and:
+comment on column int_runs_guarded.gpu_text_used is 'Accelerator as written (a development run without its own takes its final training''s).';
+comment on column int_runs_guarded.location_text_used is 'Place as written (a development run without its own takes its final training''s).';
+comment on column int_runs_guarded.release_date is 'Public release date of the model.';
+comment on column int_runs_guarded.parameters_b is 'Total parameters, billions.';
+comment on column int_runs_guarded.active_parameters_b is 'Parameters active per token (mixture of experts), billions.';
+comment on column int_runs_guarded.training_tokens_b is 'Training tokens, billions.';
+comment on column int_runs_guarded.base_model is 'Base model of a fine-tune, as its source names it.';
+comment on column int_runs_guarded.compute_confidence is 'Epoch AI''s confidence in its training-compute estimate (Confident, Likely, Speculative), as written.';
+comment on column int_runs_guarded.flops_used is 'Training compute the run spent, FLOP: a fine-tune''s own fine-tune compute, else the model''s (disclosed, or 6 x parameters x tokens).';
+comment on column int_runs_guarded.finetune_unusable is 'True for a fine-tune whose fine-tune compute is missing or below 1e15 FLOP: tier 5 is not available to it.';
+comment on column int_runs_guarded.gpu_id is 'Canonical accelerator id (slug).';
+comment on column int_runs_guarded.gpu_resolution is 'How the GPU name resolved (int_names_resolved.method).';
+comment on column int_runs_guarded.gpu_count_in_name is 'Accelerator count written inside the GPU name (''8 v100''), if any.';
+comment on column int_runs_guarded.zone_key is 'Grid zone the written place resolved to.';
+comment on column int_runs_guarded.location_resolution is 'How the place resolved (int_names_resolved.method).';
+comment on column int_runs_guarded.gpu_name is 'Display name of the resolved accelerator.';
+comment on column int_runs_guarded.tdp_w is 'Accelerator TDP, W.';
+comment on column int_runs_guarded.tdp_w_low is 'Lowest TDP among the variants an ambiguous accelerator name covers, W.';
+comment on column int_runs_guarded.tdp_w_high is 'Highest TDP among the variants an ambiguous accelerator name covers, W.';
+comment on column int_runs_guarded.peak_tflops is 'Peak dense TFLOP/s at the precision used.';
+comment on column int_runs_guarded.peak_precision_used is 'Precision whose peak was used (the narrowest the run lists: fp8, bf16/fp16, tf32, fp32).';
+comment on column int_runs_guarded.gpu_count_used is 'Accelerators used, count (disclosed, else from the GPU name).';
+comment on column int_runs_guarded.duration_days_used is 'Wall-clock duration, days (disclosed, else end - start).';
+comment on column int_runs_guarded.largest_cluster_at_release is 'Largest AI training cluster (accelerators) operational at the model''s release date.';
+comment on column int_runs_guarded.count_duration_gpu_hours is 'GPU count x duration x 24, h (tier 4, before its range).';
+comment on column int_runs_guarded.flops_gpu_hours is 'GPU-hours from compute at the central MFU, h (tier 5, before its range).';
+comment on column int_runs_guarded.utilisation_disclosed_hours is 'Compute / (disclosed GPU-hours x 3,600 x peak), ratio.';
+comment on column int_runs_guarded.utilisation_count_duration is 'Compute / (count x duration x 3,600 x peak), ratio.';
+comment on column int_runs_guarded.cluster_too_large is 'True when the accelerator count exceeds the largest cluster at release.';
+comment on column int_runs_guarded.tier3_failure is 'Why tier 3 (disclosed GPU-hours) fails its guards, if it does.';
+comment on column int_runs_guarded.tier4_failure is 'Why tier 4 (count x duration) fails its guards, if it does.';
+comment on column int_runs_guarded.tier5_failure is 'Why tier 5 (compute / peak x MFU) fails its guards, if it does.';
+comment on column int_runs_guarded.estimation_tier is 'Best tier whose inputs exist and pass the guards (1 disclosed emissions .. 5 compute); null: none passes, the run goes to review.';
+comment on column int_runs_guarded.gpu_hours_basis is 'How GPU-hours are obtained: disclosed, count_x_duration or flops (the best tier that passes).';
+comment on column int_runs_guarded.guard_failures is 'The failures of tiers 3-5, ''; ''-separated.';
+
+-- int_runs_located
+comment on table int_runs_located is 'Intermediate: where each run is taken to have happened, by the location ladder: disclosed location or named data centre, the cloud vendor''s regions, the organisation''s known training sites, the organisation''s country (world average when no row). Grain: model x phase x zone.';
+comment on column int_runs_located.model is 'Model name as displayed.';
+comment on column int_runs_located.phase is 'training or development.';
+comment on column int_runs_located.location_label is 'The rung in words, with the organisation or vendor it rests on.';
+comment on column int_runs_located.zone_key is 'Grid zone of the place or site.';
+comment on column int_runs_located.share is 'Share of the run assumed at this zone (sites of one organisation share it; 1 for a single place).';
+comment on column int_runs_located.location_text is 'The place as written in the disclosure or the training-sites file.';
+comment on column int_runs_located.site_source_url is 'Citation of the training-sites row (null for a disclosed place or a country).';
+comment on column int_runs_located.location_rung is '1 disclosed location or data centre, 2 cloud vendor, 3 organisation''s sites, 4 organisation''s country.';
+
 -- dim_model
 comment on table dim_model is 'Mart: one row per model with its descriptive facts (organisation, release date, size, tokens, FLOPs; best-ranked source per field) and every source cited. Grain: model.';
 -- columns of dim_model: as int_models_described
@@ -598,6 +656,28 @@ comment on column fct_disclosure_findings.source_url is 'The disclosure the find
 comment on table dim_equivalence is 'Mart: the constants that express footprints in everyday terms, each with its unit and source (from raw_equivalences). Grain: key.';
 -- columns of dim_equivalence: as stg_reference__equivalences
 
+-- fct_runs_needing_review
+comment on table fct_runs_needing_review is 'Mart: models whose final training run fails every plausibility guard at every tier it has inputs for: not estimated, not ranked. Grain: model.';
+comment on column fct_runs_needing_review.model is 'Model name as displayed.';
+comment on column fct_runs_needing_review.base_model is 'Base model of a fine-tune, as its source names it.';
+comment on column fct_runs_needing_review.gpu_text is 'Accelerator as written.';
+comment on column fct_runs_needing_review.gpu_id is 'Canonical accelerator id (slug).';
+comment on column fct_runs_needing_review.gpu_count is 'Accelerators used, count.';
+comment on column fct_runs_needing_review.gpu_hours is 'Disclosed GPU-hours, h.';
+comment on column fct_runs_needing_review.duration_days is 'Wall-clock duration, days.';
+comment on column fct_runs_needing_review.flops_used is 'Training compute the run is said to have spent, FLOP.';
+comment on column fct_runs_needing_review.peak_tflops is 'Peak dense TFLOP/s at the precision used.';
+comment on column fct_runs_needing_review.peak_precision_used is 'Precision whose peak was used.';
+comment on column fct_runs_needing_review.largest_cluster_at_release is 'Largest AI training cluster (accelerators) operational at release.';
+comment on column fct_runs_needing_review.reason is 'Each tier tried and the guard it failed, ''; ''-separated.';
+
+-- rpt_needs_review
+comment on table rpt_needs_review is 'Report: models left off the ranked board because no tier of the estimation ladder passes its plausibility guards, with who made them and why. Grain: model.';
+-- columns of rpt_needs_review: as fct_runs_needing_review, and:
+comment on column rpt_needs_review.organization is 'Organisation that trained the model.';
+comment on column rpt_needs_review.release_date is 'Public release date.';
+comment on column rpt_needs_review.sources is 'Sources of the model''s facts, '' ; ''-separated.';
+
 -- rpt_leaderboard
 comment on table rpt_leaderboard is 'Report: the leaderboard (exported as leaderboard.csv). Grain: model. Ranked by total t CO2e (training + development + embodied); every figure with its low-high range, basis (disclosed or estimated), estimation tier and sources. Units in the column names.';
 -- columns of rpt_leaderboard: as fct_model_totals, and:
@@ -613,7 +693,11 @@ comment on column rpt_leaderboard.location is 'Place of training as the source w
 comment on column rpt_leaderboard.carbon_intensity_kg_per_kwh is 'Intensity of the training run, kg CO2e/kWh (implied by disclosed emissions / energy when disclosed).';
 comment on column rpt_leaderboard.carbon_intensity_granularity is 'hourly, monthly, annual, disclosed or assumed (world average).';
 comment on column rpt_leaderboard.carbon_intensity_coverage_share is 'Share of the run''s window covered by the hourly or monthly series, ratio.';
-comment on column rpt_leaderboard.carbon_intensity_source is 'Source id of the intensity.';
+comment on column rpt_leaderboard.carbon_intensity_source is 'Where the intensity comes from: the rung of the location ladder (disclosed location, training data centre, cloud vendor, organisation''s training sites, organisation''s country, world average) with the zone(s), dataset and year; or the disclosure it was taken from.';
+comment on column rpt_leaderboard.location_rung is 'Rung of the location ladder used: 1 disclosed location or named data centre, 2 cloud vendor''s regions, 3 organisation''s known training sites, 4 organisation''s country, 5 world average.';
+comment on column rpt_leaderboard.recomputed_training_energy_mwh is 'Training energy the estimation ladder gives from the run''s own inputs (GPU-hours, power, PUE) without its disclosed energy or emissions, MWh; beside a disclosed figure, the gap is a finding.';
+comment on column rpt_leaderboard.recomputed_training_co2e_t is 'recomputed_training_energy_mwh x the intensity of the run''s place by the location ladder, t CO2e (what the ladder would give without the disclosed energy and emissions).';
+comment on column rpt_leaderboard.compute_confidence is 'How well the compute behind the estimate is known: disclosed (tiers 1-4 rest on disclosed emissions, energy, GPU-hours or count x duration), else Epoch AI''s confidence in its training-compute estimate (Confident, Likely, Speculative), or unknown.';
 comment on column rpt_leaderboard.pue is 'Power usage effectiveness: facility energy / IT energy (ratio, >= 1).';
 comment on column rpt_leaderboard.total_energy_mwh is 'Training + development energy, MWh.';
 comment on column rpt_leaderboard.total_water_kl is 'Training + development + embodied water, kL.';
@@ -772,3 +856,27 @@ comment on column stg_reference__equivalences.value is 'The constant, in unit.';
 comment on column stg_reference__equivalences.unit is 'Unit of value.';
 comment on column stg_reference__equivalences.source is 'Citation.';
 comment on column stg_reference__equivalences.note is 'Anything a reader needs: contradictions, unit corrections, assumptions.';
+
+-- stg_locations__training_sites
+comment on table stg_locations__training_sites is 'Staging: where organisations (and cloud vendors) train, from the curated training_sites.csv, a citation per row. Grain: organization x cloud_vendor x location.';
+comment on column stg_locations__training_sites.organization is 'Organisation as Epoch spells it (null for a cloud vendor''s own regions).';
+comment on column stg_locations__training_sites.cloud_vendor is 'Cloud vendor the row is about (null for an organisation''s own sites).';
+comment on column stg_locations__training_sites.location_text is 'The site as written (a place the location resolver turns into a grid zone).';
+comment on column stg_locations__training_sites.share is 'Share of the organisation''s (or vendor''s) training assumed at this site (equal shares unless a source weights them).';
+comment on column stg_locations__training_sites.valid_from is 'First date the site is known to train models (null: always).';
+comment on column stg_locations__training_sites.valid_to is 'Last date the site is known to train models (null: still).';
+comment on column stg_locations__training_sites.source_url is 'Citation of the row (URL).';
+comment on column stg_locations__training_sites.note is 'How the row was read from its source.';
+
+-- int_training_sites
+comment on table int_training_sites is 'Intermediate: the training sites with the grid zone each resolves to. Grain: organization x cloud_vendor x location.';
+-- columns of int_training_sites: as stg_locations__training_sites, and:
+comment on column int_training_sites.zone_key is 'Grid zone the site resolved to (null when it does not resolve).';
+
+-- stg_models__organizations
+comment on table stg_models__organizations is 'Staging: the curated organisation table (organizations.csv): Hub and GitHub owners, un-namespaced Hub model ids and spelling variants mapped to one organisation name, each with its source. Grain: kind x key.';
+comment on column stg_models__organizations.kind is 'hub_owner, github_owner, model_id or spelling.';
+comment on column stg_models__organizations.key is 'The owner, model id or spelling as written.';
+comment on column stg_models__organizations.key_lower is 'key in lower case (the join key).';
+comment on column stg_models__organizations.organization is 'Organisation display name.';
+comment on column stg_models__organizations.source is 'Citation of the mapping (URL).';

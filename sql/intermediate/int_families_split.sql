@@ -113,6 +113,13 @@ weighted as (
     where basis is not null
 ),
 
+-- The members' total weight, summed in a fixed order so a rebuild gives the same digits.
+totals as (
+    select family, phase, list_sum(list(weight order by member)) as total_weight
+    from weighted
+    group by family, phase
+),
+
 final as (
     select
         family,
@@ -120,16 +127,17 @@ final as (
         member,
         basis,
         weight,
-        weight / sum(weight) over (partition by family, phase) as share,
+        weight / total_weight as share,
         gpu_hours as family_gpu_hours,
         energy_mwh as family_energy_mwh,
         co2e_t as family_co2e_t,
-        gpu_hours * weight / sum(weight) over (partition by family, phase) as share_gpu_hours,
-        energy_mwh * weight / sum(weight) over (partition by family, phase) as share_energy_mwh,
-        co2e_t * weight / sum(weight) over (partition by family, phase) as share_co2e_t,
+        gpu_hours * weight / total_weight as share_gpu_hours,
+        energy_mwh * weight / total_weight as share_energy_mwh,
+        co2e_t * weight / total_weight as share_co2e_t,
         not has_own_figure as applied,
         source_url as family_source_url
     from weighted
+    join totals using (family, phase)
 )
 
 select * from final

@@ -5,48 +5,43 @@
 -- its high), and likewise for the high end. A quantity derived by division (GPU-hours from
 -- disclosed energy / power) takes the divisor's opposite end.
 --
+-- Inputs, tier and guards come from int_runs_guarded (a run no tier passes is not here); where
+-- the run happened comes from int_runs_located (the location ladder).
+--
 -- Carbon intensity, best first (carbon_intensity_granularity):
 --   disclosed  the run's own intensity, or emissions / energy when it discloses both
 --   hourly     the time-weighted mean of an hourly average series covering >= 90% of the run's
 --              window (int_runs_hourly_matched), range carbon_intensity_rel_hourly
 --   monthly    the monthly values of the zone over the window, weighted by overlap, when they
 --              cover >= 90% of it, range carbon_intensity_rel_monthly
---   annual     the zone's annual average for the run's year (nearest year, then the country's),
---              range carbon_intensity_rel
+--   annual     the annual average for the run's year (nearest year, then the country's) of the
+--              zone(s) of the run's rung; several zones (an organisation's sites) give their
+--              share-weighted mean, and the range runs from the lowest to the highest of them,
+--              times carbon_intensity_rel
 --   hourly     (intensity_basis 'marginal') a marginal series covering the window, only when none
 --              of the above exists for the zone; range carbon_intensity_rel
---   assumed    the world average (carbon_intensity_unknown)
+--   assumed    the world average (carbon_intensity_unknown): no rung of the ladder applies
 -- The narrower range of finer data: an annual average applied to a run of weeks misses the
 -- seasonal and day-night swing of the grid (hourly CISO 2022 ranges 74-449 g/kWh around a 256
 -- mean); a time-matched mean leaves only the method spread between sources.
 --
--- Peak FLOP/s at the training precision (tier 5): fp8 -> fp8 peak; tf32 -> tf32 (else fp32);
--- fp32 -> the fp32 peak (a device with no fp32 figure, i.e. TPUs, runs fp32 matmuls as bf16
--- passes by default, so its bf16 peak); fp16/bf16/unknown -> the 16-bit tensor peak (column
--- peak_bf16_tflops; fp16 on V100), else tf32, else fp32. peak_precision_used says which.
--- A GPU with no TDP (or a run naming no GPU) takes gpu_tdp_w_unknown, flagged in power_source.
+-- Power: disclosed, else TDP x the training share; an ambiguous accelerator name spans its
+-- variants (tdp_w_low .. tdp_w_high); a GPU with no TDP (or a run naming no GPU) takes
+-- gpu_tdp_w_unknown, flagged in power_source.
 with runs as (
-    select * from int_disclosures_pivoted
+    select * from int_runs_guarded where estimation_tier is not null
 ),
 
-models as (
-    select * from int_models_described
-),
-
-names as (
-    select * from int_names_resolved
-),
-
-gpus as (
-    select * from stg_gpus__specs
-),
-
-zones as (
-    select * from stg_grid__zones
+located as (
+    select * from int_runs_located
 ),
 
 intensity as (
     select * from int_grid_intensity_ranked
+),
+
+zones as (
+    select * from stg_grid__zones
 ),
 
 hourly_matches as (
@@ -78,6 +73,8 @@ coef as (
         max(opposite) filter (where key = 'gpu_tdp_w_unknown') as tdp_unknown_opposite,
         max(opposite) filter (where key = 'power_share_of_tdp') as power_share_opposite,
         max(opposite) filter (where key = 'pue') as pue_opposite,
+        max(value) filter (where key = 'pue_hyperscale') as pue_hyperscale,
+        max(opposite) filter (where key = 'pue_hyperscale') as pue_hyperscale_opposite,
         max(value) filter (where key = 'count_duration_rel') as count_duration_rel,
         max(value) filter (where key = 'disclosed_rel') as disclosed_rel,
         max(value) filter (where key = 'wue_onsite') as wue_onsite,
@@ -87,60 +84,58 @@ coef as (
     group by bound
 ),
 
-training as (
-    select * from runs where phase = 'training'
-),
-
--- A development run that names no GPU or place ran where its final training did.
-located as (
-    select
-        r.*,
-        coalesce(r.gpu_text, t.gpu_text) as gpu_text_used,
-        coalesce(r.location_text, t.location_text) as location_text_used,
-        m.release_date,
-        m.training_flops,
-        m.parameters_b,
-        m.active_parameters_b,
-        m.training_tokens_b
-    from runs as r
-    left join training as t on t.model = r.model and r.phase = 'development'
-    left join models as m on m.model = r.model
-),
-
 resolved as (
     select
-        l.*,
-        g.resolved as gpu_id,
-        g.method as gpu_resolution,
-        g.count as gpu_count_in_name,
-        z.resolved as zone_key,
-        z.method as location_resolution,
-        coalesce(year(l.end_date), year(l.start_date), year(l.release_date)) as intensity_year
-    from located as l
-    left join names as g on g.kind = 'gpu' and g.input = l.gpu_text_used
-    left join names as z on z.kind = 'location' and z.input = l.location_text_used
+        r.*,
+        coalesce(year(r.end_date), year(r.start_date), year(r.release_date)) as intensity_year
+    from runs as r
 ),
 
--- The zone's own annual value for the run's year, else its nearest year, else its country's.
-intensity_candidates as (
+-- Each zone of the run's rung: its own annual value for the run's year, else its nearest year,
+-- else its country's.
+zone_candidates as (
     select
-        r.model,
-        r.phase,
+        l.model,
+        l.phase,
+        l.zone_key as site_zone,
+        l.share,
         i.zone_key as intensity_zone,
         i.year as intensity_year_used,
-        i.carbon_intensity_kg_per_kwh as zone_intensity_kg_per_kwh,
-        i.basis as intensity_basis,
-        i.source_url as intensity_source_url,
+        i.carbon_intensity_kg_per_kwh,
+        i.basis,
+        i.source,
+        i.source_url,
         row_number() over (
-            partition by r.model, r.phase
+            partition by l.model, l.phase, l.zone_key
             order by
-                case when i.zone_key = r.zone_key then 0 else 1 end,
+                case when i.zone_key = l.zone_key then 0 else 1 end,
                 abs(i.year - coalesce(r.intensity_year, 9999)),
                 i.year desc
         ) as preference
-    from resolved as r
-    join zones as zn on zn.zone_key = r.zone_key
-    join intensity as i on i.zone_key in (r.zone_key, zn.country_iso2)
+    from located as l
+    join resolved as r on r.model = l.model and r.phase = l.phase
+    join zones as zn on zn.zone_key = l.zone_key
+    join intensity as i on i.zone_key in (l.zone_key, zn.country_iso2)
+),
+
+-- The rung's intensity: the share-weighted mean of its zones, and their lowest and highest.
+intensity_candidates as (
+    select
+        model,
+        phase,
+        string_agg(intensity_zone, ', ' order by share desc, intensity_zone) as intensity_zone,
+        max(intensity_year_used) as intensity_year_used,
+        -- summed in a fixed order, so a rebuild gives the same digits
+        list_sum(list(carbon_intensity_kg_per_kwh * share order by site_zone))
+            / list_sum(list(share order by site_zone)) as zone_intensity_kg_per_kwh,
+        min(carbon_intensity_kg_per_kwh) as zone_intensity_min,
+        max(carbon_intensity_kg_per_kwh) as zone_intensity_max,
+        string_agg(distinct basis, ', ' order by basis) as intensity_basis,
+        string_agg(distinct source, ', ' order by source) as annual_source,
+        min(source_url) as intensity_source_url
+    from zone_candidates
+    where preference = 1
+    group by model, phase
 ),
 
 -- The hourly series a run uses (coverage >= 90%, an average basis), else a marginal one.
@@ -203,9 +198,11 @@ monthly_used as (
 with_intensity as (
     select
         r.*,
-        c.* exclude (model, phase, preference),
+        c.* exclude (model, phase),
         h.* exclude (model, phase),
         m.* exclude (model, phase),
+        lr.location_rung,
+        lr.location_label,
         case
             when h.hourly_is_average then 'hourly'
             when m.monthly_intensity_kg_per_kwh is not null then 'monthly'
@@ -213,67 +210,12 @@ with_intensity as (
             when h.hourly_intensity_kg_per_kwh is not null then 'hourly_marginal'
         end as zone_granularity
     from resolved as r
-    left join intensity_candidates as c
-        on c.model = r.model and c.phase = r.phase and c.preference = 1
+    left join intensity_candidates as c on c.model = r.model and c.phase = r.phase
     left join hourly_used as h on h.model = r.model and h.phase = r.phase
     left join monthly_used as m on m.model = r.model and m.phase = r.phase
-),
-
-with_gpu as (
-    select
-        w.*,
-        g.name as gpu_name,
-        g.tdp_w,
-        -- Peak at the training precision (header); 16-bit unless the run says otherwise.
-        case
-            when w.precision like '%fp8%' then coalesce(g.peak_fp8_tflops, g.peak_bf16_tflops)
-            when w.precision like '%tf32%' then coalesce(g.peak_tf32_tflops, g.peak_fp32_tflops)
-            when w.precision like '%fp32%' then coalesce(g.peak_fp32_tflops, g.peak_bf16_tflops)
-            else coalesce(g.peak_bf16_tflops, g.peak_tf32_tflops, g.peak_fp32_tflops)
-        end as peak_tflops,
-        case
-            when w.precision like '%fp8%' then
-                case when g.peak_fp8_tflops is not null then 'fp8'
-                    when g.peak_bf16_tflops is not null then 'bf16' end
-            when w.precision like '%tf32%' then
-                case when g.peak_tf32_tflops is not null then 'tf32'
-                    when g.peak_fp32_tflops is not null then 'fp32' end
-            when w.precision like '%fp32%' then
-                case when g.peak_fp32_tflops is not null then 'fp32'
-                    when g.peak_bf16_tflops is not null then 'bf16' end
-            else
-                case when g.peak_bf16_tflops is not null then coalesce(nullif(w.precision, ''), 'bf16')
-                    when g.peak_tf32_tflops is not null then 'tf32'
-                    when g.peak_fp32_tflops is not null then 'fp32' end
-        end as peak_precision_used,
-        coalesce(w.gpu_count, w.gpu_count_in_name) as gpu_count_used,
-        coalesce(w.duration_days, date_diff('day', w.start_date, w.end_date)) as duration_days_used,
-        coalesce(
-            w.training_flops,
-            dense_training_flops(
-                coalesce(w.active_parameters_b, w.parameters_b) * 1e9, w.training_tokens_b * 1e9
-            )
-        ) as flops_used
-    from with_intensity as w
-    left join gpus as g on g.gpu_id = w.gpu_id
-),
-
-laddered as (
-    select
-        *,
-        case
-            when co2e_t is not null then 1
-            when energy_mwh is not null then 2
-            when gpu_hours is not null then 3
-            when gpu_count_used is not null and duration_days_used is not null then 4
-            when flops_used is not null and peak_tflops is not null then 5
-        end as estimation_tier,
-        case
-            when gpu_hours is not null then 'disclosed'
-            when gpu_count_used is not null and duration_days_used is not null then 'count_x_duration'
-            when flops_used is not null and peak_tflops is not null then 'flops'
-        end as gpu_hours_basis
-    from with_gpu
+    left join (
+        select distinct model, phase, location_rung, location_label from located
+    ) as lr on lr.model = r.model and lr.phase = r.phase
 ),
 
 bounded as (
@@ -282,39 +224,61 @@ bounded as (
         c.bound,
         case l.gpu_hours_basis
             when 'disclosed' then l.gpu_hours
-            when 'count_x_duration'
-                then l.gpu_count_used * l.duration_days_used * 24.0 * c.count_duration_rel
+            when 'count_x_duration' then l.count_duration_gpu_hours * c.count_duration_rel
             when 'flops' then gpu_hours_from_flops(l.flops_used, l.peak_tflops, c.mfu)
         end as gpu_hours_est,
-        coalesce(l.power_w, coalesce(l.tdp_w, c.tdp_unknown) * c.power_share) as power_w_used,
+        -- An ambiguous accelerator name (a bare 'V100') spans its variants' TDPs.
+        coalesce(
+            l.power_w,
+            coalesce(
+                case c.bound when 'low' then l.tdp_w_low when 'high' then l.tdp_w_high end,
+                l.tdp_w,
+                c.tdp_unknown
+            ) * c.power_share
+        ) as power_w_used,
         -- the other end, for GPU-hours derived by dividing energy by power
-        coalesce(l.power_w, coalesce(l.tdp_w, c.tdp_unknown_opposite) * c.power_share_opposite)
-            as power_w_opposite,
+        coalesce(
+            l.power_w,
+            coalesce(
+                case c.bound when 'low' then l.tdp_w_high when 'high' then l.tdp_w_low end,
+                l.tdp_w,
+                c.tdp_unknown_opposite
+            ) * c.power_share_opposite
+        ) as power_w_opposite,
         case
             when l.power_w is not null then 'disclosed'
             when l.tdp_w is not null then 'tdp'
             else 'tdp_unknown'
         end as power_source,
+        -- A named data centre, a cloud vendor or an organisation's own sites are hyperscale.
         case
             when l.power_includes_pue then 1.0
-            else coalesce(l.pue, c.pue)
+            when l.pue is not null then l.pue
+            when l.location_rung in (2, 3) or l.location_label like 'training data centre%'
+                then c.pue_hyperscale
+            else c.pue
         end as pue_used,
         case
             when l.power_includes_pue then 1.0
-            else coalesce(l.pue, c.pue_opposite)
+            when l.pue is not null then l.pue
+            when l.location_rung in (2, 3) or l.location_label like 'training data centre%'
+                then c.pue_hyperscale_opposite
+            else c.pue_opposite
         end as pue_opposite,
+        -- The intensity of the run's place, by the location ladder (no disclosed figure).
         case
-            when l.carbon_intensity_kg_per_kwh is not null then l.carbon_intensity_kg_per_kwh
-            when l.co2e_t is not null and l.energy_mwh is not null and l.energy_mwh > 0
-                then l.co2e_t / l.energy_mwh
             when l.zone_granularity = 'hourly' then l.hourly_intensity_kg_per_kwh * c.ci_rel_hourly
             when l.zone_granularity = 'monthly'
                 then l.monthly_intensity_kg_per_kwh * c.ci_rel_monthly
-            when l.zone_granularity = 'annual' then l.zone_intensity_kg_per_kwh * c.ci_rel
+            when l.zone_granularity = 'annual' then c.ci_rel * case c.bound
+                when 'low' then l.zone_intensity_min
+                when 'high' then l.zone_intensity_max
+                else l.zone_intensity_kg_per_kwh
+            end
             when l.zone_granularity = 'hourly_marginal'
                 then l.hourly_intensity_kg_per_kwh * c.ci_rel
             else c.ci_unknown
-        end as intensity_used,
+        end as intensity_located,
         case
             when l.carbon_intensity_kg_per_kwh is not null or l.co2e_t is not null then 'disclosed'
             when l.zone_granularity = 'hourly_marginal' then 'hourly'
@@ -324,14 +288,24 @@ bounded as (
         c.disclosed_rel,
         c.wue_onsite,
         c.wue_offsite
-    from laddered as l
+    from with_intensity as l
     cross join coef as c
-    where l.estimation_tier is not null
 ),
 
 energised as (
     select
         *,
+        case
+            when carbon_intensity_kg_per_kwh is not null then carbon_intensity_kg_per_kwh
+            when co2e_t is not null and energy_mwh is not null and energy_mwh > 0
+                then co2e_t / energy_mwh
+            else intensity_located
+        end as intensity_used,
+        -- What the ladder gives from the run's own inputs, without its disclosed energy and
+        -- emissions: beside a disclosure, the gap is a finding (the audit lists it).
+        facility_energy_mwh(it_energy_mwh(gpu_hours_est, power_w_used), pue_used)
+            as recomputed_energy_mwh,
+        -- A disclosed energy is shown as published (its own rounding is its only range).
         coalesce(
             energy_mwh * disclosed_rel,
             facility_energy_mwh(it_energy_mwh(gpu_hours_est, power_w_used), pue_used)
@@ -357,6 +331,12 @@ final as (
             as gpu_hours,
         coalesce(gpu_hours_basis, case when energy_mwh_est is not null then 'energy' end)
             as gpu_hours_basis,
+        flops_used,
+        base_model,
+        coalesce(
+            case when estimation_tier <= 4 then 'disclosed' end, compute_confidence, 'unknown'
+        ) as compute_confidence,
+        guard_failures,
         peak_tflops,
         peak_precision_used,
         power_w_used as power_w,
@@ -379,6 +359,7 @@ final as (
             when 'hourly' then hourly_source
             when 'hourly_marginal' then hourly_source
             when 'monthly' then monthly_source
+            when 'annual' then annual_source
         end as intensity_source,
         case zone_granularity
             when 'hourly' then hourly_coverage_share
@@ -391,6 +372,31 @@ final as (
             when 'monthly' then monthly_source_url
             else intensity_source_url
         end as intensity_source_url,
+        coalesce(location_rung, 5) as location_rung,
+        -- Which rung of the location ladder, the zones, the dataset and the year.
+        case
+            when carbon_intensity_kg_per_kwh is not null then 'disclosed intensity'
+            when co2e_t is not null and energy_mwh is not null
+                then 'disclosed emissions / disclosed energy'
+            when co2e_t is not null then 'disclosed emissions / estimated energy'
+            when zone_granularity is null
+                then 'world average (CodeCarbon global mix), no location known'
+            else concat(
+                location_label, ': ',
+                case
+                    when zone_granularity in ('hourly', 'monthly', 'hourly_marginal') then zone_key
+                    else intensity_zone
+                end,
+                ' (',
+                case zone_granularity
+                    when 'hourly' then hourly_source || ' hourly'
+                    when 'hourly_marginal' then hourly_source || ' hourly marginal'
+                    when 'monthly' then monthly_source || ' monthly'
+                    else annual_source || ' ' || intensity_year_used
+                end,
+                ')'
+            )
+        end as carbon_intensity_source,
         -- What the figure implies: a run that discloses its emissions shows the intensity its own
         -- numbers give (emissions / energy), not a looked-up one.
         -- (a point value: the central emissions over the central energy, the same in every bound,
@@ -418,6 +424,8 @@ final as (
         co2e_t is not null as co2e_disclosed,
         co2e_t as disclosed_co2e_t,
         co2e_market_t as disclosed_co2e_market_t,
+        recomputed_energy_mwh,
+        operational_co2e_t(recomputed_energy_mwh, intensity_located) as recomputed_co2e_t,
         coalesce(
             water_kl * disclosed_rel,
             operational_water_kl(energy_mwh_est, wue_onsite, wue_offsite)

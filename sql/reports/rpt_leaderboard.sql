@@ -4,7 +4,9 @@
 -- bounds (fct_model_totals). Costs are side by side: rental (training_cost_usd), electricity
 -- (training_energy_cost_usd) and the hardware's capital cost amortised over the run
 -- (training_hardware_capex_usd). carbon_intensity_granularity: hourly / monthly / annual /
--- disclosed / assumed, with the hourly or monthly series' coverage of the run's window.
+-- disclosed / assumed, with the hourly or monthly series' coverage of the run's window;
+-- carbon_intensity_source names the rung of the location ladder, the zone(s), dataset and year.
+-- Runs that fail every plausibility guard are not here: rpt_needs_review lists them.
 with totals as (
     select * from fct_model_totals
 ),
@@ -39,7 +41,8 @@ final as (
         r.carbon_intensity_kg_per_kwh,
         r.carbon_intensity_granularity,
         r.intensity_coverage_share as carbon_intensity_coverage_share,
-        r.intensity_source as carbon_intensity_source,
+        r.carbon_intensity_source,
+        r.location_rung,
         r.pue,
         t.training_energy_mwh,
         t.training_energy_mwh_low,
@@ -75,7 +78,10 @@ final as (
         r.disclosed_co2e_t as disclosed_training_co2e_t,
         r.disclosed_co2e_market_t as disclosed_training_co2e_market_t,
         case when r.co2e_disclosed then 'disclosed' else 'estimated' end as training_co2e_basis,
+        r.recomputed_energy_mwh as recomputed_training_energy_mwh,
+        r.recomputed_co2e_t as recomputed_training_co2e_t,
         r.estimation_tier,
+        r.compute_confidence,
         r.gpu_hours_basis,
         r.peak_precision_used,
         r.power_source,

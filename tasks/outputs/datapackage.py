@@ -72,7 +72,20 @@ LEADERBOARD_FIELDS: dict[str, tuple[str, str, str]] = {
                                      "average, place unknown)."),
     "carbon_intensity_coverage_share": ("number", "ratio", "Share of the run's time window "
                                         "covered by the hourly or monthly intensity series."),
-    "carbon_intensity_source": ("string", "", "Source id of the intensity value."),
+    "carbon_intensity_source": ("string", "", "Where the intensity comes from: the rung of the "
+                                "location ladder with its zone(s), dataset and year, or the "
+                                "disclosure it was taken from."),
+    "location_rung": ("integer", "", "Location ladder rung: 1 disclosed place or data centre, 2 "
+                      "cloud vendor's regions, 3 organisation's training sites, 4 organisation's "
+                      "country, 5 world average."),
+    "recomputed_training_energy_mwh": ("number", "MWh", "Training energy the ladder gives from the "
+                                       "run's own inputs, without its disclosed energy or "
+                                       "emissions."),
+    "recomputed_training_co2e_t": ("number", "t CO2e", "recomputed_training_energy_mwh x the "
+                                   "intensity of the run's place by the location ladder."),
+    "compute_confidence": ("string", "", "disclosed (tiers 1-4), else Epoch AI's confidence in "
+                           "its training-compute estimate (Confident, Likely, Speculative), or "
+                           "unknown."),
     "pue": ("number", "ratio", "Power usage effectiveness applied to IT energy."),
     "training_energy_mwh": ("number", "MWh", "Facility energy of the final training run."),
     "training_co2e_t": ("number", "t CO2e", "Operational carbon of the final training run "

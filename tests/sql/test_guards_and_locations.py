@@ -1,0 +1,149 @@
+"""Plausibility guards and the location ladder (issue 14), on the bundled snapshot's real rows.
+
+Each guard is checked on a row that used to fail it: NVLM-D 72B (32 years of its 128 H100s,
+because its training compute includes its base model's), P-LLama3 (421 years of 4 RTX A6000, the
+same reason) and Pangu Ultra (ranked second, its peak taken at fp32 for want of a 16-bit figure).
+The ladder rung is checked for a dozen named models.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+from trust_fixtures import trust_warehouse
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def con():
+    c = duckdb.connect(str(trust_warehouse()), read_only=True)
+    yield c
+    c.close()
+
+
+def _one(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> tuple:
+    rows = con.execute(sql, params).fetchall()
+    assert len(rows) == 1, (sql, params, rows)
+    return rows[0]
+
+
+def test_no_ranked_row_implies_more_than_a_year_of_wall_clock(con) -> None:
+    rows = con.execute(
+        "select model, gpu_hours / gpu_count from rpt_leaderboard "
+        "where gpu_count > 0 and gpu_hours / gpu_count > 8760"
+    ).fetchall()
+    assert rows == []
+
+
+@pytest.mark.parametrize(
+    ("model", "base"), [("NVLM-D 72B", "Qwen2-72B"), ("P-LLama3", "Llama 3-8B")]
+)
+def test_a_finetune_is_never_costed_from_its_base_models_pretraining(con, model, base) -> None:
+    ranked = con.execute("select 1 from rpt_leaderboard where model = ?", [model]).fetchall()
+    assert ranked == [], f"{model} is ranked from a compute that includes {base}'s pre-training"
+    (reason,) = _one(con, "select reason from rpt_needs_review where model = ?", [model])
+    assert f"fine-tune of {base}" in reason
+
+
+def test_a_finetune_with_its_own_compute_is_costed_from_it(con) -> None:
+    # Llama Guard: Epoch gives its fine-tune compute (1.7e17 FLOP) beside Llama 2-7B as base.
+    flops, tier = _one(
+        con,
+        "select flops_used, estimation_tier from int_runs_guarded "
+        "where model = 'Llama Guard' and phase = 'training'",
+        [],
+    )
+    assert flops == pytest.approx(1.7e17)
+    assert tier == 5
+
+
+def test_pangu_ultra_runs_at_its_16_bit_peak_within_a_year(con) -> None:
+    tier, wall_clock, precision = _one(
+        con,
+        "select estimation_tier, gpu_hours / gpu_count, peak_precision_used "
+        "from rpt_leaderboard where model = 'Pangu Ultra'",
+        [],
+    )
+    assert tier == 5
+    assert precision == "bf16"
+    assert wall_clock < 8760 / 2  # months, not years (8,192 Ascend 910B)
+
+
+def test_an_impossible_utilisation_drops_a_tier(con) -> None:
+    # PaLI: Epoch's chip-hours imply 99% of the TPU v4 peak; count x duration passes.
+    failure, tier = _one(
+        con,
+        "select tier3_failure, estimation_tier from int_runs_guarded "
+        "where model = 'PaLI' and phase = 'training'",
+        [],
+    )
+    assert "utilisation" in failure
+    assert tier == 4
+
+
+def test_a_cluster_larger_than_any_at_release_is_not_used(con) -> None:
+    # Gemini 1.0 Ultra: 57,000 TPU v4 against the largest cluster of its time; the disclosed
+    # chip-hours (tier 3) pass and are used instead.
+    failure, tier = _one(
+        con,
+        "select tier4_failure, estimation_tier from int_runs_guarded "
+        "where model = 'Gemini 1.0 Ultra' and phase = 'training'",
+        [],
+    )
+    assert "largest cluster" in failure
+    assert tier == 3
+
+
+@pytest.mark.parametrize(
+    ("model", "rung", "source_starts"),
+    [
+        ("Grok-3", 3, "organisation's training sites (xAI): US-TEN-TVA"),
+        ("GPT-4", 3, "organisation's training sites (OpenAI): US"),
+        ("Gemini 1.0 Ultra", 3, "organisation's training sites (Google DeepMind)"),
+        ("DeepSeek-V3", 3, "organisation's training sites (DeepSeek): CN"),
+        ("Pangu Ultra", 3, "organisation's training sites (Huawei): CN"),
+        ("Chameleon-34B", 3, "organisation's training sites (Facebook AI Research)"),
+        ("Nemotron-4 340B", 4, "organisation's country (United States of America): US"),
+        ("Falcon-180B", 4, "organisation's country (United Arab Emirates): AE"),
+        ("AFM-server", 1, "training data centre (Epoch): US"),
+        ("RNA-FM", 4, "organisations' countries (from their other models): CN, US"),
+        ("Llama 3.1 405B", 3, "disclosed emissions"),
+        ("AMPLIFY", 5, "world average"),
+    ],
+)
+def test_the_location_ladder_names_its_rung(con, model, rung, source_starts) -> None:
+    got_rung, source, granularity = _one(
+        con,
+        "select location_rung, carbon_intensity_source, carbon_intensity_granularity "
+        "from rpt_leaderboard where model = ?",
+        [model],
+    )
+    assert got_rung == rung
+    assert source.startswith(source_starts), source
+    assert (granularity == "assumed") == (rung == 5 and "disclosed" not in source)
+
+
+def test_little_of_the_board_rests_on_the_world_average(con) -> None:
+    (share,) = _one(
+        con,
+        "select sum(total_co2e_t) filter (where carbon_intensity_granularity = 'assumed') "
+        "/ sum(total_co2e_t) from rpt_leaderboard",
+        [],
+    )
+    assert share <= 0.10
+
+
+def test_sites_of_an_organisation_give_a_range_from_their_cleanest_to_dirtiest(con) -> None:
+    # Facebook AI Research trains at Meta's US sites: the intensity's low and high bounds are
+    # the lowest and highest of those sites' grids (x the annual-average spread).
+    low, central, high = _one(
+        con,
+        "select max(carbon_intensity_kg_per_kwh) filter (where bound = 'low'), "
+        "max(carbon_intensity_kg_per_kwh) filter (where bound = 'central'), "
+        "max(carbon_intensity_kg_per_kwh) filter (where bound = 'high') "
+        "from fct_training_runs where model = 'Chameleon-34B'",
+        [],
+    )
+    assert low < central < high
+    assert high / low > 1.35  # wider than one zone's +-15%
