@@ -167,7 +167,7 @@ comment on column raw_model_disclosures.phase is 'model (metadata), training (th
 comment on column raw_model_disclosures.field is 'Disclosure field (docs/data-contracts.md: gpu, gpu_hours, energy_mwh, co2e_t, ...).';
 comment on column raw_model_disclosures.value is 'The value as text, normalised to the field''s unit (ISO date for dates).';
 comment on column raw_model_disclosures.unit is 'Unit of the value (empty for text).';
-comment on column raw_model_disclosures.source_kind is 'card (developer''s card or paper), user (a user''s own file), epoch, hfco2 (Hugging Face co2_eq_emissions) or codecarbon (a measured run).';
+comment on column raw_model_disclosures.source_kind is 'card (developer''s card, parsed), publication (a developer''s paper, report or card, curated by hand), user (a user''s own file), epoch, hfco2 (Hugging Face co2_eq_emissions) or codecarbon (a measured run).';
 comment on column raw_model_disclosures.source_url is 'URL of the card, file or dataset the figure comes from.';
 comment on column raw_model_disclosures.source_locator is 'Where in the source: line, table row and column, or file:row.';
 comment on column raw_model_disclosures.raw_text is 'The figure as written in the source, at most 200 characters.';
@@ -830,7 +830,7 @@ comment on column stg_disclosures__facts.field is 'Disclosure field (docs/data-c
 comment on column stg_disclosures__facts.value is 'The value as text, normalised to the field''s unit (ISO date for dates).';
 comment on column stg_disclosures__facts.value_num is 'value as a number (null for text and dates).';
 comment on column stg_disclosures__facts.unit is 'Unit of the value (empty for text).';
-comment on column stg_disclosures__facts.source_kind is 'card (developer''s card or paper), user (a user''s own file), epoch, hfco2 (Hugging Face co2_eq_emissions) or codecarbon (a measured run).';
+comment on column stg_disclosures__facts.source_kind is 'card (developer''s card, parsed), publication (a developer''s paper, report or card, curated by hand), user (a user''s own file), epoch, hfco2 (Hugging Face co2_eq_emissions) or codecarbon (a measured run).';
 comment on column stg_disclosures__facts.source_url is 'URL of the upstream file, page or card the row comes from.';
 comment on column stg_disclosures__facts.source_locator is 'Where in the source: line, table row and column, or file:row.';
 comment on column stg_disclosures__facts.raw_text is 'The figure as written in the source, at most 200 characters.';

@@ -26,7 +26,7 @@ final as (
         -- Which source wins when several disclose the same field: a user's own file, then the
         -- developer's card, then measured runs, then curated databases, then mined metadata.
         case f.source_kind
-            when 'user' then 1 when 'card' then 2 when 'codecarbon' then 3
+            when 'user' then 1 when 'card' then 2 when 'publication' then 2 when 'codecarbon' then 3
             when 'epoch' then 4 when 'hfco2' then 5 else 9
         end as source_rank,
         case f.confidence when 'high' then 1 when 'medium' then 2 else 3 end as confidence_rank

@@ -43,11 +43,24 @@ FIELDS: dict[str, tuple[frozenset[str], str]] = {
     "co2e_t": (frozenset({"training", "development"}), "t"),
     "co2e_market_t": (frozenset({"training", "development"}), "t"),
     "water_kl": (frozenset({"training", "development"}), "kL"),
+    # What a disclosed energy or CO2 figure covers (see FIELD_VALUES).
+    "energy_boundary": (frozenset({"training", "development"}), ""),
+    "run_scope": (frozenset({"training", "development"}), ""),
     "mfu": (frozenset({"training"}), "ratio"),
     "precision": (frozenset({"training"}), ""),
 }
 
-SOURCE_KINDS = frozenset({"card", "user", "epoch", "hfco2", "codecarbon"})
+# Text fields with a closed vocabulary. energy_boundary: `it_equipment` (accelerator or server
+# energy only), `facility` (PUE included) or `unstated`; run_scope: `final_run`, `all_runs`
+# (development and ablations included) or `unstated`.
+FIELD_VALUES: dict[str, frozenset[str]] = {
+    "energy_boundary": frozenset({"it_equipment", "facility", "unstated"}),
+    "run_scope": frozenset({"final_run", "all_runs", "unstated"}),
+}
+
+# `publication`: a developer's paper, technical report or model card, curated by hand
+# (warehouse/snapshot/models/publication_facts.csv).
+SOURCE_KINDS = frozenset({"card", "publication", "user", "epoch", "hfco2", "codecarbon"})
 CONFIDENCES = frozenset({"high", "medium", "low"})
 RAW_TEXT_MAX = 200
 
@@ -75,6 +88,9 @@ class Fact:
         phases, unit = spec
         if self.phase not in phases:
             raise ValueError(f"field {self.field!r} cannot have phase {self.phase!r}")
+        allowed = FIELD_VALUES.get(self.field)
+        if allowed is not None and self.value not in allowed:
+            raise ValueError(f"{self.field} must be one of {sorted(allowed)}, not {self.value!r}")
         if self.source_kind not in SOURCE_KINDS:
             raise ValueError(f"unknown source_kind {self.source_kind!r}")
         if self.confidence not in CONFIDENCES:

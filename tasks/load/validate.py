@@ -25,7 +25,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from tasks.core.facts import CONFIDENCES, FIELDS, SOURCE_KINDS
+from tasks.core.facts import CONFIDENCES, FIELD_VALUES, FIELDS, SOURCE_KINDS
 from tasks.load.quarantine import quarantine_frame, record_frame, row_key
 from tasks.load.warehouse import META_COLUMNS, RAW_TABLE_KEYS, raw_table_types
 
@@ -404,6 +404,11 @@ def _fact_range_reasons(frame: pl.DataFrame) -> dict[int, list[str]]:
             reasons.setdefault(i, []).append(
                 f"{fld}: unit {stated_unit!r} is not the field's unit {unit!r}"
             )
+        if fld in FIELD_VALUES and value not in FIELD_VALUES[fld]:
+            reasons.setdefault(i, []).append(
+                f"{fld}: {value!r} is not one of {', '.join(sorted(FIELD_VALUES[fld]))}"
+            )
+            continue
         if unit in ("date",):
             try:
                 date.fromisoformat(value)

@@ -143,6 +143,9 @@ def write_snapshot(root: Path) -> None:
     (root / "models/hfco2_facts.csv").write_text(
         header + fact("M3", "model", "organization", "Org") + "\n"
     )
+    (root / "models/publication_facts.csv").write_text(
+        header + fact("M3", "training", "run_scope", "final_run") + "\n"
+    )
     (root / "models/model_aliases.csv").write_text("alias,model\nmodel-two,M2\n")
     shutil.copy(
         REPO / "warehouse/snapshot/models/training_sites.csv", root / "models/training_sites.csv"

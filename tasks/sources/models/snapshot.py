@@ -27,6 +27,7 @@ SNAPSHOT_FILES = (
     SnapshotFile("models/card_facts.csv", "raw_model_disclosures", read_facts_csv),
     SnapshotFile("models/epoch_facts.csv", "raw_model_disclosures", read_facts_csv),
     SnapshotFile("models/hfco2_facts.csv", "raw_model_disclosures", read_facts_csv),
+    SnapshotFile("models/publication_facts.csv", "raw_model_disclosures", read_facts_csv),
     SnapshotFile("models/model_aliases.csv", "raw_model_aliases"),
     SnapshotFile("models/training_sites.csv", "raw_training_sites", read_training_sites_csv),
     SnapshotFile("models/organizations.csv", "raw_model_organizations"),
