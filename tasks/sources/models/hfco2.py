@@ -348,10 +348,10 @@ def _owner(r: _Row, organizations: Organizations) -> tuple[str, str, str]:
             "(AutoTrain creates <owner>/autotrain-data-<project> in the user's namespace)"
         )
         return name, r.datasets, how
-    name = organizations.lookup("model_id", r.model)
-    if name:
+    known = organizations.lookup("model_id", r.model)
+    if known:
         how = f"un-namespaced Hub id {r.model!r} in models/organizations.csv"
-        return name, r.model, how
+        return known, r.model, how
     how = "no column of the row names the Hub owner and the id is not in the organisation table"
     return UNKNOWN_HUB_USER, r.model, how
 
