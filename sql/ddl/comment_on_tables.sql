@@ -341,6 +341,10 @@ comment on column int_models_described.parameters_b is 'Total parameters, billio
 comment on column int_models_described.active_parameters_b is 'Parameters active per token (mixture of experts), billions.';
 comment on column int_models_described.training_tokens_b is 'Tokens seen in the final training run, billions.';
 comment on column int_models_described.training_flops is 'Floating-point operations of the final training run, FLOP.';
+comment on column int_models_described.compute_confidence is 'Epoch AI''s confidence in its training-compute estimate (Confident, Likely, Speculative), as written.';
+comment on column int_models_described.base_model is 'Base model of a fine-tune, as its source names it (several joined by ''; ''); null for a model trained from scratch.';
+comment on column int_models_described.finetune_flops is 'Compute of the fine-tune alone (its base model''s excluded), FLOP.';
+comment on column int_models_described.organization_country is 'Country of the developing organisation(s), when they share one, as the source writes it.';
 comment on column int_models_described.sources is 'Sources of the row''s figures: '' ; ''-separated URLs and citations.';
 comment on column int_models_described.best_source_rank is 'Rank of the best source that described the model (1 = developer''s card).';
 
@@ -375,6 +379,8 @@ comment on column int_disclosures_pivoted.power_w is 'Power per device, W (discl
 comment on column int_disclosures_pivoted.power_includes_pue is 'True when the disclosed power figure is already PUE-adjusted (Meta''s cards).';
 comment on column int_disclosures_pivoted.pue is 'Power usage effectiveness: facility energy / IT energy (ratio, >= 1).';
 comment on column int_disclosures_pivoted.location_text is 'Place of the run as the disclosure wrote it.';
+comment on column int_disclosures_pivoted.location_source_kind is 'Source kind of the location used (card, publication, user, epoch, ...): a database''s data centre or a developer''s own place.';
+comment on column int_disclosures_pivoted.cloud_vendor is 'Cloud vendor the run used, as a source names it (normalised spelling).';
 comment on column int_disclosures_pivoted.carbon_intensity_kg_per_kwh is 'Carbon intensity of electricity, kg CO2e per kWh (= t per MWh).';
 comment on column int_disclosures_pivoted.energy_mwh is 'Facility energy (IT energy x PUE), MWh.';
 comment on column int_disclosures_pivoted.co2e_t is 'Operational carbon, t CO2e, location-based.';
@@ -550,6 +556,8 @@ comment on table int_runs_guarded is 'Intermediate: each run''s inputs resolved 
 -- columns of int_runs_guarded: as int_disclosures_pivoted, and:
 comment on column int_runs_guarded.gpu_text_used is 'Accelerator as written (a development run without its own takes its final training''s).';
 comment on column int_runs_guarded.location_text_used is 'Place as written (a development run without its own takes its final training''s).';
+comment on column int_runs_guarded.location_source_kind_used is 'Source kind of location_text_used.';
+comment on column int_runs_guarded.cloud_vendor_used is 'Cloud vendor (a development run without its own takes its final training''s).';
 comment on column int_runs_guarded.release_date is 'Public release date of the model.';
 comment on column int_runs_guarded.parameters_b is 'Total parameters, billions.';
 comment on column int_runs_guarded.active_parameters_b is 'Parameters active per token (mixture of experts), billions.';

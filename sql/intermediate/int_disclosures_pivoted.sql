@@ -59,6 +59,10 @@ pivoted as (
         ) as power_includes_pue,
         max(value_num) filter (where preference = 1 and confidence <> 'low' and field = 'pue') as pue,
         max(value) filter (where preference = 1 and confidence <> 'low' and field = 'location') as location_text,
+        -- who said it: the location ladder tells a developer's place from a database's data centre
+        max(source_kind) filter (where preference = 1 and confidence <> 'low' and field = 'location')
+            as location_source_kind,
+        max(value) filter (where preference = 1 and confidence <> 'low' and field = 'cloud_vendor') as cloud_vendor,
         max(value_num) filter (
             where preference = 1 and field = 'carbon_intensity_kg_per_kwh'
         ) as carbon_intensity_kg_per_kwh,

@@ -39,7 +39,11 @@ described as (
         max(value_num) filter (where field = 'parameters_b') as parameters_b,
         max(value_num) filter (where field = 'active_parameters_b') as active_parameters_b,
         max(value_num) filter (where field = 'training_tokens_b') as training_tokens_b,
-        max(value_num) filter (where field = 'training_flops') as training_flops
+        max(value_num) filter (where field = 'training_flops') as training_flops,
+        max(value) filter (where field = 'compute_confidence') as compute_confidence,
+        max(value) filter (where field = 'base_model') as base_model,
+        max(value_num) filter (where field = 'finetune_flops') as finetune_flops,
+        max(value) filter (where field = 'organization_country') as organization_country
     from chosen
     group by model
 ),

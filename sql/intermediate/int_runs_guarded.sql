@@ -42,22 +42,6 @@ clusters as (
     select * from stg_gpus__largest_clusters
 ),
 
-model_facts as (
-    select
-        model,
-        arg_min(value, {'rank': source_rank * 10 + confidence_rank, 'tie': value}) filter (where field = 'base_model')
-            as base_model,
-        arg_min(value_num, {'rank': source_rank * 10 + confidence_rank, 'tie': value}) filter (
-            where field = 'finetune_flops'
-        ) as finetune_flops,
-        arg_min(value, {'rank': source_rank * 10 + confidence_rank, 'tie': value}) filter (
-            where field = 'compute_confidence'
-        ) as compute_confidence
-    from stg_disclosures__facts
-    where phase = 'model' and confidence <> 'low'
-    group by model
-),
-
 -- A fine-tune's own compute when its source gives none: its training compute minus that of its
 -- base models (several joined by '; '), when every base model is on file.
 base_compute as (
@@ -68,7 +52,7 @@ base_compute as (
         list_sum(list(b.training_flops order by f.base_name)) as base_flops
     from (
         select model, unnest(string_split(base_model, '; ')) as base_name
-        from model_facts
+        from models
         where base_model is not null
     ) as f
     left join models as b on lower(b.model) = lower(trim(f.base_name))
@@ -89,17 +73,20 @@ located as (
         r.*,
         coalesce(r.gpu_text, t.gpu_text) as gpu_text_used,
         coalesce(r.location_text, t.location_text) as location_text_used,
+        case when r.location_text is null then t.location_source_kind else r.location_source_kind end
+            as location_source_kind_used,
+        coalesce(r.cloud_vendor, t.cloud_vendor) as cloud_vendor_used,
         m.release_date,
         m.parameters_b,
         m.active_parameters_b,
         m.training_tokens_b,
-        f.base_model,
-        f.compute_confidence,
+        m.base_model,
+        m.compute_confidence,
         -- The compute this run spent: a fine-tune's own, else the model's (disclosed, or 6 N D).
         case
-            when f.base_model is not null then
+            when m.base_model is not null then
                 case
-                    when f.finetune_flops >= 1e15 then f.finetune_flops
+                    when m.finetune_flops >= 1e15 then m.finetune_flops
                     when b.bases = b.bases_on_file
                         and m.training_flops - b.base_flops >= 0.1 * m.training_flops
                         then m.training_flops - b.base_flops
@@ -112,7 +99,7 @@ located as (
                 )
             )
         end as flops_used,
-        f.base_model is not null and coalesce(f.finetune_flops, 0) < 1e15
+        m.base_model is not null and coalesce(m.finetune_flops, 0) < 1e15
             and not coalesce(
                 b.bases = b.bases_on_file
                 and m.training_flops - b.base_flops >= 0.1 * m.training_flops,
@@ -121,7 +108,6 @@ located as (
     from runs as r
     left join training as t on t.model = r.model and r.phase = 'development'
     left join models as m on m.model = r.model
-    left join model_facts as f on f.model = r.model
     left join base_compute as b on b.model = r.model
 ),
 

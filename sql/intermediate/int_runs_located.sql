@@ -1,7 +1,7 @@
 -- grain: one row per model x phase x grid zone: where a run is taken to have happened, by the
 -- location ladder of METHODOLOGY.md (best rung wins; location_rung says which):
---   1 disclosed location      a place the developer (card, paper, user file, measured run) names
---   2 training data centre    the data centre a database names (Epoch's 'Training data center')
+--   1 disclosed location      a place the developer (card, paper, user file, measured run) names,
+--                             or the data centre a database names (Epoch's 'Training data center')
 --   2 cloud vendor            the vendor's AI training regions, when a source names only the vendor
 --   3 organisation sites      the organisation's known training sites (int_training_sites,
 --                             a curated file with a citation per line), each with its share; an
@@ -12,10 +12,6 @@
 -- (sites) are weighted by share; their spread is part of the run's intensity range.
 with runs as (
     select * from int_runs_guarded
-),
-
-facts as (
-    select * from stg_disclosures__facts where confidence <> 'low'
 ),
 
 sites as (
@@ -30,38 +26,12 @@ models as (
     select * from int_models_described
 ),
 
--- Who said where the run was: the source kind of the location fact the run uses.
-location_said_by as (
-    select
-        model,
-        phase,
-        arg_min(source_kind, {'rank': source_rank * 10 + confidence_rank, 'tie': source_kind})
-            as location_source_kind
-    from facts
-    where field = 'location'
-    group by model, phase
-),
-
-vendors as (
-    select
-        model,
-        arg_min(value, {'rank': source_rank * 10 + confidence_rank, 'tie': value}) as cloud_vendor
-    from facts
-    where field = 'cloud_vendor' and phase = 'training'
-    group by model
-),
-
+-- The model's own organisation country (int_models_described: best source wins), resolved.
 countries as (
-    select
-        f.model,
-        arg_min(f.value, {'rank': f.source_rank * 10 + f.confidence_rank, 'tie': f.value})
-            as organization_country,
-        arg_min(n.resolved, {'rank': f.source_rank * 10 + f.confidence_rank, 'tie': f.value})
-            as country_zone
-    from facts as f
-    join names as n on n.input = f.value
-    where f.field = 'organization_country' and f.phase = 'model' and n.resolved is not null
-    group by f.model
+    select m.model, m.organization_country, n.resolved as country_zone
+    from models as m
+    join names as n on n.input = m.organization_country
+    where n.resolved is not null
 ),
 
 -- An organisation's country, from the records of its other models when this one has none: the
@@ -104,20 +74,17 @@ org_sites as (
 vendor_sites as (
     select r.model, r.phase, s.cloud_vendor, s.zone_key, s.location_text, s.share, s.source_url
     from runs as r
-    join vendors as v on v.model = r.model
     join sites as s
-        on s.organization is null and lower(s.cloud_vendor) = lower(v.cloud_vendor)
+        on s.organization is null and lower(s.cloud_vendor) = lower(r.cloud_vendor_used)
 ),
 
 candidates as (
     select
         r.model, r.phase, 1 as location_rung,
-        case when coalesce(l.location_source_kind, lt.location_source_kind) = 'epoch'
+        case when r.location_source_kind_used = 'epoch'
             then 'training data centre (Epoch)' else 'disclosed location' end as location_label,
         r.zone_key, 1.0 as share, r.location_text_used as location_text, null as site_source_url
     from runs as r
-    left join location_said_by as l on l.model = r.model and l.phase = r.phase
-    left join location_said_by as lt on lt.model = r.model and lt.phase = 'training'
     where r.zone_key is not null
     union all
     select model, phase, 2, 'cloud vendor (' || cloud_vendor || ')', zone_key, share,
