@@ -576,7 +576,7 @@ comment on column int_runs_guarded.tdp_w is 'Accelerator TDP, W.';
 comment on column int_runs_guarded.tdp_w_low is 'Lowest TDP among the variants an ambiguous accelerator name covers, W.';
 comment on column int_runs_guarded.tdp_w_high is 'Highest TDP among the variants an ambiguous accelerator name covers, W.';
 comment on column int_runs_guarded.peak_tflops is 'Peak dense TFLOP/s at the precision used.';
-comment on column int_runs_guarded.peak_precision_used is 'Precision whose peak was used (the narrowest the run lists: fp8, bf16/fp16, tf32, fp32).';
+comment on column int_runs_guarded.peak_precision_used is 'Precision whose peak was used (fp8, bf16/fp16, tf32, fp32; a value naming several is read narrowest first).';
 comment on column int_runs_guarded.gpu_count_used is 'Accelerators used, count (disclosed, else from the GPU name).';
 comment on column int_runs_guarded.duration_days_used is 'Wall-clock duration, days (disclosed, else end - start).';
 comment on column int_runs_guarded.largest_cluster_at_release is 'Largest AI training cluster (accelerators) operational at the model''s release date.';

@@ -18,8 +18,9 @@
 -- Tiers 1-2 (disclosed emissions or energy) are the developer's word: they are kept, and the
 -- audit compares them with the recomputation.
 --
--- Precision: several formats in one disclosure (mixed precision) mean the matrix products ran in
--- the narrowest of them; the peak follows that: fp8 -> fp8 peak; tf32 -> tf32 (else fp32); fp32
+-- Precision: the run's precision fact (Epoch's parser keeps the first format a row lists); a value
+-- naming several formats is read narrowest first, since mixed precision multiplies in the
+-- narrowest: fp8 -> fp8 peak; tf32 -> tf32 (else fp32); fp32
 -- -> the fp32 peak (TPUs, with no fp32 figure, run fp32 matmuls as bf16 passes: their bf16 peak);
 -- fp16/bf16/unknown -> the 16-bit tensor peak, else tf32, else fp32.
 with runs as (
@@ -98,13 +99,7 @@ located as (
                     m.training_tokens_b * 1e9
                 )
             )
-        end as flops_used,
-        m.base_model is not null and coalesce(m.finetune_flops, 0) < 1e15
-            and not coalesce(
-                b.bases = b.bases_on_file
-                and m.training_flops - b.base_flops >= 0.1 * m.training_flops,
-                false
-            ) as finetune_unusable
+        end as flops_used
     from runs as r
     left join training as t on t.model = r.model and r.phase = 'development'
     left join models as m on m.model = r.model
@@ -118,7 +113,9 @@ resolved as (
         g.method as gpu_resolution,
         g.count as gpu_count_in_name,
         z.resolved as zone_key,
-        z.method as location_resolution
+        z.method as location_resolution,
+        -- a fine-tune with no compute of its own on file: tier 5 is not available to it
+        l.base_model is not null and l.flops_used is null as finetune_unusable
     from located as l
     left join names as g on g.kind = 'gpu' and g.input = l.gpu_text_used
     left join names as z on z.kind = 'location' and z.input = l.location_text_used
