@@ -9,7 +9,7 @@ naming the file, the line and the column, never a traceback from deep inside a b
 from __future__ import annotations
 
 import csv
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
@@ -41,17 +41,22 @@ def read_table(
     path = root / relative_path
     try:
         with path.open(newline="", encoding="utf-8") as handle:
-            reader = csv.DictReader(handle)
-            _check_header(path, reader.fieldnames or [], row_type)
-            rows = [_row(path, reader.line_num, record, row_type) for record in reader]
+            return parse_table(handle, path, row_type)
     except OSError as err:
         raise CuratedDataError(f"{path}: cannot read: {err.strerror}") from None
     except UnicodeDecodeError as err:
         raise CuratedDataError(f"{path}: not UTF-8 text: {err.reason}") from None
-    return tuple(rows)
 
 
-def _check_header(path: Path, header: Sequence[str], row_type: type[CuratedRow]) -> None:
+def parse_table(lines: Iterable[str], name: str | Path, row_type: type[Row]) -> tuple[Row, ...]:
+    """Rows of CSV text already open (a file, or a loader's bytes decoded), errors naming `name`,
+    the line and the column, as read_table's."""
+    reader = csv.DictReader(lines)
+    _check_header(name, reader.fieldnames or [], row_type)
+    return tuple(_row(name, reader.line_num, record, row_type) for record in reader)
+
+
+def _check_header(path: str | Path, header: Sequence[str], row_type: type[CuratedRow]) -> None:
     missing = [c for c in row_type.model_fields if c not in header]
     unknown = [c for c in header if c not in row_type.model_fields]
     if missing or unknown:
@@ -61,7 +66,9 @@ def _check_header(path: Path, header: Sequence[str], row_type: type[CuratedRow])
         )
 
 
-def _row(path: Path, line: int, record: dict[str | None, str | None], row_type: type[Row]) -> Row:
+def _row(
+    path: str | Path, line: int, record: dict[str | None, str | None], row_type: type[Row]
+) -> Row:
     if None in record:
         raise CuratedDataError(f"{path}: line {line}: more cells than the header has columns")
     values = {k: v for k, v in record.items() if v not in ("", None)}

@@ -16,9 +16,9 @@ import io
 from datetime import date
 
 import polars as pl
-from pydantic import Field, ValidationError, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
-from tasks.core.curated import CuratedDataError, CuratedRow
+from tasks.core.curated import CuratedDataError, CuratedRow, parse_table
 
 RELATIVE_PATH = "models/training_sites.csv"
 COLUMNS = (
@@ -34,7 +34,9 @@ COLUMNS = (
 
 
 class TrainingSite(CuratedRow):
-    """One row of training_sites.csv."""
+    """One row of training_sites.csv (cells trimmed of surrounding spaces)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
     organization: str = ""
     cloud_vendor: str = ""
@@ -60,23 +62,10 @@ def parse_training_sites(data: bytes, name: str = RELATIVE_PATH) -> list[Trainin
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         raise CuratedDataError(f"{name}: not UTF-8 text: {err.reason}") from None
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = list(reader.fieldnames or [])
+    header = next(csv.reader(io.StringIO(text, newline="")), [])
     if header != list(COLUMNS):
         raise CuratedDataError(f"{name}: header {header}, expected {list(COLUMNS)}")
-    rows = []
-    for record in reader:
-        line = reader.line_num
-        if None in record:
-            raise CuratedDataError(f"{name}: line {line}: more cells than the header has columns")
-        values = {k: v.strip() for k, v in record.items() if k and v and v.strip()}
-        try:
-            rows.append(TrainingSite.model_validate(values))
-        except ValidationError as err:
-            first = err.errors()[0]
-            column = ".".join(str(part) for part in first["loc"]) or "(row)"
-            message = f"{name}: line {line}: column {column!r}: {first['msg']}"
-            raise CuratedDataError(message) from None
+    rows = list(parse_table(io.StringIO(text, newline=""), name, TrainingSite))
     _check_shares(rows, name)
     return rows
 
