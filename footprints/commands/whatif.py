@@ -23,12 +23,26 @@ class WhatIfFormat(StrEnum):
 
 
 def whatif(
-    model: Annotated[str, typer.Option("--model", help="model name as on the leaderboard")],
+    model: Annotated[
+        str,
+        typer.Option(
+            "--model",
+            help="model name as on the leaderboard, or a family one disclosure covers "
+            "('Llama 3.1': its 8B, 70B and 405B summed)",
+        ),
+    ],
     zone: Annotated[
         list[str] | None,
         typer.Option(
             "--zone",
             help="grid zone, country, ISO code, balancing authority or cloud region (repeatable)",
+        ),
+    ] = None,
+    intensity: Annotated[
+        list[float] | None,
+        typer.Option(
+            "--intensity",
+            help="carbon intensity in kg CO2e/kWh, e.g. 0.013 for 13 g/kWh (repeatable)",
         ),
     ] = None,
     gpu: Annotated[
@@ -49,14 +63,17 @@ def whatif(
         ),
     ] = None,
 ) -> None:
-    """The same final training run moved to other grid zones, GPUs or PUE (t CO2e with range)."""
+    """The same final training run (or a family's) moved to other grid zones or intensities, GPUs
+    or PUE (t CO2e with range)."""
     from tasks.load.warehouse import open_warehouse
     from tasks.model.whatif import COLUMNS, WhatIfError, run_whatif
 
     settings = get_settings(warehouse=warehouse)
     try:
         with open_warehouse(settings=settings, read_only=True) as con:
-            rows = run_whatif(con, model, list(zone or []), gpu=gpu, pue=pue)
+            rows = run_whatif(
+                con, model, list(zone or []), gpu=gpu, pue=pue, intensities=list(intensity or [])
+            )
     except (WarehouseError, WhatIfError) as err:
         typer.echo(f"footprints: {err}", err=True)
         raise typer.Exit(1) from err

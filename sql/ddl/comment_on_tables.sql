@@ -319,6 +319,26 @@ comment on column int_grid_intensity_ranked.basis is 'What the intensity counts:
 comment on column int_grid_intensity_ranked.source is 'Short id of the source (ember_owid, electricitymaps_co2js, mlco2_em_2021, ...) or a citation.';
 comment on column int_grid_intensity_ranked.source_url is 'URL of the upstream file, page or card the row comes from.';
 
+-- raw_organization_countries
+comment on table raw_organization_countries is 'Raw: the country of an organisation no model record gives a country for, curated with a citation per row (models/organization_countries.csv). Grain: organization.';
+comment on column raw_organization_countries.organization is 'Organisation as Epoch or a card spells it (one of the names joined with ''; '' in an organization fact).';
+comment on column raw_organization_countries.country is 'Country of the organisation''s headquarters or campus, as text the location resolver turns into a grid zone.';
+comment on column raw_organization_countries.source is 'Citation (URL) of the row: the organisation''s own site.';
+comment on column raw_organization_countries.note is 'City, and anything a reader needs (a lab of a larger company: the headquarters'' country).';
+comment on column raw_organization_countries._batch_scope is 'Batch the row belongs to; rows of a scope missing from that scope''s next batch are deleted.';
+comment on column raw_organization_countries._source_url is 'File or URL of the payload the row came from (never with credentials).';
+comment on column raw_organization_countries._source_sha256 is 'SHA-256 of that payload; the raw copy is under raw/<source>/<sha256> (meta_raw_manifest).';
+comment on column raw_organization_countries._row_hash is 'Hash of the row''s business columns: an unchanged hash means an unchanged row on the next load.';
+comment on column raw_organization_countries._load_id is 'Load that last inserted or changed the row (meta_load_log.load_id).';
+comment on column raw_organization_countries._loaded_at is 'When that load ran (UTC, naive timestamp).';
+
+-- stg_locations__organization_countries
+comment on table stg_locations__organization_countries is 'Staging: the curated country of an organisation no model record gives one for (organization_countries.csv); rung 4 of the location ladder reads it. Grain: organization.';
+comment on column stg_locations__organization_countries.organization is 'Organisation as Epoch or a card spells it.';
+comment on column stg_locations__organization_countries.country is 'Country as text (resolved to a zone in int_names_resolved).';
+comment on column stg_locations__organization_countries.source_url is 'Citation (URL) of the row.';
+comment on column stg_locations__organization_countries.note is 'City and remarks.';
+
 -- raw_model_organizations
 comment on table raw_model_organizations is 'Raw: who trained a model, curated with a source per row (models/organizations.csv). Grain: kind x key.';
 comment on column raw_model_organizations.kind is 'hub_owner (Hugging Face namespace), github_owner (owner of a developer''s card repository), model_id (un-namespaced legacy Hub id) or spelling (another spelling of one organisation).';
@@ -451,6 +471,7 @@ comment on column int_runs_estimated.energy_disclosed is 'True when the run''s e
 comment on column int_runs_estimated.co2e_t is 'Operational carbon, t CO2e, location-based.';
 comment on column int_runs_estimated.co2e_disclosed is 'True when the run''s emissions were disclosed (tier 1).';
 comment on column int_runs_estimated.disclosed_co2e_t is 'Disclosed location-based emissions, t CO2e.';
+comment on column int_runs_estimated.rejected_co2e_t is 'Disclosed location-based emissions (t CO2e) not used because they are more than 10x off what the run''s own energy (disclosed, else from its disclosed GPU-hours) gives at its place (the audit''s emissions_vs_recomputed error); null when none was rejected. The run is then estimated from those inputs and guard_failures says so.';
 comment on column int_runs_estimated.disclosed_co2e_market_t is 'Disclosed market-based emissions, t CO2e.';
 comment on column int_runs_estimated.water_kl is 'Water, kL (on-site cooling + off-site electricity generation).';
 comment on column int_runs_estimated.conflicting_fields is 'Fields on which sources disagree for this model and phase (the better-ranked source is used).';
@@ -461,7 +482,7 @@ comment on column int_runs_estimated.guard_failures is 'Plausibility guards the 
 comment on column int_runs_estimated.location_rung is 'Rung of the location ladder used: 1 disclosed location or named data centre, 2 cloud vendor''s regions, 3 organisation''s known training sites, 4 organisation''s country, 5 world average.';
 comment on column int_runs_estimated.carbon_intensity_source is 'Where the intensity comes from: the rung of the location ladder with the zone(s), dataset and year; or the disclosure it was taken from.';
 comment on column int_runs_estimated.recomputed_energy_mwh is 'Energy the ladder gives from the run''s own inputs without its disclosed energy or emissions, MWh.';
-comment on column int_runs_estimated.recomputed_co2e_t is 'recomputed_energy_mwh x the intensity of the run''s place by the location ladder, t CO2e.';
+comment on column int_runs_estimated.recomputed_co2e_t is 'recomputed_energy_mwh x the run''s disclosed intensity, else the intensity of its place by the location ladder, t CO2e (what the ladder gives without the disclosed energy and emissions).';
 
 -- int_footprints_bounded
 comment on table int_footprints_bounded is 'Intermediate: training, development and embodied footprints and costs per model at each bound. Grain: model x bound. Units in the column names.';
@@ -679,6 +700,26 @@ comment on column fct_runs_needing_review.peak_precision_used is 'Precision whos
 comment on column fct_runs_needing_review.largest_cluster_at_release is 'Largest AI training cluster (accelerators) operational at release.';
 comment on column fct_runs_needing_review.reason is 'Each tier tried and the guard it failed, ''; ''-separated.';
 
+-- fct_disclosure_reproduction
+comment on table fct_disclosure_reproduction is 'Mart: each disclosed training energy or emissions figure beside what the estimation ladder gives from the run''s own inputs without it, and their ratio: how well published figures reproduce. Grain: model x field.';
+comment on column fct_disclosure_reproduction.model is 'Model name as on the leaderboard.';
+comment on column fct_disclosure_reproduction.field is 'co2e_t (location-based emissions, t CO2e) or energy_mwh (MWh).';
+comment on column fct_disclosure_reproduction.disclosed is 'The figure as disclosed (t CO2e or MWh).';
+comment on column fct_disclosure_reproduction.recomputed is 'What the ladder gives from the run''s own inputs without its disclosed energy and emissions: GPU-hours x power x PUE, at the located intensity for emissions (int_runs_estimated.recomputed_*).';
+comment on column fct_disclosure_reproduction.ratio is 'disclosed / recomputed.';
+comment on column fct_disclosure_reproduction.error_factor is 'The larger of ratio and 1 / ratio: how many times apart the two are.';
+comment on column fct_disclosure_reproduction.within_2x is 'True when error_factor is at most 2.';
+comment on column fct_disclosure_reproduction.shown_on_board is 'False for disclosed emissions the estimate rejected as more than 10x off the run''s own energy (int_runs_estimated.rejected_co2e_t).';
+comment on column fct_disclosure_reproduction.energy_boundary is 'What the disclosure''s energy covers: it_equipment, facility or unstated (an energy_boundary fact).';
+comment on column fct_disclosure_reproduction.run_scope is 'Which runs the disclosure covers: final_run, all_runs or unstated (a run_scope fact).';
+comment on column fct_disclosure_reproduction.source_kinds is 'Kinds of source that disclosed the field (card, publication, hfco2, epoch, ...), comma-separated.';
+comment on column fct_disclosure_reproduction.source_url is 'One URL of a source that disclosed the field (the lowest, for a stable choice).';
+
+-- rpt_disclosure_reproduction
+comment on table rpt_disclosure_reproduction is 'Report: fct_disclosure_reproduction with each model''s organisation, worst reproduction first. Grain: model x field.';
+-- columns of rpt_disclosure_reproduction: as fct_disclosure_reproduction, and:
+comment on column rpt_disclosure_reproduction.organization is 'Organisation that made the model (dim_model).';
+
 -- rpt_needs_review
 comment on table rpt_needs_review is 'Report: models left off the ranked board because no tier of the estimation ladder passes its plausibility guards, with who made them and why. Grain: model.';
 -- columns of rpt_needs_review: as fct_runs_needing_review, and:
@@ -704,7 +745,7 @@ comment on column rpt_leaderboard.carbon_intensity_coverage_share is 'Share of t
 comment on column rpt_leaderboard.carbon_intensity_source is 'Where the intensity comes from: the rung of the location ladder (disclosed location, training data centre, cloud vendor, organisation''s training sites, organisation''s country, world average) with the zone(s), dataset and year; or the disclosure it was taken from.';
 comment on column rpt_leaderboard.location_rung is 'Rung of the location ladder used: 1 disclosed location or named data centre, 2 cloud vendor''s regions, 3 organisation''s known training sites, 4 organisation''s country, 5 world average.';
 comment on column rpt_leaderboard.recomputed_training_energy_mwh is 'Training energy the estimation ladder gives from the run''s own inputs (GPU-hours, power, PUE) without its disclosed energy or emissions, MWh; beside a disclosed figure, the gap is a finding.';
-comment on column rpt_leaderboard.recomputed_training_co2e_t is 'recomputed_training_energy_mwh x the intensity of the run''s place by the location ladder, t CO2e (what the ladder would give without the disclosed energy and emissions).';
+comment on column rpt_leaderboard.recomputed_training_co2e_t is 'recomputed_training_energy_mwh x the run''s disclosed intensity, else the intensity of its place by the location ladder, t CO2e (what the ladder would give without the disclosed energy and emissions).';
 comment on column rpt_leaderboard.compute_confidence is 'How well the compute behind the estimate is known: disclosed (tiers 1-4 rest on disclosed emissions, energy, GPU-hours or count x duration), else Epoch AI''s confidence in its training-compute estimate (Confident, Likely, Speculative), or unknown.';
 comment on column rpt_leaderboard.pue is 'Power usage effectiveness: facility energy / IT energy (ratio, >= 1).';
 comment on column rpt_leaderboard.total_energy_mwh is 'Training + development energy, MWh.';

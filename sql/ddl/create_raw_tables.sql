@@ -145,6 +145,17 @@ create table if not exists raw_training_sites (
     primary key (organization, cloud_vendor, location)
 );
 
+-- An organisation's country where no model record gives one (curated, cited).
+create table if not exists raw_organization_countries (
+    organization  varchar not null,
+    country       varchar not null,
+    source        varchar not null,
+    note          varchar,
+    _batch_scope varchar not null, _source_url varchar not null, _source_sha256 varchar not null,
+    _row_hash varchar not null, _load_id varchar not null, _loaded_at timestamp not null,
+    primary key (organization)
+);
+
 create table if not exists raw_model_organizations (
     kind          varchar not null,
     key           varchar not null,

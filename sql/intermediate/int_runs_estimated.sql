@@ -20,7 +20,8 @@
 --              times carbon_intensity_rel
 --   hourly     (intensity_basis 'marginal') a marginal series covering the window, only when none
 --              of the above exists for the zone; range carbon_intensity_rel
---   assumed    the world average (carbon_intensity_unknown): no rung of the ladder applies
+--   assumed    the world average (carbon_intensity_unknown): no rung of the ladder applies; its
+--              range is the 10th-90th percentile of the located runs' intensities (located_spread)
 -- The narrower range of finer data: an annual average applied to a run of weeks misses the
 -- seasonal and day-night swing of the grid (hourly CISO 2022 ranges 74-449 g/kWh around a 256
 -- mean); a time-matched mean leaves only the method spread between sources.
@@ -136,6 +137,18 @@ intensity_candidates as (
     from zone_candidates
     where preference = 1
     group by model, phase
+),
+
+-- Where the board's located runs (rungs 1-4) were trained: the 10th and 90th percentile of their
+-- rung's intensity. A run with no location at all (rung 5) takes the world average as its central
+-- value and this span as its range: it was trained somewhere models are trained, not on the
+-- cleanest or dirtiest grid on earth (carbon_intensity_unknown's own low/high only when no run
+-- is located).
+located_spread as (
+    select
+        quantile_cont(zone_intensity_kg_per_kwh, 0.1) as ci_located_p10,
+        quantile_cont(zone_intensity_kg_per_kwh, 0.9) as ci_located_p90
+    from intensity_candidates
 ),
 
 -- The hourly series a run uses (coverage >= 90%, an average basis), else a marginal one.
@@ -277,19 +290,80 @@ bounded as (
             end
             when l.zone_granularity = 'hourly_marginal'
                 then l.hourly_intensity_kg_per_kwh * c.ci_rel
-            else c.ci_unknown
+            else coalesce(
+                case c.bound when 'low' then sp.ci_located_p10 when 'high' then sp.ci_located_p90 end,
+                c.ci_unknown
+            )
         end as intensity_located,
+        -- the granularity of the place's intensity (a disclosed one wins in `checked`)
         case
-            when l.carbon_intensity_kg_per_kwh is not null or l.co2e_t is not null then 'disclosed'
             when l.zone_granularity = 'hourly_marginal' then 'hourly'
             when l.zone_granularity is not null then l.zone_granularity
             else 'assumed'
-        end as carbon_intensity_granularity,
+        end as located_granularity,
         c.disclosed_rel,
         c.wue_onsite,
         c.wue_offsite
     from with_intensity as l
     cross join coef as c
+    cross join located_spread as sp
+),
+
+-- A disclosure that contradicts itself keeps tier 1 only for the figures that agree: disclosed
+-- location-based emissions more than 10x off what the run's own energy (disclosed, else from its
+-- GPU-hours) gives at its place (the audit's emissions_vs_recomputed error) are not used; the run is estimated from those inputs
+-- and says why in guard_failures (Llama 3.3 70B's card: 12.9 t beside 7.0M H100-hours).
+checked as (
+    select
+        * exclude (co2e_rejected, located_granularity)
+        replace (
+            case when co2e_rejected then null else co2e_t end as co2e_t,
+            case
+                when not co2e_rejected then estimation_tier
+                when energy_mwh is not null then 2
+                when gpu_hours_basis = 'disclosed' then 3
+                when gpu_hours_basis = 'count_x_duration' then 4
+                else 5
+            end as estimation_tier,
+            case
+                when co2e_rejected then concat_ws('; ', guard_failures, concat(
+                    'disclosed emissions of ', round(co2e_t, 1), ' t not used: ',
+                    round(co2e_recomputed_central, 1), ' t from the run''s own inputs'
+                ))
+                else guard_failures
+            end as guard_failures
+        ),
+        case when co2e_rejected then co2e_t end as rejected_co2e_t,
+        case
+            when carbon_intensity_kg_per_kwh is not null then 'disclosed'
+            when co2e_t is not null and not co2e_rejected then 'disclosed'
+            else located_granularity
+        end as carbon_intensity_granularity
+    from (
+        select
+            *,
+            coalesce(
+                co2e_t is not null
+                and carbon_intensity_kg_per_kwh is null
+                and co2e_recomputed_central > 0
+                and co2e_t / co2e_recomputed_central not between 0.1 and 10,
+                false
+            ) as co2e_rejected
+        from (
+            select
+                *,
+                -- the emissions' own input: the disclosed energy, else GPU-hours x power x PUE
+                max(operational_co2e_t(
+                    coalesce(
+                        energy_mwh,
+                        facility_energy_mwh(it_energy_mwh(gpu_hours_est, power_w_used), pue_used)
+                    ),
+                    intensity_located
+                )) filter (where bound = 'central') over (partition by model, phase)
+                    as co2e_recomputed_central
+            from bounded
+        )
+    )
 ),
 
 energised as (
@@ -310,7 +384,7 @@ energised as (
             energy_mwh * disclosed_rel,
             facility_energy_mwh(it_energy_mwh(gpu_hours_est, power_w_used), pue_used)
         ) as energy_mwh_est
-    from bounded
+    from checked
 ),
 
 final as (
@@ -423,9 +497,13 @@ final as (
             as co2e_t,
         co2e_t is not null as co2e_disclosed,
         co2e_t as disclosed_co2e_t,
+        rejected_co2e_t,
         co2e_market_t as disclosed_co2e_market_t,
         recomputed_energy_mwh,
-        operational_co2e_t(recomputed_energy_mwh, intensity_located) as recomputed_co2e_t,
+        -- a disclosed intensity is an input, not a result: the recomputation uses it
+        operational_co2e_t(
+            recomputed_energy_mwh, coalesce(carbon_intensity_kg_per_kwh, intensity_located)
+        ) as recomputed_co2e_t,
         coalesce(
             water_kl * disclosed_rel,
             operational_water_kl(energy_mwh_est, wue_onsite, wue_offsite)

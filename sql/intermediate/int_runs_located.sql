@@ -35,8 +35,9 @@ countries as (
 ),
 
 -- An organisation's country, from the records of its other models when this one has none: the
--- country most of its single-organisation models give.
-org_countries as (
+-- country most of its single-organisation models give; else the curated country
+-- (stg_locations__organization_countries, cited) of an organisation no record gives one for.
+derived_org_countries as (
     select organization, organization_country, country_zone
     from (
         select m.organization, c.organization_country, c.country_zone, count(*) as models
@@ -48,6 +49,16 @@ org_countries as (
     qualify row_number() over (
         partition by organization order by models desc, organization_country, country_zone
     ) = 1
+),
+
+org_countries as (
+    select *, 'from their other models' as basis from derived_org_countries
+    union all
+    select oc.organization, oc.country, n.resolved, 'curated, organization_countries.csv'
+    from stg_locations__organization_countries as oc
+    join names as n on n.input = oc.country
+    where n.resolved is not null
+        and oc.organization not in (select organization from derived_org_countries)
 ),
 
 organizations as (
@@ -101,23 +112,17 @@ candidates as (
     from runs as r
     join countries as c on c.model = r.model
     union all
-    select model, phase, 4, label, country_zone, 1.0 / count(*) over (partition by model, phase),
-        organization_country, null
-    from (
-        -- Its organisations' countries, from their other models: one zone per distinct country,
-        -- equal shares (a collaboration across countries spans their grids).
-        select
-            r.model,
-            r.phase,
-            oc.country_zone,
-            any_value(oc.organization_country) as organization_country,
-            'organisations'' countries (from their other models)' as label
-        from runs as r
-        join organizations as o on o.model = r.model
-        join org_countries as oc on oc.organization = o.organization
-        where not exists (select 1 from countries as c where c.model = r.model)
-        group by r.model, r.phase, oc.country_zone
-    )
+    -- Else the country of the first of its organisations that has one (from that organisation's
+    -- other models, else curated), as rung 3 takes the first organisation with known sites:
+    -- Epoch and the cards list the lead organisation first.
+    select r.model, r.phase, 4,
+        'organisation''s country (' || o.organization || ', ' || oc.basis || ')',
+        oc.country_zone, 1.0, oc.organization_country, null
+    from runs as r
+    join organizations as o on o.model = r.model
+    join org_countries as oc on oc.organization = o.organization
+    where not exists (select 1 from countries as c where c.model = r.model)
+    qualify row_number() over (partition by r.model, r.phase order by o.org_order) = 1
 ),
 
 final as (

@@ -152,6 +152,11 @@ CONTRACTS: dict[str, TableContract] = {
         ranges={"share": (1e-9, 1.0)},
         regexes={"source": r"^https?://\S+$"},
     ),
+    "raw_organization_countries": TableContract(
+        "raw_organization_countries",
+        not_null=("organization", "country", "source"),
+        regexes={"source": r"^https?://\S+$"},
+    ),
     "raw_model_organizations": TableContract(
         "raw_model_organizations",
         not_null=("kind", "key", "organization", "source"),

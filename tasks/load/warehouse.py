@@ -43,6 +43,7 @@ RAW_TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "raw_model_aliases": ("alias",),
     "raw_training_sites": ("organization", "cloud_vendor", "location"),
     "raw_model_organizations": ("kind", "key"),
+    "raw_organization_countries": ("organization",),
     "raw_assumptions": ("key",),
     "raw_equivalences": ("key",),
 }

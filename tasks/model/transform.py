@@ -83,7 +83,8 @@ def resolve_names(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
         "select distinct case field when 'gpu' then 'gpu' else 'location' end, value "
         "from raw_model_disclosures "
         "where field in ('gpu', 'location', 'organization_country') "
-        "union select 'location', location from raw_training_sites order by 1, 2"
+        "union select 'location', location from raw_training_sites "
+        "union select 'location', country from raw_organization_countries order by 1, 2"
     ).fetchall()
     gpus = GpuResolver(gpu_aliases, gpu_ids, strict=False)
     places = LocationResolver(loc_aliases, zone_countries)

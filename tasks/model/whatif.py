@@ -16,6 +16,14 @@ Pure functions over a read-only warehouse connection (nothing is written):
   whose disclosed power was already PUE-adjusted (Meta's 700 W) used PUE 1.0, so its whole energy
   counts as IT energy.
 
+- **intensity** (`--intensity`, several allowed): the same facility energy at a carbon intensity
+  given in kg CO2e/kWh (exact: no range of its own), for a grid the warehouse does not hold or a
+  figure quoted elsewhere.
+
+A **family** (`--model "Llama 3.1"`, a name that is not itself on the leaderboard) is the models
+one developer disclosure covers (sql/reports/select_model_family.sql): every scenario is computed
+for each member and summed, one row per scenario with the family's totals.
+
 The energy of a run that discloses its emissions is its disclosed or recomputed facility energy
 (Llama 3.1 405B: 30.84M H100-hours x 700 W = 21,588 MWh). Bounds are interval arithmetic, as in
 int_runs_estimated: low x low, high x high (every factor here is non-negative and monotone).
@@ -24,12 +32,14 @@ int_runs_estimated: low x low, high x high (every factor here is non-negative an
 from __future__ import annotations
 
 import difflib
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
+from typing import Any
 
 import duckdb
 
 from tasks.core.gpu_names import GpuResolver
 from tasks.core.locations import LocationResolver
+from tasks.load.sql import read_sql
 
 BOUNDS = ("low", "central", "high")
 HOURLY_MIN_COVERAGE = 0.9  # as in sql/intermediate/int_runs_hourly_matched.sql
@@ -53,6 +63,9 @@ class Triple:
                 self.low * other.low, self.central * other.central, self.high * other.high
             )
         return Triple(self.low * other, self.central * other, self.high * other)
+
+    def __add__(self, other: Triple) -> Triple:
+        return Triple(self.low + other.low, self.central + other.central, self.high + other.high)
 
     def __truediv__(self, other: Triple | float) -> Triple:
         # Division by a bounded quantity takes its opposite end (interval arithmetic).
@@ -119,6 +132,7 @@ class ScenarioRow:
     training_co2e_t: float
     training_co2e_t_low: float
     training_co2e_t_high: float
+    members: str = ""  # the models summed: the model itself, or a family's members
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -135,6 +149,24 @@ def coefficients(con: duckdb.DuckDBPyConnection) -> dict[str, Triple]:
         "select key, low, central, high from stg_assumptions__coefficients"
     ).fetchall()
     return {k: Triple(lo, ce, hi) for k, lo, ce, hi in rows}
+
+
+def family_members(con: duckdb.DuckDBPyConnection, name: str) -> list[str]:
+    """The models one developer disclosure covers under a family name (empty when none)."""
+    rows = con.execute(read_sql("reports/select_model_family.sql"), {"family": name}).fetchall()
+    return [r[0] for r in rows]
+
+
+def resolve_subject(con: duckdb.DuckDBPyConnection, name: str) -> tuple[str, list[str]]:
+    """(label, models): a model on the leaderboard, else a family of them, else an error."""
+    try:
+        model = resolve_model(con, name)
+    except WhatIfError:
+        members = family_members(con, name)
+        if not members:
+            raise
+        return name.strip(), members
+    return model, [model]
 
 
 def resolve_model(con: duckdb.DuckDBPyConnection, name: str) -> str:
@@ -344,7 +376,9 @@ def scenario_row(
     co2e: Triple | None = None,
 ) -> ScenarioRow:
     co2e = co2e or energy * intensity  # MWh x kg/kWh = t
-    return ScenarioRow(
+    return _make_row(
+        energy,
+        co2e,
         model=base.model,
         scenario=scenario,
         zone=zone,
@@ -356,6 +390,13 @@ def scenario_row(
         gpu=gpu_name,
         gpu_hours=gpu_hours.central if gpu_hours else None,
         pue=pue.central,
+    )
+
+
+def _make_row(energy: Triple, co2e: Triple, **fields: Any) -> ScenarioRow:
+    """A ScenarioRow from its other fields and its energy and emissions, each with low and high."""
+    return ScenarioRow(
+        **fields,
         training_energy_mwh=energy.central,
         training_energy_mwh_low=energy.low,
         training_energy_mwh_high=energy.high,
@@ -389,50 +430,130 @@ def run_whatif(
     *,
     gpu: str | None = None,
     pue: float | None = None,
+    intensities: list[float] | None = None,
 ) -> list[ScenarioRow]:
-    """The run as estimated, then one row per zone (the run's own zone when none is given) with
-    the hardware and PUE changes applied."""
+    """The run as estimated, then one row per zone and per given intensity (the run's own place
+    when neither is given) with the hardware and PUE changes applied. For a family, each member's
+    rows are computed and summed scenario by scenario."""
     if pue is not None and not 1.0 <= pue <= 3.0:
         raise WhatIfError(f"--pue {pue} is outside 1.0-3.0")
-    name = resolve_model(con, model)
+    for x in intensities or []:
+        if not 0.0 <= x <= 2.0:
+            raise WhatIfError(f"--intensity {x} is outside 0-2 kg CO2e/kWh (0.4 is 400 g/kWh)")
+    label, members = resolve_subject(con, model)
+    targets = [resolve_zone(con, z) for z in zones]
+    per_model = [
+        _model_rows(con, m, targets, gpu=gpu, pue=pue, intensities=list(intensities or []))
+        for m in members
+    ]
+    if len(members) == 1:
+        return per_model[0]
+    return [_family_row(label, rows) for rows in zip(*per_model, strict=True)]
+
+
+def _family_row(label: str, rows: tuple[ScenarioRow, ...]) -> ScenarioRow:
+    """One scenario's rows of a family's members, summed; the intensity is the one the totals
+    imply (emissions / energy), since members may differ."""
+
+    def total(name: str) -> Triple:
+        return sum(
+            (
+                Triple(getattr(r, f"{name}_low"), getattr(r, name), getattr(r, f"{name}_high"))
+                for r in rows
+            ),
+            Triple.exact(0.0),
+        )
+
+    energy, co2e = total("training_energy_mwh"), total("training_co2e_t")
+    first = rows[0]
+    same_intensity = len({r.carbon_intensity_kg_per_kwh for r in rows}) == 1
+    hours = [r.gpu_hours for r in rows]
+    return _make_row(
+        energy,
+        co2e,
+        model=label,
+        scenario=first.scenario,
+        zone=first.zone if len({r.zone for r in rows}) == 1 else "(members differ)",
+        carbon_intensity_kg_per_kwh=(
+            first.carbon_intensity_kg_per_kwh
+            if same_intensity
+            else co2e.central / energy.central
+            if energy.central
+            else 0.0
+        ),
+        carbon_intensity_kg_per_kwh_low=(
+            first.carbon_intensity_kg_per_kwh_low
+            if same_intensity
+            else min(r.carbon_intensity_kg_per_kwh_low for r in rows)
+        ),
+        carbon_intensity_kg_per_kwh_high=(
+            first.carbon_intensity_kg_per_kwh_high
+            if same_intensity
+            else max(r.carbon_intensity_kg_per_kwh_high for r in rows)
+        ),
+        carbon_intensity_granularity=(
+            first.carbon_intensity_granularity
+            if len({r.carbon_intensity_granularity for r in rows}) == 1
+            else "mixed"
+        ),
+        carbon_intensity_source=first.carbon_intensity_source if same_intensity else "members",
+        gpu=first.gpu if len({r.gpu for r in rows}) == 1 else "(members differ)",
+        gpu_hours=None if any(h is None for h in hours) else sum(h for h in hours if h),
+        # the PUE the totals imply: facility energy over IT energy
+        pue=(
+            energy.central / sum(r.training_energy_mwh / r.pue for r in rows if r.pue)
+            if energy.central and all(r.pue for r in rows)
+            else first.pue
+        ),
+        members="; ".join(r.model for r in rows),
+    )
+
+
+def _model_rows(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    targets: list[str],
+    *,
+    gpu: str | None,
+    pue: float | None,
+    intensities: list[float],
+) -> list[ScenarioRow]:
+    """One model's rows: as estimated, then each zone, then each given intensity."""
     base = load_base(con, name)
     coef = coefficients(con)
     old_gpu = gpu_by_id(con, base.gpu_id) if base.gpu_id and gpu else None
     new_gpu = load_gpu(con, gpu) if gpu else None
     energy, hours, pue_t = scenario_energy(base, coef, old_gpu=old_gpu, new_gpu=new_gpu, pue=pue)
-    base_gpu = base.gpu_id or ""
-    rows = [as_estimated_row(base)]
-    targets = [resolve_zone(con, z) for z in zones]
-    if not targets:  # no zone given: the run's own place, with the hardware/PUE changes
-        if gpu or pue is not None:
-            rows.append(
-                scenario_row(
-                    base,
-                    scenario="what-if",
-                    zone=rows[0].zone,
-                    intensity=base.carbon_intensity,
-                    granularity=base.intensity_granularity,
-                    energy=energy,
-                    gpu_hours=hours,
-                    pue=pue_t,
-                    gpu_name=new_gpu.gpu_id if new_gpu else base_gpu,
-                )
-            )
-        return rows
+    estimated = as_estimated_row(base)
+
+    def what_if(zone: str, intensity: Triple, granularity: str, source: str = "") -> ScenarioRow:
+        return scenario_row(
+            base,
+            scenario="what-if",
+            zone=zone,
+            intensity=intensity,
+            granularity=granularity,
+            energy=energy,
+            gpu_hours=hours,
+            pue=pue_t,
+            gpu_name=new_gpu.gpu_id if new_gpu else base.gpu_id or "",
+            source=source,
+        )
+
+    rows = [estimated]
+    # no zone or intensity given: the run's own place, with the hardware/PUE changes
+    if not targets and not intensities and (gpu or pue is not None):
+        rows.append(what_if(estimated.zone, base.carbon_intensity, base.intensity_granularity))
     for zone_key in targets:
         zi = zone_intensity(con, zone_key, window=base.window, coef=coef)
+        rows.append(what_if(zone_key, zi.carbon_intensity, zi.granularity, zi.detail))
+    for x in intensities:
         rows.append(
-            scenario_row(
-                base,
-                scenario="what-if",
-                zone=zone_key,
-                intensity=zi.carbon_intensity,
-                granularity=zi.granularity,
-                energy=energy,
-                gpu_hours=hours,
-                pue=pue_t,
-                gpu_name=new_gpu.gpu_id if new_gpu else base_gpu,
-                source=zi.detail,
+            what_if(
+                "(given intensity)",
+                Triple.exact(x),
+                "given",
+                f"{x:g} kg CO2e/kWh given with --intensity",
             )
         )
-    return rows
+    return [replace(r, members=name) for r in rows]

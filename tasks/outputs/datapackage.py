@@ -82,7 +82,8 @@ LEADERBOARD_FIELDS: dict[str, tuple[str, str, str]] = {
                                        "run's own inputs, without its disclosed energy or "
                                        "emissions."),
     "recomputed_training_co2e_t": ("number", "t CO2e", "recomputed_training_energy_mwh x the "
-                                   "intensity of the run's place by the location ladder."),
+                                   "run's disclosed intensity, else the intensity of its place "
+                                   "by the location ladder."),
     "compute_confidence": ("string", "", "disclosed (tiers 1-4), else Epoch AI's confidence in "
                            "its training-compute estimate (Confident, Likely, Speculative), or "
                            "unknown."),

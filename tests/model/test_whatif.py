@@ -182,3 +182,33 @@ def test_command_function(tmp_path) -> None:
         app, ["whatif", "--model", "x", "--zone", "SE", "--warehouse", str(db)]
     )
     assert bad.exit_code == 1
+
+
+def test_family_blog_table_from_the_command(con) -> None:
+    """Issue 15: the Llama 3.1 family (Meta's card: 8B, 70B, 405B) at 700 W with no PUE is
+    27,510 MWh; in Sweden (13 g/kWh), France (25), Germany (250) and the US (400-700) that is
+    358, 688, 6,878 and 11,004-19,257 t (METHODOLOGY.md), to the tonne."""
+    rows = run_whatif(con, "Llama 3.1", [], pue=1.0, intensities=[0.013, 0.025, 0.25, 0.4, 0.7])
+    assert [r.scenario for r in rows] == ["as estimated"] + ["what-if"] * 5
+    assert {r.members for r in rows} == {"Llama 3.1 405B; Llama 3.1 70B; Llama 3.1 8B"}
+    assert rows[0].training_co2e_t == pytest.approx(11_390)  # the card's family total
+    for r in rows[1:]:
+        assert r.training_energy_mwh == pytest.approx(27_510)
+        assert r.gpu_hours == pytest.approx(39.3e6)
+    assert [round(r.training_co2e_t) for r in rows[1:]] == [358, 688, 6_878, 11_004, 19_257]
+
+
+def test_a_family_is_one_disclosure_not_a_name_prefix(con) -> None:
+    from tasks.model.whatif import family_members
+
+    assert family_members(con, "Llama 2") == ["Llama 2 13B", "Llama 2 70B", "Llama 2 7B"]
+    assert family_members(con, "llama 3.1") == ["Llama 3.1 405B", "Llama 3.1 70B", "Llama 3.1 8B"]
+    # a name no disclosure covers several models of is not a family
+    assert family_members(con, "GPT") == []
+    with pytest.raises(WhatIfError, match="not on the leaderboard"):
+        run_whatif(con, "GPT", ["FR"])
+
+
+def test_given_intensity_must_be_plausible(con) -> None:
+    with pytest.raises(WhatIfError, match="outside 0-2"):
+        run_whatif(con, "Llama 3.1 405B", [], intensities=[400.0])

@@ -63,7 +63,7 @@ FACTS = [
     ("M1", "training", "gpu", "H100"),
     ("M1", "training", "power_w", "700"),
     ("M1", "training", "power_includes_pue", "true"),
-    ("M1", "training", "location", "France"),
+    ("M1", "training", "location", "US"),
     # M2, tier 3: GPU-hours only, in France 2023
     ("M2", "model", "release_date", "2023-06-01"),
     ("M2", "training", "gpu_hours", "100000"),
@@ -86,10 +86,10 @@ FACTS = [
     ("M6", "training", "co2e_t", "5"),
     # M7: a disclosed development run
     ("M7", "training", "co2e_t", "20"),
-    ("M7", "training", "gpu_hours", "1000"),
+    ("M7", "training", "gpu_hours", "50000"),
     ("M7", "training", "gpu", "H100"),
     ("M7", "development", "co2e_t", "10"),
-    ("M7", "development", "gpu_hours", "400"),
+    ("M7", "development", "gpu_hours", "25000"),
 ]
 
 
@@ -152,6 +152,9 @@ def write_snapshot(root: Path) -> None:
     )
     (root / "models/organizations.csv").write_text(
         "kind,key,organization,source\nhub_owner,someone,Someone,t\n"
+    )
+    (root / "models/organization_countries.csv").write_text(
+        "organization,country,source,note\nSomeone,France,https://example.org,\n"
     )
     for spec in model_disclosures.ASSUMPTION_FILES:  # coefficients (and any reference tables)
         shutil.copy(REPO / "warehouse/snapshot" / spec.relative_path, root / spec.relative_path)
@@ -260,8 +263,8 @@ def test_development_and_embodied(con) -> None:
     ]
     assert m7["development_co2e_t"] == pytest.approx(10)
     assert m7["development_disclosed"]
-    # embodied: (1,000 + 400) GPU-hours x 463 kg / (4 y x 8,760 h) / 1,000
-    assert m7["embodied_co2e_t"] == pytest.approx(1400 * 463 / 35040 / 1000)
+    # embodied: (50,000 + 25,000) GPU-hours x 463 kg / (4 y x 8,760 h) / 1,000
+    assert m7["embodied_co2e_t"] == pytest.approx(75000 * 463 / 35040 / 1000)
     m2 = rows(con, "select * from int_footprints_bounded where model = 'M2' and bound = 'central'")[
         0
     ]

@@ -108,9 +108,12 @@ def test_a_cluster_larger_than_any_at_release_is_not_used(con) -> None:
         ("Falcon-180B", 4, "organisation's country (United Arab Emirates): AE"),
         ("AFM-server", 1, "training data centre (Epoch): US"),
         ("GPT-3 13B", 2, "cloud vendor (Microsoft Azure): US"),
-        ("RNA-FM", 4, "organisations' countries (from their other models): CN, US"),
+        # a collaboration: its first listed organisation with a known country
+        ("RNA-FM", 4, "organisation's country (Chinese University of Hong Kong (CUHK), curated"),
+        ("HyenaDNA", 4, "organisation's country (Stanford University, from their other models)"),
         ("Llama 3.1 405B", 3, "disclosed emissions"),
-        ("AMPLIFY", 5, "world average"),
+        ("AMPLIFY", 4, "organisation's country (Chandar Research Lab, curated"),
+        ("RWKV-4 14B", 5, "world average"),
     ],
 )
 def test_the_location_ladder_names_its_rung(con, model, rung, source_starts) -> None:
@@ -148,3 +151,85 @@ def test_sites_of_an_organisation_give_a_range_from_their_cleanest_to_dirtiest(c
     )
     assert low < central < high
     assert high / low > 1.35  # wider than one zone's +-15%
+
+
+def test_an_unlocated_run_spans_where_located_runs_were_trained(con) -> None:
+    # RWKV-4 14B names no place and its organisation no country: the world average, ranged over
+    # the 10th-90th percentile of the located runs' intensities, not 0.1-0.8 kg/kWh.
+    low, central, high = _one(
+        con,
+        "select max(carbon_intensity_kg_per_kwh) filter (where bound = 'low'), "
+        "max(carbon_intensity_kg_per_kwh) filter (where bound = 'central'), "
+        "max(carbon_intensity_kg_per_kwh) filter (where bound = 'high') "
+        "from int_runs_estimated where model = 'RWKV-4 14B' and phase = 'training'",
+        [],
+    )
+    p10, p90 = _one(
+        con,
+        "select quantile_cont(i, 0.1), quantile_cont(i, 0.9) from ("
+        " select max(carbon_intensity_kg_per_kwh) as i from int_runs_estimated"
+        " where bound = 'central' and location_rung <= 4"
+        " and carbon_intensity_granularity = 'annual' group by model, phase)",
+        [],
+    )
+    assert central == pytest.approx(0.475)
+    assert low == pytest.approx(p10, rel=0.25) and high == pytest.approx(p90, rel=0.25)
+    assert 0.15 < low < central < high < 0.7
+
+
+def test_disclosed_emissions_that_contradict_their_own_inputs_are_not_used(con) -> None:
+    # Llama 3.3 70B's card: 12.9 t beside 7.0M H100-hours at 700 W (~4,900 MWh): no grid is that
+    # clean. The row is estimated from those inputs at Meta's sites, and says why.
+    tier, co2e, basis = _one(
+        con,
+        "select estimation_tier, training_co2e_t, training_co2e_basis from rpt_leaderboard "
+        "where model = 'Llama 3.3 70B'",
+        [],
+    )
+    assert tier == 3 and basis == "estimated"
+    assert 1000 < co2e < 3000
+    rejected, failures = _one(
+        con,
+        "select rejected_co2e_t, guard_failures from int_runs_estimated "
+        "where model = 'Llama 3.3 70B' and phase = 'training' and bound = 'central'",
+        [],
+    )
+    assert rejected == pytest.approx(12.9)
+    assert "disclosed emissions of 12.9 t not used" in failures
+    # a disclosure that agrees with its inputs keeps tier 1 (Llama 3.1 405B: 8,930 t)
+    (kept,) = _one(
+        con, "select estimation_tier from rpt_leaderboard where model = 'Llama 3.1 405B'", []
+    )
+    assert kept == 1
+
+
+def test_published_figures_reproduce_from_their_own_inputs(con) -> None:
+    # Patterson et al., LLaMA Table 15 and the StarCoder paper give their formula: recomputed from
+    # the run's own GPU-hours, power, PUE and disclosed intensity, the published figure returns.
+    for model, field in [
+        ("GPT-3 175B (davinci)", "energy_mwh"),
+        ("GPT-3 175B (davinci)", "co2e_t"),
+        ("LLaMA-65B", "energy_mwh"),
+        ("StarCoder", "co2e_t"),
+    ]:
+        (factor,) = _one(
+            con,
+            "select error_factor from rpt_disclosure_reproduction where model = ? and field = ?",
+            [model, field],
+        )
+        assert factor < 1.03, (model, field, factor)
+    within, geomean = _one(
+        con,
+        "with m as (select model, max(error_factor) as e from rpt_disclosure_reproduction "
+        "where shown_on_board group by model) "
+        "select avg((e <= 2)::int), exp(avg(ln(e))) from m",
+        [],
+    )
+    assert geomean <= 1.35 and within >= 0.85
+    (shown,) = _one(
+        con,
+        "select shown_on_board from rpt_disclosure_reproduction "
+        "where model = 'Llama 3.3 70B' and field = 'co2e_t'",
+        [],
+    )
+    assert shown is False

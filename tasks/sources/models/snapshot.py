@@ -31,6 +31,7 @@ SNAPSHOT_FILES = (
     SnapshotFile("models/model_aliases.csv", "raw_model_aliases"),
     SnapshotFile("models/training_sites.csv", "raw_training_sites", read_training_sites_csv),
     SnapshotFile("models/organizations.csv", "raw_model_organizations"),
+    SnapshotFile("models/organization_countries.csv", "raw_organization_countries"),
 )
 
 ASSUMPTION_FILES = (
