@@ -256,13 +256,10 @@ def _training_energy(row: dict, run: dict, facts: dict, _inf: Any) -> Figure:
         f"{_num(run.get('power_w')) or 0:g} W per accelerator ({power}) × PUE "
         f"{_num(row.get('pue')) or 1:g}; range from each input's low–high"
     )
-    sources = _sources(
-        facts.get(("training", "gpu_hours")),
-        facts.get(("training", "gpu_count")),
-        facts.get(("training", "duration_days")),
-        facts.get(("training", "power_w")),
-        facts.get(("training", "pue")),
-    )
+    # the GPU-hours' own sources (disclosed, count x duration or FLOP), then power and PUE
+    hours = _gpu_hours(row, run, facts, None).source
+    inputs = _sources(facts.get(("training", "power_w")), facts.get(("training", "pue")))
+    sources = " ; ".join(dict.fromkeys(s for s in (*hours.split(" ; "), inputs) if s))
     return Figure(key, label, energy, "MWh", "estimated", method, sources, low, high)
 
 
