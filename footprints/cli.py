@@ -10,6 +10,7 @@ import typer
 
 from footprints.commands import run as run_command
 from footprints.commands.card import card
+from footprints.commands.filings import export_ai_act, export_boamps, export_spdx
 from footprints.commands.maintenance import backup, doctor, rebuild
 from footprints.commands.report import report
 from footprints.commands.run import run
@@ -22,7 +23,10 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-export_app = typer.Typer(help="Write exports (CSV) from the warehouse.", no_args_is_help=True)
+export_app = typer.Typer(
+    help="Write exports (CSV) and filings (AI Act, SPDX, BoAmps) from the warehouse.",
+    no_args_is_help=True,
+)
 app.add_typer(export_app, name="export")
 
 app.command()(run)
@@ -30,6 +34,9 @@ app.command()(query)
 app.command()(leaderboard)
 export_app.command("leaderboard")(export_leaderboard)
 export_app.command("audit")(export_audit)
+export_app.command("ai-act")(export_ai_act)
+export_app.command("spdx")(export_spdx)
+export_app.command("boamps")(export_boamps)
 app.command("whatif")(whatif)
 app.command("report")(report)
 app.command("card")(card)

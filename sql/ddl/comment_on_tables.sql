@@ -681,6 +681,10 @@ comment on column fct_disclosure_findings.severity is 'info, warning (implausibl
 comment on column fct_disclosure_findings.detail is 'Explanation in words.';
 comment on column fct_disclosure_findings.source_url is 'The disclosure the finding is about.';
 
+-- fct_fact_sources
+comment on table fct_fact_sources is 'Mart: the disclosed fact each field uses (low confidence never, then the best source, then the highest confidence) and where it was read, so a filing cites each figure''s own source. Grain: model x phase x field.';
+-- columns of fct_fact_sources: as stg_disclosures__facts
+
 -- dim_equivalence
 comment on table dim_equivalence is 'Mart: the constants that express footprints in everyday terms, each with its unit and source (from raw_equivalences). Grain: key.';
 -- columns of dim_equivalence: as stg_reference__equivalences

@@ -70,6 +70,12 @@ def place_text(row: dict[str, Any]) -> str:
     return str(place or zone or "")
 
 
+def training_type(row: dict[str, Any]) -> str:
+    """'fine-tuning' when the training run is a fine-tune of a base model (a ranked fine-tune is
+    costed from its own compute), else 'pre-training': the Hugging Face field's two values."""
+    return "fine-tuning" if row.get("base_model") else "pre-training"
+
+
 def co2_eq_emissions(row: dict[str, Any], project_url: str = PROJECT_URL) -> dict[str, Any]:
     """The Hugging Face `co2_eq_emissions` mapping (training run, grams)."""
     disclosed = row.get("training_co2e_basis") == "disclosed"
@@ -85,7 +91,7 @@ def co2_eq_emissions(row: dict[str, Any], project_url: str = PROJECT_URL) -> dic
     block: dict[str, Any] = {
         "emissions": grams(row["training_co2e_t"]),
         "source": source,
-        "training_type": "pre-training",
+        "training_type": training_type(row),
     }
     place = place_text(row)
     if place:

@@ -125,6 +125,14 @@ def test_estimated_figures_cite_footprints_and_keep_small_numbers() -> None:
     assert "Location:** not disclosed" in text
 
 
+def test_a_finetune_is_filed_as_fine_tuning() -> None:
+    meta = yaml_block(render_card({**ESTIMATED, "base_model": "Llama 2-7B"}))["co2_eq_emissions"]
+    assert meta["training_type"] == "fine-tuning"
+    assert yaml_block(render_card(ESTIMATED))["co2_eq_emissions"]["training_type"] == (
+        "pre-training"
+    )
+
+
 @pytest.mark.parametrize(
     ("tonnes", "expected"), [(8930.0, 8_930_000_000), (0.0125, 12_500), (1e-5, 10.0)]
 )
@@ -149,6 +157,11 @@ def con(tmp_path: Path):
         "t(model, training_co2e_t)"
     )
     c.execute(
+        "create table fct_training_runs as select * from (values "
+        "('Llama 3.1 405B', 'central', null), ('Falcon-180B', 'central', 'Falcon base')) "
+        "t(model, bound, base_model)"
+    )
+    c.execute(
         "create table fct_model_footprints as select 'Llama 3.1 405B' as model, "
         "'development' as footprint, 1.0 as co2e_t_low, 3.0 as co2e_t_high, "
         "'training x development ratio' as method"
@@ -163,6 +176,8 @@ def con(tmp_path: Path):
 
 def test_find_model_exact_case_and_alias(con) -> None:
     assert find_model(con, "Llama 3.1 405B")["development_co2e_t_high"] == 3.0
+    assert find_model(con, "Llama 3.1 405B")["base_model"] is None
+    assert find_model(con, "Llama 3.1 70B")["base_model"] is None  # no run row: still found
     assert find_model(con, "llama 3.1 405b")["model"] == "Llama 3.1 405B"
     assert find_model(con, "LLAMA-3.1-405B")["model"] == "Llama 3.1 405B"
 
