@@ -180,7 +180,8 @@ FACT_RANGES: dict[str, tuple[float, float]] = {
     "gpu_count": (1, 10_000_000),
     "gpu_hours": (1e-3, 1e10),
     "duration_days": (1e-4, 3650),
-    "power_w": (10, 2000),
+    # per device; Epoch's cluster draw per chip includes servers and PUE: ~2.3 kW for a GB200
+    "power_w": (10, 3000),
     "pue": (1.0, 3.0),
     "carbon_intensity_kg_per_kwh": (0.0, 2.0),
     "energy_mwh": (0.0, 1e8),
