@@ -405,11 +405,11 @@ def test_epoch_lists_land_every_listed_model_on_schedule(shared_data, settings, 
             "select value, count(distinct model) from raw_model_disclosures "
             "where field = 'epoch_list' group by value order by value"
         ).fetchall()
-        claude = dict(
-            con.execute(
-                "select field, value from raw_model_disclosures where model = 'Claude Opus 4.7'"
-            ).fetchall()
-        )
+        claude: dict[str, set[str]] = {}
+        for field, value in con.execute(
+            "select field, value from raw_model_disclosures where model = 'Claude Opus 4.7'"
+        ).fetchall():
+            claude.setdefault(field, set()).add(value)
         gemini = con.execute(
             "select distinct model from raw_model_disclosures where model like 'Gemini 3.1 Pro%'"
         ).fetchall()
@@ -422,9 +422,9 @@ def test_epoch_lists_land_every_listed_model_on_schedule(shared_data, settings, 
     assert [(r.status, r.quarantined) for r in first] == [("success", 0)] * 3
     assert lists == [("large-scale", 15), ("notable", 25)]
     # a closed model with no usable evidence still lands, described
-    assert claude["organization"] == "Anthropic"
-    assert claude["release_date"] == "2026-04-16"
-    assert claude["epoch_list"] == "notable"
+    assert claude["organization"] == {"Anthropic"}
+    assert claude["release_date"] == {"2026-04-16"}
+    assert claude["epoch_list"] == {"notable", "large-scale"}
     assert "training_flops" not in claude and "gpu" not in claude
     assert gemini == [("Gemini 3.1 Pro",)]  # listed twice in the large-scale file: one model
     assert all(r.status == "unchanged" and "304" in r.message for r in second)
