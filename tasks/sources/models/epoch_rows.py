@@ -7,7 +7,10 @@ The CSV has one row per model, multi-line quoted cells and comma-joined multi-va
 Judgement calls, so a reader of the facts knows what each one means:
 
 * Epoch is a secondary source: direct fields get confidence `medium`; `training_flops` follows
-  Epoch's own `Confidence` column (Confident/Likely/Speculative); values we derive are `low`.
+  Epoch's own `Confidence` column (Confident -> high, Likely and Speculative -> medium, none or
+  Unknown -> low); values we derive are `low`. A Speculative compute still drives an estimate
+  when it is all there is, but its `compute_confidence` fact goes with it and the estimate's
+  range widens by `compute_rel_speculative` (assumptions.csv) rather than ranking it as known.
 * `training_tokens_b` comes from "Training dataset size (datapoints)" only for rows whose domain
   is purely Language. Epoch has counted language datasets in words (about 0.75 words per token)
   in older rows and in tokens in newer ones, and the figure is the dataset size rather than the
@@ -84,7 +87,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "frontier": ("Frontier model",),
 }
 
-_FLOP_CONFIDENCE = {"confident": "high", "likely": "medium", "speculative": "low"}
+_FLOP_CONFIDENCE = {"confident": "high", "likely": "medium", "speculative": "medium"}
 _MISSING = {"", "nan", "none", "unknown", "unk", "n/a", "-"}
 # Phrases Epoch staff write in "Training data center" when there is no data centre to name.
 _NOT_A_PLACE = re.compile(
