@@ -108,7 +108,7 @@ def test_a_cluster_larger_than_any_at_release_is_not_used(con) -> None:
         ("Falcon-180B", 4, "organisation's country (United Arab Emirates): AE"),
         ("AFM-server", 1, "training data centre (Epoch): US"),
         ("GPT-3 13B", 2, "cloud vendor (Microsoft Azure): US"),
-        ("RNA-FM", 4, "organisations' countries (from their other models): CN, US"),
+        ("RNA-FM", 4, "organisations' countries (from their other models): CN, HK, US"),
         ("Llama 3.1 405B", 3, "disclosed emissions"),
         ("AMPLIFY", 5, "world average"),
     ],
