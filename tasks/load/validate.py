@@ -171,10 +171,11 @@ CONTRACTS: dict[str, TableContract] = {
 # Numeric disclosure fields and their plausible ranges, in canonical units. Checked per row on
 # the long fact table (the GX suite cannot express 'range depends on field').
 FACT_RANGES: dict[str, tuple[float, float]] = {
-    "parameters_b": (1e-6, 100_000),
-    "active_parameters_b": (1e-6, 100_000),
+    # Epoch's Notable list reaches back to the 1950s: systems of tens of parameters and FLOP.
+    "parameters_b": (1e-8, 100_000),
+    "active_parameters_b": (1e-8, 100_000),
     "training_tokens_b": (1e-6, 1e6),
-    "training_flops": (1e9, 1e30),
+    "training_flops": (10, 1e30),
     "finetune_flops": (1e6, 1e30),
     "post_training_flops": (1e6, 1e30),
     "gpu_count": (1, 10_000_000),
