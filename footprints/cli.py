@@ -15,7 +15,14 @@ from footprints.commands.maintenance import backup, doctor, rebuild
 from footprints.commands.report import report
 from footprints.commands.run import run
 from footprints.commands.schema import schema
-from footprints.commands.warehouse import export_audit, export_leaderboard, leaderboard, query
+from footprints.commands.warehouse import (
+    export_audit,
+    export_leaderboard,
+    export_not_estimable,
+    export_scorecard,
+    leaderboard,
+    query,
+)
 from footprints.commands.whatif import whatif
 
 app = typer.Typer(
@@ -37,6 +44,8 @@ export_app.command("audit")(export_audit)
 export_app.command("ai-act")(export_ai_act)
 export_app.command("spdx")(export_spdx)
 export_app.command("boamps")(export_boamps)
+export_app.command("not-estimable")(export_not_estimable)
+export_app.command("scorecard")(export_scorecard)
 app.command("whatif")(whatif)
 app.command("report")(report)
 app.command("card")(card)

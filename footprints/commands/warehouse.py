@@ -99,6 +99,33 @@ def export_audit(
     _export("audit", warehouse, out)
 
 
+def export_not_estimable(
+    warehouse: WarehouseOpt = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            help="CSV path [default: warehouse/exports/not_estimable.csv]", show_default=False
+        ),
+    ] = None,
+) -> None:
+    """Write the not-estimable CSV (listed models whose footprint cannot be estimated)."""
+    _export("not-estimable", warehouse, out)
+
+
+def export_scorecard(
+    warehouse: WarehouseOpt = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            help="CSV path [default: warehouse/exports/disclosure_scorecard.csv]",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Write the disclosure scorecard CSV (one row per organisation)."""
+    _export("scorecard", warehouse, out)
+
+
 def _export(name: str, warehouse: Path | None, out: Path | None) -> None:
     # deferred: see the module docstring
     from tasks.load.warehouse import open_warehouse

@@ -367,6 +367,9 @@ comment on column int_models_described.finetune_flops is 'Compute of the fine-tu
 comment on column int_models_described.organization_country is 'Country of the developing organisation(s), when they share one, as the source writes it.';
 comment on column int_models_described.sources is 'Sources of the row''s figures: '' ; ''-separated URLs and citations.';
 comment on column int_models_described.best_source_rank is 'Rank of the best source that described the model (1 = developer''s card).';
+comment on column int_models_described.notability_criteria is 'Why Epoch AI counts the model notable (its Notability criteria: SOTA improvement, Highly cited, Training cost, ...; several joined by ''; ''); null when no list says.';
+comment on column int_models_described.frontier_model is 'True when Epoch AI marks the model as a frontier model (its Frontier model box).';
+comment on column int_models_described.epoch_lists is 'The Epoch AI lists the model is on: notable, large-scale, or both (''large-scale; notable''); null when it is on neither.';
 
 -- int_families_split
 comment on table int_families_split is 'Intermediate: a family disclosure (''Code Llama (all 12 models)'') split over its members on the board by compute share. Grain: family x phase x member.';
@@ -933,3 +936,52 @@ comment on column stg_models__organizations.key is 'The owner, model id or spell
 comment on column stg_models__organizations.key_lower is 'key in lower case (the join key).';
 comment on column stg_models__organizations.organization is 'Organisation display name.';
 comment on column stg_models__organizations.source is 'Citation of the mapping (URL).';
+
+-- fct_notable_models
+comment on table fct_notable_models is 'Mart: every model on an Epoch AI list (Notable or Large-Scale AI Models) with where it stands, which footprint inputs any source discloses for it (low-confidence facts aside) and, when no tier of the estimation ladder can be reached, what is missing. Grain: model.';
+comment on column fct_notable_models.model is 'Model name as displayed (aliases resolved through raw_model_aliases).';
+comment on column fct_notable_models.organization is 'Organisation that trained the model (several joined by ''; '').';
+comment on column fct_notable_models.release_date is 'Public release date.';
+comment on column fct_notable_models.epoch_lists is 'The Epoch AI lists the model is on: notable, large-scale, or both (''large-scale; notable'').';
+comment on column fct_notable_models.notability_criteria is 'Why Epoch AI counts the model notable (its Notability criteria; several joined by ''; '').';
+comment on column fct_notable_models.frontier_model is 'True when Epoch AI marks the model as a frontier model.';
+comment on column fct_notable_models.training_flops is 'Training compute on file, FLOP (for a fine-tune, its base model''s pre-training included).';
+comment on column fct_notable_models.compute_confidence is 'Epoch AI''s confidence in its training-compute estimate (Confident, Likely, Speculative), as written.';
+comment on column fct_notable_models.status is 'on the board (ranked in rpt_leaderboard), needs review (inputs fail every plausibility guard: rpt_needs_review) or not estimable (no tier reachable: rpt_not_estimable).';
+comment on column fct_notable_models.discloses_energy is 'A source gives the energy of its final training or development run (energy_mwh).';
+comment on column fct_notable_models.discloses_gpu_hours is 'A source gives its GPU-hours, or a GPU count and a duration (which multiply to them).';
+comment on column fct_notable_models.discloses_hardware is 'A source names its training accelerator.';
+comment on column fct_notable_models.discloses_location is 'A source names where it trained (a place or data centre; a cloud vendor alone is not a place).';
+comment on column fct_notable_models.discloses_emissions is 'A source gives the emissions of its final training or development run (co2e_t).';
+comment on column fct_notable_models.missing is 'For a model no tier can reach: what the estimation ladder needs and it lacks (training compute, or a fine-tune''s own; hardware; GPU-hours), and a hardware name the GPU catalogue does not know; null otherwise.';
+
+-- rpt_not_estimable
+comment on table rpt_not_estimable is 'Report: every model on an Epoch AI list that no tier of the estimation ladder can reach (neither ranked nor in review), with what is missing; newest first. Exported as not_estimable.csv. Grain: model.';
+comment on column rpt_not_estimable.model is 'Model name as displayed (Epoch AI''s, aliases resolved through raw_model_aliases).';
+comment on column rpt_not_estimable.organization is 'Organisation that trained the model (several joined by ''; '').';
+comment on column rpt_not_estimable.release_date is 'Public release date.';
+comment on column rpt_not_estimable.missing is 'What the estimation ladder needs and the model lacks: training compute (a fine-tune''s own), hardware, GPU-hours (disclosed, or count x duration); and a hardware name the GPU catalogue does not know.';
+comment on column rpt_not_estimable.training_flops is 'Training compute on file, FLOP (for a fine-tune, its base model''s pre-training included).';
+comment on column rpt_not_estimable.compute_confidence is 'Epoch AI''s confidence in its training-compute estimate (Confident, Likely, Speculative), as written.';
+comment on column rpt_not_estimable.epoch_lists is 'The Epoch AI lists the model is on: notable, large-scale, or both (''large-scale; notable'').';
+comment on column rpt_not_estimable.notability_criteria is 'Why Epoch AI counts the model notable (its Notability criteria; several joined by ''; '').';
+comment on column rpt_not_estimable.frontier_model is 'True when Epoch AI marks the model as a frontier model.';
+comment on column rpt_not_estimable.sources is 'Sources of the model''s facts: '' ; ''-separated URLs and citations.';
+
+-- rpt_disclosure_scorecard
+comment on table rpt_disclosure_scorecard is 'Report: per organisation, how many of its models on an Epoch AI list disclose energy, GPU-hours, hardware, location and emissions (count and share), beside how many are ranked, in review or not estimable: the transparency gap. A model of several organisations counts for each. Exported as disclosure_scorecard.csv. Grain: organization.';
+comment on column rpt_disclosure_scorecard.organization is 'Organisation as on the leaderboard (one of a collaboration''s; ''unknown'' when none is on file).';
+comment on column rpt_disclosure_scorecard.notable_models is 'Its models on an Epoch AI list (Notable or Large-Scale AI Models).';
+comment on column rpt_disclosure_scorecard.on_board is 'Of those, models ranked on the leaderboard.';
+comment on column rpt_disclosure_scorecard.needs_review is 'Of those, models whose inputs fail every plausibility guard (rpt_needs_review).';
+comment on column rpt_disclosure_scorecard.not_estimable is 'Of those, models no tier of the estimation ladder can reach (rpt_not_estimable).';
+comment on column rpt_disclosure_scorecard.energy_models is 'Of those, models for which a source gives the training or development energy.';
+comment on column rpt_disclosure_scorecard.energy_share is 'energy_models / notable_models (0-1).';
+comment on column rpt_disclosure_scorecard.gpu_hours_models is 'Of those, models for which a source gives GPU-hours, or a GPU count and a duration.';
+comment on column rpt_disclosure_scorecard.gpu_hours_share is 'gpu_hours_models / notable_models (0-1).';
+comment on column rpt_disclosure_scorecard.hardware_models is 'Of those, models for which a source names the training accelerator.';
+comment on column rpt_disclosure_scorecard.hardware_share is 'hardware_models / notable_models (0-1).';
+comment on column rpt_disclosure_scorecard.location_models is 'Of those, models for which a source names where it trained.';
+comment on column rpt_disclosure_scorecard.location_share is 'location_models / notable_models (0-1).';
+comment on column rpt_disclosure_scorecard.emissions_models is 'Of those, models for which a source gives the training or development emissions.';
+comment on column rpt_disclosure_scorecard.emissions_share is 'emissions_models / notable_models (0-1).';

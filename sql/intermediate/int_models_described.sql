@@ -43,8 +43,20 @@ described as (
         max(value) filter (where field = 'compute_confidence') as compute_confidence,
         max(value) filter (where field = 'base_model') as base_model,
         max(value_num) filter (where field = 'finetune_flops') as finetune_flops,
-        max(value) filter (where field = 'organization_country') as organization_country
+        max(value) filter (where field = 'organization_country') as organization_country,
+        -- coverage (issue 15): why Epoch AI counts the model notable, and its frontier flag
+        max(value) filter (where field = 'notability_criteria') as notability_criteria,
+        coalesce(bool_or(value = 'true') filter (where field = 'frontier_model'), false)
+            as frontier_model
     from chosen
+    group by model
+),
+
+-- Every Epoch list the model is on (each list says so for itself; none is a preferred source).
+listed as (
+    select model, string_agg(distinct value, '; ' order by value) as epoch_lists
+    from facts
+    where field = 'epoch_list'
     group by model
 ),
 
@@ -111,9 +123,11 @@ final as (
         coalesce(o.organization, u.organization) as organization,
         d.* exclude (model, organization),
         c.sources,
-        c.best_source_rank
+        c.best_source_rank,
+        l.epoch_lists
     from cited as c
     left join described as d using (model)
+    left join listed as l using (model)
     left join organized as o using (model)
     left join url_organizations as u on u.model = c.model and u.preference = 1
 )

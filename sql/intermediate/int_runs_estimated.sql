@@ -80,7 +80,9 @@ coef as (
         max(value) filter (where key = 'disclosed_rel') as disclosed_rel,
         max(value) filter (where key = 'wue_onsite') as wue_onsite,
         max(value) filter (where key = 'wue_offsite') as wue_offsite,
-        max(opposite) filter (where key = 'mfu') as mfu
+        max(opposite) filter (where key = 'mfu') as mfu,
+        coalesce(max(value) filter (where key = 'compute_rel_speculative'), 1.0)
+            as compute_rel_speculative
     from coefficients
     group by bound
 ),
@@ -238,7 +240,13 @@ bounded as (
         case l.gpu_hours_basis
             when 'disclosed' then l.gpu_hours
             when 'count_x_duration' then l.count_duration_gpu_hours * c.count_duration_rel
-            when 'flops' then gpu_hours_from_flops(l.flops_used, l.peak_tflops, c.mfu)
+            -- a compute Epoch AI calls Speculative spans compute_rel_speculative around it
+            when 'flops' then gpu_hours_from_flops(
+                l.flops_used
+                * case when l.compute_confidence = 'Speculative' then c.compute_rel_speculative else 1 end,
+                l.peak_tflops,
+                c.mfu
+            )
         end as gpu_hours_est,
         -- An ambiguous accelerator name (a bare 'V100') spans its variants' TDPs.
         coalesce(

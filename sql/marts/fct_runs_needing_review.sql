@@ -23,7 +23,10 @@ final as (
     from runs
     where phase = 'training' and estimation_tier is null
         and (gpu_hours is not null or count_duration_gpu_hours is not null
-            or flops_gpu_hours is not null or finetune_unusable)
+            or flops_gpu_hours is not null
+            -- a fine-tune on known hardware that lacks only its own compute; with no hardware
+            -- either, nothing reaches a tier to fail (fct_notable_models: not estimable)
+            or (finetune_unusable and peak_tflops is not null))
 )
 
 select * from final

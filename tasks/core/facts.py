@@ -48,6 +48,10 @@ FIELDS: dict[str, tuple[frozenset[str], str]] = {
     "run_scope": (frozenset({"training", "development"}), ""),
     "mfu": (frozenset({"training"}), "ratio"),
     "precision": (frozenset({"training"}), ""),
+    # Coverage (issue 15): which of Epoch AI's curated lists a model is on and why.
+    "epoch_list": (frozenset({"model"}), ""),
+    "notability_criteria": (frozenset({"model"}), ""),
+    "frontier_model": (frozenset({"model"}), "bool"),
 }
 
 # Text fields with a closed vocabulary. energy_boundary: `it_equipment` (accelerator or server
@@ -56,6 +60,7 @@ FIELDS: dict[str, tuple[frozenset[str], str]] = {
 FIELD_VALUES: dict[str, frozenset[str]] = {
     "energy_boundary": frozenset({"it_equipment", "facility", "unstated"}),
     "run_scope": frozenset({"final_run", "all_runs", "unstated"}),
+    "epoch_list": frozenset({"notable", "large-scale"}),
 }
 
 # `publication`: a developer's paper, technical report or model card, curated by hand

@@ -176,16 +176,18 @@ CONTRACTS: dict[str, TableContract] = {
 # Numeric disclosure fields and their plausible ranges, in canonical units. Checked per row on
 # the long fact table (the GX suite cannot express 'range depends on field').
 FACT_RANGES: dict[str, tuple[float, float]] = {
-    "parameters_b": (1e-6, 100_000),
-    "active_parameters_b": (1e-6, 100_000),
+    # Epoch's Notable list reaches back to the 1950s: systems of tens of parameters and FLOP.
+    "parameters_b": (1e-8, 100_000),
+    "active_parameters_b": (1e-8, 100_000),
     "training_tokens_b": (1e-6, 1e6),
-    "training_flops": (1e9, 1e30),
+    "training_flops": (10, 1e30),
     "finetune_flops": (1e6, 1e30),
     "post_training_flops": (1e6, 1e30),
     "gpu_count": (1, 10_000_000),
     "gpu_hours": (1e-3, 1e10),
     "duration_days": (1e-4, 3650),
-    "power_w": (10, 2000),
+    # per device; Epoch's cluster draw per chip includes servers and PUE: ~2.3 kW for a GB200
+    "power_w": (10, 3000),
     "pue": (1.0, 3.0),
     "carbon_intensity_kg_per_kwh": (0.0, 2.0),
     "energy_mwh": (0.0, 1e8),

@@ -221,6 +221,56 @@ AUDIT_FIELDS: dict[str, tuple[str, str, str]] = {
     "source_url": ("string", "", "Sources of the facts involved, ' ; '-separated."),
 }
 
+# The not-estimable export (sql/reports/select_not_estimable_export.sql): one row per model.
+NOT_ESTIMABLE_FIELDS: dict[str, tuple[str, str, str]] = {
+    "model": ("string", "", "Model name (Epoch AI's, or its display name on the leaderboard)."),
+    "organization": ("string", "", "Organisation(s) that trained it, '; '-separated."),
+    "release_date": ("date", "", "Public release date."),
+    "missing": (
+        "string",
+        "",
+        "What the estimation ladder needs and the model lacks: training "
+        "compute (a fine-tune's own), hardware, GPU-hours; or hardware the GPU catalogue "
+        "does not know.",
+    ),
+    "training_flops": ("number", "FLOP", "Training compute on file (Epoch AI's estimate)."),
+    "compute_confidence": (
+        "string",
+        "",
+        "Epoch AI's confidence in that compute (Confident, Likely, Speculative).",
+    ),
+    "epoch_lists": ("string", "", "Epoch AI lists the model is on: notable, large-scale."),
+    "notability_criteria": ("string", "", "Why Epoch AI counts it notable."),
+    "frontier_model": ("boolean", "", "Epoch AI marks it as a frontier model."),
+    "sources": ("string", "", "Sources of its facts, ' ; '-separated."),
+}
+
+# The disclosure scorecard export (sql/reports/select_scorecard_export.sql): one row per
+# organisation; each <input>_models count has an <input>_share beside it.
+SCORECARD_FIELDS: dict[str, tuple[str, str, str]] = {
+    "organization": ("string", "", "Organisation (a model of several counts for each)."),
+    "notable_models": ("integer", "", "Its models on an Epoch AI list (Notable or Large-Scale)."),
+    "on_board": ("integer", "", "Of those, ranked on the leaderboard."),
+    "needs_review": ("integer", "", "Of those, failing every plausibility guard."),
+    "not_estimable": ("integer", "", "Of those, reaching no tier of the estimation ladder."),
+    **{
+        f"{key}_{kind}": (
+            "integer" if kind == "models" else "number",
+            "" if kind == "models" else "share",
+            f"Of those, {'how many' if kind == 'models' else 'the share (0-1) that'} "
+            f"a source gives {what} for.",
+        )
+        for key, what in (
+            ("energy", "the training or development energy"),
+            ("gpu_hours", "GPU-hours (or a GPU count and a duration)"),
+            ("hardware", "the training accelerator"),
+            ("location", "the training place"),
+            ("emissions", "the training or development emissions"),
+        )
+        for kind in ("models", "share")
+    },
+}
+
 # resource -> (fields, warehouse table its types come from, description, primary key)
 RESOURCES: dict[str, tuple[Mapping[str, tuple[str, str, str]], str, str, list[str]]] = {
     "leaderboard": (
@@ -237,6 +287,20 @@ RESOURCES: dict[str, tuple[Mapping[str, tuple[str, str, str]], str, str, list[st
         "One row per model and finding: what each developer's own disclosures imply, checked "
         "against each other and against the location's grid and the GPU's specification.",
         [],
+    ),
+    "not-estimable": (
+        NOT_ESTIMABLE_FIELDS,
+        "rpt_not_estimable",
+        "One row per model on Epoch AI's Notable or Large-Scale list whose footprint cannot be "
+        "estimated from what is disclosed, with what is missing.",
+        ["model"],
+    ),
+    "scorecard": (
+        SCORECARD_FIELDS,
+        "rpt_disclosure_scorecard",
+        "One row per organisation: how many of its listed models disclose energy, GPU-hours, "
+        "hardware, location and emissions (count and share).",
+        ["organization"],
     ),
 }
 

@@ -18,6 +18,8 @@ _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 EXPORTS = {
     "leaderboard": ("reports/select_leaderboard_export.sql", "leaderboard.csv"),
     "audit": ("reports/select_audit_export.sql", "disclosure_audit.csv"),
+    "not-estimable": ("reports/select_not_estimable_export.sql", "not_estimable.csv"),
+    "scorecard": ("reports/select_scorecard_export.sql", "disclosure_scorecard.csv"),
 }
 
 

@@ -3,7 +3,8 @@
 It holds the whole leaderboard as a sortable, filterable table (no paging: a reader searching for
 one model must find it), a stacked bar chart of training / development / embodied carbon with the
 low-high range of the total, training energy coloured by whether the emissions were disclosed,
-water, the disclosure audit when the warehouse has one, and the methodology and data licences.
+water, the disclosure audit, the listed models that cannot be estimated and each organisation's
+disclosure scorecard when the warehouse has them, and the methodology and data licences.
 Plotly's JavaScript is inlined (no CDN), so the file opens without a network.
 """
 
@@ -30,6 +31,8 @@ REPORT_NAME = "index.html"
 DEFAULT_TOP_N = 30
 WATER_TOP_N = 25
 AUDIT_TABLE = "rpt_disclosure_audit"
+NOT_ESTIMABLE_TABLE = "rpt_not_estimable"
+SCORECARD_TABLE = "rpt_disclosure_scorecard"
 
 # The estimation ladder (README 'Methodology'), in words a model-card reader follows.
 COLOURS = {
@@ -332,12 +335,20 @@ def _water_chart(rows: list[dict[str, Any]]) -> tuple[str, int]:
     return _figure_html(fig, "chart-water"), len(top)
 
 
-def _audit_section(con: duckdb.DuckDBPyConnection) -> tuple[str, str]:
-    """The disclosure audit, when the warehouse has one (built by another stage); '' otherwise."""
-    if not _table_exists(con, AUDIT_TABLE):
+def _table_section(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    section_id: str,
+    title: str,
+    blurb: str,
+    nav: str,
+) -> tuple[str, str]:
+    """A report table in full as a section and its navigation link, when the warehouse has it
+    (built by another stage); ('', '') otherwise. `blurb` may use {n}, the row count."""
+    if not _table_exists(con, table):
         return "", ""
     try:
-        rows = _rows(con, f"select * from {AUDIT_TABLE}")
+        rows = _rows(con, f"select * from {table}")
     except duckdb.Error:
         return "", ""
     columns = list(rows[0]) if rows else []
@@ -354,14 +365,49 @@ def _audit_section(con: duckdb.DuckDBPyConnection) -> tuple[str, str]:
         for r in rows
     )
     section = f"""
-<section id="audit">
-  <h2>Disclosure audit</h2>
-  <p class="muted">{len(rows)} findings: where disclosures disagree with each other or with
-  what their own numbers imply.</p>
-  <div class="tablewrap"><table id="audit-table"><thead><tr>{head}</tr></thead>
+<section id="{section_id}">
+  <h2>{html.escape(title)}</h2>
+  <p class="muted">{blurb.format(n=f"{len(rows):,}")}</p>
+  <div class="tablewrap"><table id="{section_id}-table"><thead><tr>{head}</tr></thead>
   <tbody>{body}</tbody></table></div>
 </section>"""
-    return section, '<a href="#audit">Audit</a>'
+    return section, f'<a href="#{section_id}">{html.escape(nav)}</a>'
+
+
+def _audit_section(con: duckdb.DuckDBPyConnection) -> tuple[str, str]:
+    """The disclosure audit, when the warehouse has one; '' otherwise."""
+    return _table_section(
+        con,
+        AUDIT_TABLE,
+        "audit",
+        "Disclosure audit",
+        "{n} findings: where disclosures disagree with each other or with what their own "
+        "numbers imply.",
+        "Audit",
+    )
+
+
+def _gaps_sections(con: duckdb.DuckDBPyConnection) -> tuple[str, str]:
+    """What cannot be estimated, and who discloses what (when the warehouse has them)."""
+    gaps, gaps_nav = _table_section(
+        con,
+        NOT_ESTIMABLE_TABLE,
+        "not-estimable",
+        "Not estimable",
+        "{n} models on Epoch AI's Notable or Large-Scale lists disclose too little to estimate "
+        "their footprint: neither ranked nor in review. Newest first, with what is missing.",
+        "Not estimable",
+    )
+    card, card_nav = _table_section(
+        con,
+        SCORECARD_TABLE,
+        "scorecard",
+        "Disclosure scorecard",
+        "{n} organisations: how many of their listed models disclose energy, GPU-hours, "
+        "hardware, location and emissions (a model of several organisations counts for each).",
+        "Scorecard",
+    )
+    return gaps + card, gaps_nav + card_nav
 
 
 METHODOLOGY = """
@@ -422,6 +468,7 @@ def render_report(con: duckdb.DuckDBPyConnection, *, top_n: int = DEFAULT_TOP_N)
     water_chart, water_n = _water_chart(rows)
     energy_chart, undated = _energy_chart(rows)
     audit, audit_nav = _audit_section(con)
+    gaps, gaps_nav = _gaps_sections(con)
     choices = [10, top_n, 50, 100] if top_n not in (10, 50, 100) else [10, 30, 50, 100]
     options = sorted({c for c in choices if c < len(rows)})
     shown = min(top_n, len(rows))
@@ -437,7 +484,7 @@ def render_report(con: duckdb.DuckDBPyConnection, *, top_n: int = DEFAULT_TOP_N)
         "plotly_js": plotly.offline.get_plotlyjs(),
         "model_count": f"{len(rows):,}",
         "stats": _stats(rows, quarantined),
-        "audit_nav": audit_nav,
+        "audit_nav": audit_nav + gaps_nav,
         "topn_options": topn_options,
         "carbon_chart": _carbon_chart(rows, top_n),
         "energy_chart": energy_chart,
@@ -448,7 +495,7 @@ def render_report(con: duckdb.DuckDBPyConnection, *, top_n: int = DEFAULT_TOP_N)
         "table_head": head,
         "table_body": body,
         "tier_legend": html.escape(" · ".join(f"{t} {TIER_METHODS[t]}" for t in (1, 2, 3, 4, 5))),
-        "audit_section": audit,
+        "audit_section": audit + gaps,
         "methodology": METHODOLOGY,
         "built_at": html.escape(f"{built_at} UTC" if build else datetime.now(UTC).isoformat()),
         "build_id": html.escape(build_id),

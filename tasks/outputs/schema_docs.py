@@ -132,8 +132,14 @@ def undocumented(con: duckdb.DuckDBPyConnection) -> list[str]:
     return missing
 
 
-# The tables whose columns are shipped as files: the leaderboard CSV and the audit CSV.
-SHIPPED_TABLES = ("rpt_leaderboard", "rpt_disclosure_audit")
+# The tables whose columns are shipped as files: the leaderboard, audit, not-estimable and
+# disclosure-scorecard CSVs.
+SHIPPED_TABLES = (
+    "rpt_leaderboard",
+    "rpt_disclosure_audit",
+    "rpt_not_estimable",
+    "rpt_disclosure_scorecard",
+)
 
 
 def column_reference(con: duckdb.DuckDBPyConnection, tables: Sequence[str] = SHIPPED_TABLES) -> str:

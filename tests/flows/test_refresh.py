@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 import pytest
@@ -121,6 +122,42 @@ def test_the_refresh_writes_the_outputs_it_owns(warehouse: Path, tmp_path: Path)
     assert (exports / "leaderboard.csv").read_bytes() == again.read_bytes()
     described = (exports / "datapackage.json").read_text()
     assert "leaderboard.csv" in described and "disclosure_audit.csv" in described
+
+
+def test_the_coverage_reports_are_published_and_exportable(warehouse: Path, tmp_path: Path) -> None:
+    """rpt_not_estimable and rpt_disclosure_scorecard (issue 15): written by the refresh beside
+    the leaderboard, described in its datapackage, shown in the report, and `footprints export
+    not-estimable|scorecard` writes the same bytes."""
+    from typer.testing import CliRunner
+
+    from footprints.cli import app
+
+    exports = warehouse.parent / "exports"
+    runner = CliRunner()
+    for name, file, key in (
+        ("not-estimable", "not_estimable.csv", "model"),
+        ("scorecard", "disclosure_scorecard.csv", "organization"),
+    ):
+        out = tmp_path / file
+        res = runner.invoke(app, ["export", name, "--warehouse", str(warehouse), "--out", str(out)])
+        assert res.exit_code == 0, res.output
+        assert out.read_bytes() == (exports / file).read_bytes()
+        with out.open() as fh:
+            rows = list(csv.DictReader(fh))
+        assert rows and len({r[key] for r in rows}) == len(rows)
+        package = json.loads((tmp_path / "datapackage.json").read_text())
+        (resource,) = [r for r in package["resources"] if r["path"] == file]
+        assert resource["path"] == file and resource["schema"]["primaryKey"] == [key]
+    claude = next(
+        r
+        for r in csv.DictReader((exports / "not_estimable.csv").open())
+        if r["model"] == "Claude Opus 4.5"
+    )
+    assert claude["organization"] == "Anthropic"
+    assert claude["missing"] == "no training compute, hardware or GPU-hours"
+    report = (exports / "report" / "index.html").read_text(encoding="utf-8")
+    assert 'id="not-estimable-table"' in report and 'id="scorecard-table"' in report
+    assert "Claude Opus 4.5" in report
 
 
 def test_export_and_query_cli(warehouse: Path, tmp_path: Path, checksums) -> None:

@@ -24,6 +24,7 @@ from tasks.core.http import HttpError
 from tasks.core.settings import Settings, get_settings
 from tasks.load.validate import ValidationFailed
 from tasks.load.warehouse import open_warehouse
+from tasks.sources.declare import LiveOptions
 from tasks.sources.models import epoch, hf_hub
 from tasks.sources.models import github as github_cards
 from tasks.sources.models.epoch_rows import parse_epoch_models, select_notable
@@ -381,6 +382,52 @@ def test_epoch_models_from_the_real_csv(shared_data, settings, server):
     assert got.status == "success" and got.quarantined == 0
     assert count == (len(expected),) and got.inserted == len(expected)
     assert llama == [("3.8e+25", url)]
+
+
+def test_epoch_lists_land_every_listed_model_on_schedule(shared_data, settings, server):
+    """The scheduled run fetches Epoch's two lists beside all_ai_models.csv, replayed here from
+    the shared copies of their 2026 rows (the real files' columns, BOM-less, newest first)."""
+    models = shared_data / "models"
+    server.add(
+        "/epoch/notable_ai_models.csv",
+        (models / "epoch_notable_ai_models_2026-01-01_to_2026-04-24.csv").read_bytes(),
+        "text/csv",
+    )
+    server.add(
+        "/epoch/large_scale_ai_models.csv",
+        (models / "epoch_large_scale_ai_models_2026-01-01_to_2026-04-24.csv").read_bytes(),
+        "text/csv",
+    )
+    server.add("/epoch/all_ai_models.csv", TINY_EPOCH_MODELS, "text/csv")
+    with open_warehouse(settings=settings) as con:
+        first = epoch.land_models_live(con, settings, LiveOptions(), None)
+        lists = con.execute(
+            "select value, count(distinct model) from raw_model_disclosures "
+            "where field = 'epoch_list' group by value order by value"
+        ).fetchall()
+        claude: dict[str, set[str]] = {}
+        for field, value in con.execute(
+            "select field, value from raw_model_disclosures where model = 'Claude Opus 4.7'"
+        ).fetchall():
+            claude.setdefault(field, set()).add(value)
+        gemini = con.execute(
+            "select distinct model from raw_model_disclosures where model like 'Gemini 3.1 Pro%'"
+        ).fetchall()
+        second = epoch.land_models_live(con, settings, LiveOptions(), None)
+    assert [r.batch_scope for r in first] == [
+        "epoch:notable_ai_models",
+        "epoch:large_scale_ai_models",
+        "epoch:all_ai_models",
+    ]
+    assert [(r.status, r.quarantined) for r in first] == [("success", 0)] * 3
+    assert lists == [("large-scale", 15), ("notable", 25)]
+    # a closed model with no usable evidence still lands, described
+    assert claude["organization"] == {"Anthropic"}
+    assert claude["release_date"] == {"2026-04-16"}
+    assert claude["epoch_list"] == {"notable", "large-scale"}
+    assert "training_flops" not in claude and "gpu" not in claude
+    assert gemini == [("Gemini 3.1 Pro",)]  # listed twice in the large-scale file: one model
+    assert all(r.status == "unchanged" and "304" in r.message for r in second)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -109,7 +109,7 @@ def test_a_cluster_larger_than_any_at_release_is_not_used(con) -> None:
         ("AFM-server", 1, "training data centre (Epoch): US"),
         ("GPT-3 13B", 2, "cloud vendor (Microsoft Azure): US"),
         # a collaboration: its first listed organisation with a known country
-        ("RNA-FM", 4, "organisation's country (Chinese University of Hong Kong (CUHK), curated"),
+        ("RNA-FM", 4, "organisation's country (Chinese University of Hong Kong (CUHK), from"),
         ("HyenaDNA", 4, "organisation's country (Stanford University, from their other models)"),
         ("Llama 3.1 405B", 3, "disclosed emissions"),
         ("AMPLIFY", 4, "organisation's country (Chandar Research Lab, curated"),

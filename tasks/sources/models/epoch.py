@@ -1,13 +1,20 @@
-"""Epoch AI's data downloads: the ML hardware table (-> the GPU catalogue) and the all-models
+"""Epoch AI's data downloads: the ML hardware table (-> the GPU catalogue) and the models
 database (-> disclosure facts).
 
-Files, under the EPOCH base URL (public, no token): `ml_hardware.csv` and `all_ai_models.csv`.
+Files, under the EPOCH base URL (public, no token): `ml_hardware.csv`, `all_ai_models.csv`, and
+the two curated lists beside it, `notable_ai_models.csv` and `large_scale_ai_models.csv`.
 
 * `land_epoch_models` lands the all-models CSV, parsed by
   `tasks.sources.models.epoch_rows` (source_kind `epoch`), in raw_model_disclosures, scope
   `epoch:all_ai_models`. By default only the rows
   that support an estimate are kept, as in the bundled snapshot (`select_notable`). The file is
   served with an ETag, so an unchanged file costs a 304.
+* `land_epoch_list` lands one list with the same parser, every row (a listed model keeps its
+  descriptive facts even when nothing supports an estimate, so it reaches rpt_not_estimable),
+  each with an `epoch_list` fact; scope `epoch:<file stem>`. The scheduled run lands both lists
+  and the all-models CSV: the three are one database on one day, so the same model's facts
+  agree across them (the bundled snapshot reconciles copies of different dates instead:
+  `tasks.sources.models.epoch_lists`).
 * `land_gpu_specs_live` builds gpu_specs and gpu_aliases with the snapshot's own builder
   (`tasks.sources.hardware.catalog`) from what it fetches: Epoch's ML hardware table
   (required), Epoch's chip
@@ -24,6 +31,7 @@ Files, under the EPOCH base URL (public, no token): `ml_hardware.csv` and `all_a
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -61,6 +69,8 @@ HARDWARE_FILE = "ml_hardware.csv"
 MODELS_FILE = "all_ai_models.csv"
 MODELS_TABLE = "raw_model_disclosures"
 MODELS_SCOPE = "epoch:all_ai_models"
+# Epoch's curated lists beside all_ai_models.csv: (file, the epoch_list fact its rows carry).
+LIST_FILES = (("notable_ai_models.csv", "notable"), ("large_scale_ai_models.csv", "large-scale"))
 GPU_SCOPE = "live:gpus"
 DERIVED_SOURCE = "gpu_catalog"
 GPU_TABLES = (("raw_gpu_specs", "gpu_specs.csv"), ("raw_gpu_aliases", "gpu_aliases.csv"))
@@ -82,8 +92,9 @@ def fetch_models(
     settings: Settings,
     *,
     conditional: Conditional | None = None,
+    file: str = MODELS_FILE,
 ) -> FetchResult:
-    return fetch(session, source, settings, MODELS_FILE, expect="csv", conditional=conditional)
+    return fetch(session, source, settings, file, expect="csv", conditional=conditional)
 
 
 def parse_ml_hardware(data: bytes) -> dict[str, dict[str, Value]]:
@@ -97,6 +108,11 @@ def parse_models(data: bytes, source_url: str, *, notable_only: bool = True) -> 
     return select_notable(facts) if notable_only else facts
 
 
+def parse_list(data: bytes, source_url: str, *, epoch_list: str) -> list[Fact]:
+    """Facts of every row of one of Epoch's lists, each model marked with the list."""
+    return parse_epoch_models(data, source_url, epoch_list=epoch_list)
+
+
 def facts_frame(facts: list[Fact]) -> pl.DataFrame:
     """Facts as the text frame raw_model_disclosures is validated from."""
     return pl.DataFrame(facts_to_rows(facts), schema={c: pl.String for c in FACT_COLUMNS})
@@ -106,8 +122,42 @@ def _models_parser(data: bytes, *, source_url: str, notable_only: bool) -> pl.Da
     return facts_frame(parse_models(data, source_url, notable_only=notable_only))
 
 
+def _list_parser(data: bytes, *, source_url: str, epoch_list: str) -> pl.DataFrame:
+    return facts_frame(parse_list(data, source_url, epoch_list=epoch_list))
+
+
 # ---------------------------------------------------------------------------------------------
 # Land: model facts
+
+
+def _land_models_file(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    file: str,
+    scope: str,
+    parser: Callable[..., pl.DataFrame],
+    run_id: str | None,
+) -> LoadResult:
+    """Fetch one models CSV (conditionally) and land its facts; a 304 is 'unchanged'."""
+    source = settings.source(SOURCE)
+    url = clean_url_of(source, file)
+    with make_session(source, settings) as session:
+        got = fetch_models(
+            session,
+            source,
+            settings,
+            conditional=previous_validators(con, source.name, url),
+            file=file,
+        )
+    return land_fetched(
+        con,
+        got,
+        MODELS_TABLE,
+        partial(parser, source_url=got.url),
+        batch_scope=scope,
+        settings=settings,
+        run_id=run_id,
+    )
 
 
 def land_epoch_models(
@@ -118,16 +168,21 @@ def land_epoch_models(
     notable_only: bool = True,
 ) -> LoadResult:
     """Fetch the all-models CSV (conditionally) and land its facts; a 304 is 'unchanged'."""
-    source = settings.source(SOURCE)
-    url = clean_url_of(source, MODELS_FILE)
-    with make_session(source, settings) as session:
-        got = fetch_models(
-            session, source, settings, conditional=previous_validators(con, source.name, url)
-        )
-    parser = partial(_models_parser, source_url=got.url, notable_only=notable_only)
-    return land_fetched(
-        con, got, MODELS_TABLE, parser, batch_scope=MODELS_SCOPE, settings=settings, run_id=run_id
-    )
+    parser = partial(_models_parser, notable_only=notable_only)
+    return _land_models_file(con, settings, MODELS_FILE, MODELS_SCOPE, parser, run_id)
+
+
+def land_epoch_list(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    file: str,
+    epoch_list: str,
+    run_id: str | None = None,
+) -> LoadResult:
+    """Fetch one of Epoch's lists (conditionally) and land every row's facts."""
+    scope = f"{SOURCE}:{file.removesuffix('.csv')}"
+    parser = partial(_list_parser, epoch_list=epoch_list)
+    return _land_models_file(con, settings, file, scope, parser, run_id)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -316,8 +371,9 @@ def land_gpus_live(
 def land_models_live(
     con: duckdb.DuckDBPyConnection, settings: Settings, _options: LiveOptions, run_id: str | None
 ) -> list[LoadResult]:
-    """The scheduled fetch of the all-models CSV (daily, with the model cards)."""
-    return [land_epoch_models(con, settings, run_id)]
+    """The scheduled fetch of the two lists and the all-models CSV (daily, with the cards)."""
+    lists = [land_epoch_list(con, settings, file, name, run_id) for file, name in LIST_FILES]
+    return [*lists, land_epoch_models(con, settings, run_id)]
 
 
 DECLARATION = Source(
@@ -327,26 +383,33 @@ DECLARATION = Source(
     resources=(
         Resource("ml_hardware", "raw_gpu_specs", parse=parse_ml_hardware),
         Resource("all_ai_models", MODELS_TABLE, fetch_models, parse_models),
+        Resource("notable_ai_models", MODELS_TABLE, fetch_models, parse_list),
+        Resource("large_scale_ai_models", MODELS_TABLE, fetch_models, parse_list),
     ),
     live=(
         LiveRun("gpus", "hardware", "30 1 * * 1", land_gpus_live),
         LiveRun(SOURCE, "models", "45 1 * * *", land_models_live),
     ),
     licences=(Licence("CC-BY", "Epoch AI datasets", "https://epoch.ai/data"),),
-    citation=Citation("Epoch AI: All ML Systems, ML Hardware", "https://epoch.ai/data"),
+    citation=Citation(
+        "Epoch AI: Notable, Large-Scale and all AI models, ML Hardware", "https://epoch.ai/data"
+    ),
 )
 
 
 __all__ = [
     "EPOCH_CHIPS_PATH",
     "GPU_SCOPE",
+    "LIST_FILES",
     "MODELS_SCOPE",
     "GpuInput",
     "GpuSpecsLoad",
     "facts_frame",
     "fetch_models",
+    "land_epoch_list",
     "land_epoch_models",
     "land_gpu_specs_live",
+    "parse_list",
     "parse_ml_hardware",
     "parse_models",
 ]

@@ -7,7 +7,10 @@ The CSV has one row per model, multi-line quoted cells and comma-joined multi-va
 Judgement calls, so a reader of the facts knows what each one means:
 
 * Epoch is a secondary source: direct fields get confidence `medium`; `training_flops` follows
-  Epoch's own `Confidence` column (Confident/Likely/Speculative); values we derive are `low`.
+  Epoch's own `Confidence` column (Confident -> high, Likely and Speculative -> medium, none or
+  Unknown -> low); values we derive are `low`. A Speculative compute still drives an estimate
+  when it is all there is, but its `compute_confidence` fact goes with it and the estimate's
+  range widens by `compute_rel_speculative` (assumptions.csv) rather than ranking it as known.
 * `training_tokens_b` comes from "Training dataset size (datapoints)" only for rows whose domain
   is purely Language. Epoch has counted language datasets in words (about 0.75 words per token)
   in older rows and in tokens in newer ones, and the figure is the dataset size rather than the
@@ -30,6 +33,10 @@ Judgement calls, so a reader of the facts knows what each one means:
   values below _MIN_FLOP are dropped.
 * `compute_confidence` is Epoch's "Confidence" cell as written, for rows with training compute.
 * MFU above 1 is read as a percentage.
+* `epoch_list` says which of Epoch's curated lists the file is (`notable`, `large-scale`; none for
+  the all-models database): the caller knows, the rows do not. `notability_criteria` is the
+  list's "Notability criteria" cell (several joined with "; "); `frontier_model` is `true` when
+  the "Frontier model" box is checked (an unchecked box gives no fact).
 """
 
 from __future__ import annotations
@@ -76,9 +83,11 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "base_model": ("Base model",),
     "finetune_flops": ("Finetune compute (FLOP)",),
     "post_training_flops": ("Post-training compute (FLOP)",),
+    "notability": ("Notability criteria",),
+    "frontier": ("Frontier model",),
 }
 
-_FLOP_CONFIDENCE = {"confident": "high", "likely": "medium", "speculative": "low"}
+_FLOP_CONFIDENCE = {"confident": "high", "likely": "medium", "speculative": "medium"}
 _MISSING = {"", "nan", "none", "unknown", "unk", "n/a", "-"}
 # Phrases Epoch staff write in "Training data center" when there is no data centre to name.
 _NOT_A_PLACE = re.compile(
@@ -186,11 +195,14 @@ def _place(text: str) -> str | None:
     return t
 
 
-def _row_facts(row: Mapping[str, str], name: str, locator: str, url: str) -> list[Fact]:
+def _row_facts(
+    row: Mapping[str, str], name: str, locator: str, url: str, epoch_list: str | None = None
+) -> list[Fact]:
     """Every fact one Epoch row gives, in a fixed order: the model, then its training."""
     r = _Row(row, name, locator, url)
     return [
         *_model_facts(r),
+        *_listing_facts(r, epoch_list),
         *_dataset_facts(r),
         *_hardware_facts(r),
         *_power_facts(r),
@@ -251,6 +263,16 @@ def _model_facts(r: _Row) -> Iterator[Fact]:
         )
         if confidence:
             yield r.fact("model", "compute_confidence", confidence, "confidence")
+
+
+def _listing_facts(r: _Row, epoch_list: str | None) -> Iterator[Fact]:
+    """Which curated list the row is on, why Epoch counts it notable, and its frontier flag."""
+    if epoch_list is not None:
+        yield r.fact("model", "epoch_list", epoch_list, "", note="the Epoch list this file is")
+    if criteria := _split(r.cell("notability")):
+        yield r.fact("model", "notability_criteria", "; ".join(criteria), "notability")
+    if r.cell("frontier").lower() in {"checked", "true", "yes"}:
+        yield r.fact("model", "frontier_model", "true", "frontier")
 
 
 def _dataset_facts(r: _Row) -> Iterator[Fact]:
@@ -388,11 +410,31 @@ def _lineage_facts(r: _Row) -> Iterator[Fact]:
             yield r.fact("model", field, _fmt(f), field)
 
 
-def parse_epoch_models(source: Source, source_url: str) -> list[Fact]:
-    """All facts in an Epoch "All ML Systems" CSV (bytes, path or CSV text), in row order."""
-    facts: list[Fact] = []
+@dataclass(frozen=True)
+class EpochRow:
+    """One row of an Epoch export: the model's name as written, its locator and its facts."""
+
+    name: str
+    locator: str
+    facts: tuple[Fact, ...]
+
+
+@dataclass(frozen=True)
+class EpochExport:
+    """An Epoch export parsed: the canonical columns its header has (see COLUMNS), its rows."""
+
+    columns: frozenset[str]
+    rows: tuple[EpochRow, ...]
+
+
+def parse_epoch_export(
+    source: Source, source_url: str, *, epoch_list: str | None = None
+) -> EpochExport:
+    """An Epoch CSV (bytes, path or CSV text) row by row, with the columns its header has."""
+    parsed = read_epoch_rows(source)
+    rows: list[EpochRow] = []
     seen: dict[str, int] = defaultdict(int)
-    for row in read_epoch_rows(source):
+    for row in parsed:
         name = " ".join(row["model"].split())
         if not name:
             continue
@@ -400,8 +442,17 @@ def parse_epoch_models(source: Source, source_url: str) -> list[Fact]:
         # Epoch occasionally lists one name twice (a model and its fine-tune); the locator must
         # still identify one row so the natural key stays unique.
         locator = f"row Model={name}" + (f" #{seen[name]}" if seen[name] > 1 else "")
-        facts.extend(_row_facts(row, name, locator, source_url))
-    return facts
+        facts = _row_facts(row, name, locator, source_url, epoch_list)
+        rows.append(EpochRow(name, locator, tuple(facts)))
+    return EpochExport(frozenset(parsed[0]) if parsed else frozenset(), tuple(rows))
+
+
+def parse_epoch_models(
+    source: Source, source_url: str, *, epoch_list: str | None = None
+) -> list[Fact]:
+    """All facts in an Epoch models CSV (bytes, path or CSV text), in row order."""
+    export = parse_epoch_export(source, source_url, epoch_list=epoch_list)
+    return [f for row in export.rows for f in row.facts]
 
 
 def supports_estimate(fields: Iterable[str]) -> bool:
