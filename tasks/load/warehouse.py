@@ -39,6 +39,8 @@ RAW_TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "raw_gpu_specs": ("gpu_id",),
     "raw_gpu_aliases": ("alias",),
     "raw_largest_clusters": ("as_of_date",),
+    "raw_cloud_prices": ("accelerator", "year"),
+    "raw_purchase_prices": ("accelerator", "year"),
     "raw_model_disclosures": ("source_url", "model", "phase", "field", "source_locator"),
     "raw_model_aliases": ("alias",),
     "raw_training_sites": ("organization", "cloud_vendor", "location"),
