@@ -181,6 +181,8 @@ OTHER_CITATIONS = (
     "Developers' model cards (per row, in the sources column)",
     "Coefficients: Morrison et al. 2025; Luccioni et al. 2022, 2023; Li et al. 2023; "
     "Reig et al. 2020; Uptime Institute 2024; Chowdhery et al. 2022",
+    "Costs (docs/costs.md): Epoch AI hardware price database and Cottier et al. 2024 "
+    "(arXiv:2405.21015); Lambda 2020; DeepSeek-AI 2024; Report on Frontier Model Training 2023",
 )
 
 
