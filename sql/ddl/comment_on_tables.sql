@@ -160,6 +160,19 @@ comment on column raw_largest_clusters._row_hash is 'Hash of the row''s business
 comment on column raw_largest_clusters._load_id is 'Load that last inserted or changed the row (meta_load_log.load_id).';
 comment on column raw_largest_clusters._loaded_at is 'When that load ran (UTC, naive timestamp).';
 
+-- raw_electricity_prices
+comment on table raw_electricity_prices is 'Raw: average industrial electricity price by country and year, USD per kWh, for the site''s price in the amortised cost view (snapshot grid/electricity_prices.csv: EIA for the US). Grain: country x year.';
+comment on column raw_electricity_prices.country is 'Country, ISO 3166-1 alpha-2 (the first part of a zone key).';
+comment on column raw_electricity_prices.year is 'Year of the average; the row serves from this year until the country''s next row.';
+comment on column raw_electricity_prices.usd_per_kwh is 'Average price of electricity to industrial customers, USD per kWh.';
+comment on column raw_electricity_prices.source is 'Citation of the row: the statistics and where they were read.';
+comment on column raw_electricity_prices._batch_scope is 'Batch the row belongs to; rows of a scope missing from that scope''s next batch are deleted.';
+comment on column raw_electricity_prices._source_url is 'File or URL of the payload the row came from (never with credentials).';
+comment on column raw_electricity_prices._source_sha256 is 'SHA-256 of that payload; the raw copy is under raw/<source>/<sha256> (meta_raw_manifest).';
+comment on column raw_electricity_prices._row_hash is 'Hash of the row''s business columns: an unchanged hash means an unchanged row on the next load.';
+comment on column raw_electricity_prices._load_id is 'Load that last inserted or changed the row (meta_load_log.load_id).';
+comment on column raw_electricity_prices._loaded_at is 'When that load ran (UTC, naive timestamp).';
+
 -- raw_cloud_prices
 comment on table raw_cloud_prices is 'Raw: cloud rental prices of accelerator families by year, USD per accelerator-hour: the cheapest cloud''s on-demand price and its committed prices, for the rental cost view (snapshot gpus/curated/cloud_prices.csv, from Epoch AI''s hardware price database and cited quotes). Grain: accelerator x year.';
 comment on column raw_cloud_prices.accelerator is 'Accelerator family (NVIDIA H100 SXM, Google TPU v4, ...).';
@@ -532,6 +545,8 @@ comment on column int_runs_costed.purchase_price_basis is 'Where the accelerator
 comment on column int_runs_costed.gpu_price_usd is 'Purchase price of one accelerator used, USD (list price x hardware_price_rel).';
 comment on column int_runs_costed.purchase_price_source is 'Citation of the purchase price: the price table row (family, year, source).';
 comment on column int_runs_costed.training_hardware_capex_usd is 'Hardware part of the amortised cost: GPU-hours x accelerator price x server_cost_overhead x cluster_network_overhead / (hardware_life_years x 8,760 h), USD.';
+comment on column int_runs_costed.electricity_price_basis is 'Where the electricity price comes from: site (the industrial price of the country of the run''s zones in its year, stg_grid__electricity_prices, weighted by the zones'' shares) or assumed (electricity_usd_per_kwh).';
+comment on column int_runs_costed.electricity_usd_per_kwh is 'Electricity price used, USD per kWh (the site''s price with the relative range of electricity_usd_per_kwh).';
 comment on column int_runs_costed.training_energy_cost_usd is 'Energy part of the amortised cost: facility energy of the final run x electricity_usd_per_kwh, USD.';
 comment on column int_runs_costed.amortised_cost_usd is 'Owning the hardware for the final run: training_hardware_capex_usd + training_energy_cost_usd, USD.';
 comment on column int_runs_costed.is_frontier is 'True when the model''s training compute (disclosed or Epoch''s, else GPU-hours x peak x central MFU) reaches frontier_training_flops_min (1e25 FLOP).';
@@ -696,7 +711,7 @@ comment on column fct_model_totals.development_water_kl is 'Water of development
 comment on column fct_model_totals.embodied_co2e_t is 'Manufacturing carbon of the GPUs, amortised, t CO2e.';
 comment on column fct_model_totals.embodied_water_kl is 'Manufacturing water of the GPUs, amortised, kL.';
 comment on column fct_model_totals.training_cost_usd is 'Renting the final run: GPU-hours x the 1-year committed cloud price of its accelerator in its year (or the developer''s own price), USD.';
-comment on column fct_model_totals.training_energy_cost_usd is 'Electricity cost of the final run (energy part of amortised_cost_usd), USD.';
+comment on column fct_model_totals.training_energy_cost_usd is 'Electricity cost of the final run at its site''s price (energy part of amortised_cost_usd), USD.';
 comment on column fct_model_totals.total_co2e_t_low is 'Low end of the range: training + development + embodied carbon, t CO2e.';
 comment on column fct_model_totals.total_co2e_t is 'Training + development + embodied carbon, t CO2e.';
 comment on column fct_model_totals.total_co2e_t_high is 'High end of the range: training + development + embodied carbon, t CO2e.';
@@ -865,6 +880,13 @@ comment on column stg_gpus__largest_clusters.accelerators is 'Accelerators (GPUs
 comment on column stg_gpus__largest_clusters.accelerator_kind is 'Chip type(s) of the cluster, as the source names them.';
 comment on column stg_gpus__largest_clusters.cluster is 'Name of the cluster.';
 comment on column stg_gpus__largest_clusters.source is 'Citation of the row: dataset, row and figures, or the list it comes from.';
+
+-- stg_grid__electricity_prices
+comment on view stg_grid__electricity_prices is 'Staging view: average industrial electricity price by country and year (raw_electricity_prices). Grain: country x year.';
+comment on column stg_grid__electricity_prices.country is 'Country, ISO 3166-1 alpha-2 (the first part of a zone key).';
+comment on column stg_grid__electricity_prices.year is 'Year of the average; the row serves from this year until the country''s next row.';
+comment on column stg_grid__electricity_prices.usd_per_kwh is 'Average price of electricity to industrial customers, USD per kWh.';
+comment on column stg_grid__electricity_prices.source is 'Citation of the row: the statistics and where they were read.';
 
 -- stg_gpus__cloud_prices
 comment on view stg_gpus__cloud_prices is 'Staging view: cloud rental prices of accelerator families by year (raw_cloud_prices). Grain: accelerator x year.';

@@ -9,8 +9,12 @@
 --                          (accelerator list price of that year x hardware_price_rel x
 --                          server_cost_overhead x cluster_network_overhead) depreciated over
 --                          hardware_life_years for the run's GPU-hours
---                          (training_hardware_capex_usd), plus the run's facility energy at
---                          electricity_usd_per_kwh (training_energy_cost_usd).
+--                          (training_hardware_capex_usd), plus the run's facility energy at its
+--                          site's electricity price (training_energy_cost_usd): the industrial
+--                          price of the country of each of its zones (int_runs_located, by
+--                          share) in its year where stg_grid__electricity_prices has one, the
+--                          assumption electricity_usd_per_kwh elsewhere, with that assumption's
+--                          relative range.
 --   creation_cost_usd      creating a frontier model (training compute >= frontier_training_flops_min):
 --                          the cluster bought for it (its accelerators at that year's price) is
 --                          creation_hardware_share of the whole; staff and power are their shares.
@@ -53,6 +57,16 @@ purchase_prices as (
     select * from stg_gpus__purchase_prices
 ),
 
+electricity_prices as (
+    select * from stg_grid__electricity_prices
+),
+
+located as (
+    select model, zone_key, share, row_number() over () as site
+    from int_runs_located
+    where phase = 'training'
+),
+
 coefficients as (
     select * from int_coefficients_bounded
 ),
@@ -70,6 +84,7 @@ coef as (
         max(value) filter (where key = 'cluster_network_overhead') as network_overhead,
         max(opposite) filter (where key = 'hardware_life_years') as life_years,
         max(value) filter (where key = 'electricity_usd_per_kwh') as usd_per_kwh,
+        max(central) filter (where key = 'electricity_usd_per_kwh') as usd_per_kwh_central,
         max(central) filter (where key = 'publication_lag_days') as lag_days,
         max(central) filter (where key = 'frontier_training_flops_min') as frontier_flops_min,
         max(central) filter (where key = 'mfu') as mfu,
@@ -134,6 +149,29 @@ purchase_row as (
     where k.kind = 'purchase'
 ),
 
+-- The site's electricity price: each zone's country price for the year (the same as-of rule),
+-- the world assumption for a zone with none, weighted by the zones' shares.
+zone_prices as (
+    select l.model, l.share, p.usd_per_kwh
+    from located as l
+    join dated as d using (model)
+    left join electricity_prices as p on p.country = split_part(l.zone_key, '-', 1)
+    qualify row_number() over (
+        partition by l.site
+        order by p.year <= d.price_year desc nulls last, abs(p.year - d.price_year) nulls last
+    ) = 1
+),
+
+site_prices as (
+    select
+        model,
+        sum(share * coalesce(usd_per_kwh, (select max(usd_per_kwh_central) from coef)))
+            / sum(share) as usd_per_kwh
+    from zone_prices
+    group by model
+    having bool_or(usd_per_kwh is not null)
+),
+
 priced as (
     select
         r.model,
@@ -186,6 +224,9 @@ priced as (
             as gpu_price_usd,
         case when pp.accelerator is not null then pp.accelerator || ' ' || pp.year || ': ' || pp.source end
             as purchase_price_source,
+        case when sp.model is not null then 'site' else 'assumed' end as electricity_price_basis,
+        coalesce(sp.usd_per_kwh, c.usd_per_kwh_central) * c.usd_per_kwh / c.usd_per_kwh_central
+            as electricity_usd_per_kwh,
         c.*
     from runs as r
     join dated as d using (model)
@@ -193,6 +234,7 @@ priced as (
     left join rental_facts as rf using (model)
     left join cloud_row as cp using (model)
     left join purchase_row as pp using (model)
+    left join site_prices as sp using (model)
     left join gpus as g on g.gpu_id = r.gpu_id
 ),
 
@@ -202,7 +244,7 @@ costed as (
         gpu_hours * rental_usd_per_gpu_hour as training_cost_usd,
         gpu_hours * gpu_price_usd * server_overhead * network_overhead / (life_years * 8760.0)
             as training_hardware_capex_usd,
-        energy_mwh * 1000.0 * usd_per_kwh as training_energy_cost_usd,
+        energy_mwh * 1000.0 * electricity_usd_per_kwh as training_energy_cost_usd,
         case when is_frontier then cluster_gpus * gpu_price_usd / hardware_share end
             as creation_cost_usd
     from priced
@@ -221,6 +263,8 @@ final as (
         gpu_price_usd,
         purchase_price_source,
         training_hardware_capex_usd,
+        electricity_price_basis,
+        electricity_usd_per_kwh,
         training_energy_cost_usd,
         training_hardware_capex_usd + training_energy_cost_usd as amortised_cost_usd,
         coalesce(is_frontier, false) as is_frontier,

@@ -144,6 +144,13 @@ CONTRACTS: dict[str, TableContract] = {
             "committed_3y_usd_per_hour": (0.05, 100),
         },
     ),
+    # Industrial electricity costs cents a kWh; a figure above 1 USD is a unit slip (per MWh).
+    "raw_electricity_prices": TableContract(
+        "raw_electricity_prices",
+        not_null=("country", "year", "usd_per_kwh", "source"),
+        ranges={"year": (1990, 2100), "usd_per_kwh": (0.005, 1.0)},
+        regexes={"country": r"^[A-Z]{2}$"},
+    ),
     "raw_purchase_prices": TableContract(
         "raw_purchase_prices",
         not_null=("accelerator", "gpu_id_pattern", "year", "price_usd", "source"),

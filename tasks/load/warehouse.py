@@ -40,6 +40,7 @@ RAW_TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "raw_gpu_aliases": ("alias",),
     "raw_largest_clusters": ("as_of_date",),
     "raw_cloud_prices": ("accelerator", "year"),
+    "raw_electricity_prices": ("country", "year"),
     "raw_purchase_prices": ("accelerator", "year"),
     "raw_model_disclosures": ("source_url", "model", "phase", "field", "source_locator"),
     "raw_model_aliases": ("alias",),

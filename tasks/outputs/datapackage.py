@@ -107,8 +107,9 @@ LEADERBOARD_FIELDS: dict[str, tuple[str, str, str]] = {
                           "committed cloud price of its accelerator in the year of training "
                           "(low: 3-year committed, high: on-demand), or the price the developer "
                           "states (docs/costs.md)."),
-    "training_energy_cost_usd": ("number", "USD", "Electricity cost of the final run: the "
-                                 "energy part of amortised_cost_usd."),
+    "training_energy_cost_usd": ("number", "USD", "Electricity cost of the final run at its "
+                                 "site's industrial price in its year (US: EIA), else 0.05 "
+                                 "USD/kWh: the energy part of amortised_cost_usd."),
     "training_hardware_capex_usd": ("number", "USD", "Hardware acquisition cost (accelerators at "
                                     "their year's list price, servers, cluster network) "
                                     "depreciated over the hardware's life for the run's "

@@ -15,6 +15,7 @@ from tasks.load.archive import archive_payload
 from tasks.load.ingest import read_csv_text
 from tasks.load.land import ingest_payload
 from tasks.load.warehouse import open_warehouse
+from tasks.sources.grid.snapshot import SNAPSHOT_FILES as GRID_FILES
 from tasks.sources.hardware.snapshot import SNAPSHOT_FILES
 
 FILES = {
@@ -33,8 +34,18 @@ def gpu_ids(snapshot_dir: Path) -> list[str]:
 
 
 def test_registered_as_snapshot_files() -> None:
-    registered = {(f.relative_path, f.table) for f in SNAPSHOT_FILES}
+    registered = {(f.relative_path, f.table) for f in (*SNAPSHOT_FILES, *GRID_FILES)}
     assert set(FILES.items()) <= registered
+    assert ("grid/electricity_prices.csv", "raw_electricity_prices") in registered
+
+
+def test_electricity_prices_are_cited_yearly_and_in_usd_per_kwh(snapshot_dir: Path) -> None:
+    rows = read(snapshot_dir, "grid/electricity_prices.csv")
+    years = [int(r["year"]) for r in rows if r["country"] == "US"]
+    assert years == list(range(min(years), max(years) + 1))  # no gap for a run to fall in
+    for r in rows:
+        assert re.search(r"https?://\S+", r["source"])
+        assert 0.01 < float(r["usd_per_kwh"]) < 0.5, r
 
 
 @pytest.mark.parametrize("name", sorted(FILES))

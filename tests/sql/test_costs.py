@@ -149,15 +149,19 @@ def test_against_epochs_own_estimates(con, shared_data: Path) -> None:
 # --- the year lookup, on hand-made runs ------------------------------------------------------
 
 
-def _costed(runs: list[tuple[str, str | None, str | None, str]]) -> dict[str, dict]:
+def _costed(
+    runs: list[tuple[str, str | None, str | None, str]], zones: tuple[str, ...] = ("US",)
+) -> dict[str, dict]:
     """int_runs_costed.sql over hand-made inputs: (model, end_date, release_date, gpu_id),
-    each 1,000 GPU-hours, with the snapshot's price tables and coefficients."""
+    each 1,000 GPU-hours and 1 MWh at equal shares of `zones`, with the snapshot's price tables
+    and coefficients."""
     con = duckdb.connect()
     con.execute(f"attach '{trust_warehouse()}' as tw (read_only)")
     for table in (
         "stg_gpus__cloud_prices",
         "stg_gpus__purchase_prices",
         "int_coefficients_bounded",
+        "stg_grid__electricity_prices",
     ):
         con.execute(f"create table {table} as select * from tw.{table}")
     con.execute("detach tw")
@@ -181,7 +185,16 @@ def _costed(runs: list[tuple[str, str | None, str | None, str]]) -> dict[str, di
         "gpu_id varchar, gpu_count double, duration_days double, gpu_hours double, "
         "peak_tflops double, energy_mwh double)"
     )
+    con.execute(
+        "create table int_runs_located (model varchar, phase varchar, zone_key varchar, "
+        "share double)"
+    )
     for model, end, release, gpu in runs:
+        for zone in zones:
+            con.execute(
+                "insert into int_runs_located values (?, 'training', ?, ?)",
+                [model, zone, 1 / len(zones)],
+            )
         con.execute(
             "insert into int_runs_guarded values (?, 'training', ?, null, null, ?, 1e21, null)",
             [model, end, release],
@@ -231,3 +244,18 @@ def test_an_unpriced_accelerator_falls_back_to_the_assumptions() -> None:
     assert r["rental_price_basis"] == "assumed" and r["purchase_price_basis"] == "assumed"
     assert r["rental_usd_per_gpu_hour"] == pytest.approx(2.0)  # rental_usd_per_gpu_hour_unknown
     assert r["gpu_price_usd"] == pytest.approx(15000)  # gpu_price_usd_unknown
+
+
+def test_energy_at_the_sites_price_in_its_year() -> None:
+    run = [("A100 run", "2022-06-30", None, "nvidia-a100")]
+    us = _costed(run, zones=("US-CAL-CISO",))["A100 run"]
+    assert us["electricity_price_basis"] == "site"
+    assert us["electricity_usd_per_kwh"] == pytest.approx(0.0832)  # EIA industrial, 2022
+    assert us["training_energy_cost_usd"] == pytest.approx(1000 * 0.0832)
+    # no price for France: the assumption
+    fr = _costed(run, zones=("FR",))["A100 run"]
+    assert fr["electricity_price_basis"] == "assumed"
+    assert fr["electricity_usd_per_kwh"] == pytest.approx(0.05)
+    # an organisation's sites over both: weighted by share
+    both = _costed(run, zones=("US", "FR"))["A100 run"]
+    assert both["electricity_usd_per_kwh"] == pytest.approx((0.0832 + 0.05) / 2)

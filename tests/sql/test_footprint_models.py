@@ -139,6 +139,9 @@ def write_snapshot(root: Path) -> None:
         "committed_3y_usd_per_hour,source\n"
         "H100,h100,2020,Cloud,12,5,3,https://example.org/prices\n"
     )
+    (root / "grid/electricity_prices.csv").write_text(
+        "country,year,usd_per_kwh,source\nUS,2020,0.07,https://example.org/prices\n"
+    )
     (root / "gpus/curated/purchase_prices.csv").write_text(
         "accelerator,gpu_id_pattern,year,price_usd,source\n"
         "H100,h100,2020,25000,https://example.org/prices\n"
