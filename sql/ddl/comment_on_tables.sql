@@ -728,6 +728,7 @@ comment on column fct_model_totals.is_frontier is 'True when the training comput
 comment on column fct_model_totals.cost_price_year is 'Year the run is priced in (its end, else release date minus publication_lag_days).';
 comment on column fct_model_totals.rental_price_basis is 'Where the central rental price comes from: disclosed, price table, list price today or assumed.';
 comment on column fct_model_totals.rental_usd_per_gpu_hour is 'Central rental price used, USD per accelerator-hour.';
+comment on column fct_model_totals.cost_sources is 'Sources of the prices behind the costs: the rental price (price table row or disclosure) and the purchase price, '' ; ''-separated.';
 
 -- fct_disclosure_findings
 comment on table fct_disclosure_findings is 'Mart: what a developer''s own numbers imply, checked against physics, the grid and each other (implied intensity, implied power per GPU, emissions vs recomputed, contradictions, impossible values, flagged facts). Grain: model x finding x phase x field (x fact).';

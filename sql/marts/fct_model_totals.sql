@@ -77,7 +77,9 @@ final as (
         max(price_year) filter (where bound = 'central') as cost_price_year,
         max(rental_price_basis) filter (where bound = 'central') as rental_price_basis,
         max(rental_usd_per_gpu_hour) filter (where bound = 'central') as rental_usd_per_gpu_hour,
-        bool_or(is_frontier) as is_frontier
+        bool_or(is_frontier) as is_frontier,
+        max(concat_ws(' ; ', rental_price_source, purchase_price_source))
+            filter (where bound = 'central') as cost_sources
     from bounded
     group by model
 )

@@ -101,7 +101,8 @@ final as (
         t.is_frontier,
         t.cost_price_year,
         t.rental_price_basis,
-        t.rental_usd_per_gpu_hour
+        t.rental_usd_per_gpu_hour,
+        t.cost_sources
     from totals as t
     join runs as r using (model)
     left join models as m using (model)

@@ -154,6 +154,9 @@ LEADERBOARD_FIELDS: dict[str, tuple[str, str, str]] = {
                            "today (any year) or assumed."),
     "rental_usd_per_gpu_hour": ("number", "USD/h", "Central rental price used, per "
                                 "accelerator-hour."),
+    "cost_sources": ("string", "", "Sources of the prices behind the costs: the rental price "
+                     "(price table row or the developer's disclosure) and the purchase price, "
+                     "' ; '-separated."),
 }
 # fmt: on
 
