@@ -62,7 +62,7 @@ electricity_prices as (
 ),
 
 located as (
-    select model, zone_key, share, row_number() over () as site
+    select model, zone_key, share, row_number() over (order by model, zone_key, share) as site
     from int_runs_located
     where phase = 'training'
 ),
@@ -152,7 +152,7 @@ purchase_row as (
 -- The site's electricity price: each zone's country price for the year (the same as-of rule),
 -- the world assumption for a zone with none, weighted by the zones' shares.
 zone_prices as (
-    select l.model, l.share, p.usd_per_kwh
+    select l.model, l.zone_key, l.share, p.usd_per_kwh
     from located as l
     join dated as d using (model)
     left join electricity_prices as p on p.country = split_part(l.zone_key, '-', 1)
@@ -165,8 +165,11 @@ zone_prices as (
 site_prices as (
     select
         model,
-        sum(share * coalesce(usd_per_kwh, (select max(usd_per_kwh_central) from coef)))
-            / sum(share) as usd_per_kwh
+        -- summed in a fixed order, so a rebuild gives the same digits
+        list_sum(list(
+            share * coalesce(usd_per_kwh, (select max(usd_per_kwh_central) from coef))
+            order by zone_key, share
+        )) / list_sum(list(share order by zone_key, share)) as usd_per_kwh
     from zone_prices
     group by model
     having bool_or(usd_per_kwh is not null)
