@@ -20,7 +20,8 @@
 --                          creation_hardware_share of the whole; staff and power are their shares.
 -- The year of training: the year the run ended (disclosed end, or start + duration), else the
 -- release date minus publication_lag_days. A price table row serves from its year until the
--- family's next row; a run older than a family's first row takes that first row. An accelerator
+-- family's next row; a run older than a family's first row takes that first row, a run with no
+-- date at all the family's latest. An accelerator
 -- no table row matches falls back to gpu_specs' list prices (today's), then to the assumptions
 -- (*_price_basis says which). Bounds are interval arithmetic, as in int_runs_estimated: a longer
 -- life or a deeper discount lowers the cost, so the low bound takes their high end.
@@ -117,7 +118,8 @@ dated as (
 ),
 
 -- The price table rows of each run's accelerator family for its year (see the header): the
--- latest row on or before the year, else the family's first.
+-- latest row on or before the year, else the family's first; a run with no date at all (no
+-- release date on file) takes the family's latest row.
 price_years as (
     select 'rental' as kind, accelerator, gpu_id_pattern, year from cloud_prices
     union all
@@ -131,7 +133,7 @@ picked as (
     join price_years as p on regexp_full_match(r.gpu_id, p.gpu_id_pattern)
     qualify row_number() over (
         partition by r.model, p.kind
-        order by p.year <= d.price_year desc, abs(p.year - d.price_year)
+        order by p.year <= d.price_year desc, abs(p.year - d.price_year), p.year desc
     ) = 1
 ),
 
@@ -158,7 +160,10 @@ zone_prices as (
     left join electricity_prices as p on p.country = split_part(l.zone_key, '-', 1)
     qualify row_number() over (
         partition by l.site
-        order by p.year <= d.price_year desc nulls last, abs(p.year - d.price_year) nulls last
+        order by
+            p.year <= d.price_year desc nulls last,
+            abs(p.year - d.price_year) nulls last,
+            p.year desc
     ) = 1
 ),
 

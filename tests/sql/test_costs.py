@@ -218,6 +218,7 @@ def test_year_lookup_prices_a_run_in_its_own_year() -> None:
             ("V100 2024 run", None, "2024-09-01", "nvidia-tesla-v100-dgxs-32-gb"),
             ("V100 2016 run", "2016-05-01", None, "nvidia-v100-pcie-16gb"),
             ("Released in January", None, "2021-01-15", "nvidia-v100"),
+            ("Undated", None, None, "nvidia-v100"),
         ]
     )
     # 2020: Lambda's 1.50 USD/h, 1-year committed; not 2019's Azure 3.06 nor 2024's 0.51
@@ -233,6 +234,9 @@ def test_year_lookup_prices_a_run_in_its_own_year() -> None:
     assert got["V100 2016 run"]["rental_usd_per_gpu_hour"] == pytest.approx(1.99)
     # no dates: the release date minus the 60-day publication lag, 2021-01-15 -> 2020
     assert got["Released in January"]["price_year"] == 2020
+    # no date at all: the family's latest row (Oblivus 2024)
+    assert got["Undated"]["price_year"] is None
+    assert got["Undated"]["rental_usd_per_gpu_hour"] == pytest.approx(0.36)
     # the purchase price follows the same lookup: the 2020 list price for the 2020 run
     assert got["V100 2020 run"]["purchase_price_basis"] == "price table"
     assert got["V100 2020 run"]["gpu_price_usd"] == pytest.approx(10500)
