@@ -160,6 +160,50 @@ comment on column raw_largest_clusters._row_hash is 'Hash of the row''s business
 comment on column raw_largest_clusters._load_id is 'Load that last inserted or changed the row (meta_load_log.load_id).';
 comment on column raw_largest_clusters._loaded_at is 'When that load ran (UTC, naive timestamp).';
 
+-- raw_electricity_prices
+comment on table raw_electricity_prices is 'Raw: average industrial electricity price by country and year, USD per kWh, for the site''s price in the amortised cost view (snapshot grid/electricity_prices.csv: EIA for the US). Grain: country x year.';
+comment on column raw_electricity_prices.country is 'Country, ISO 3166-1 alpha-2 (the first part of a zone key).';
+comment on column raw_electricity_prices.year is 'Year of the average; the row serves from this year until the country''s next row.';
+comment on column raw_electricity_prices.usd_per_kwh is 'Average price of electricity to industrial customers, USD per kWh.';
+comment on column raw_electricity_prices.source is 'Citation of the row: the statistics and where they were read.';
+comment on column raw_electricity_prices._batch_scope is 'Batch the row belongs to; rows of a scope missing from that scope''s next batch are deleted.';
+comment on column raw_electricity_prices._source_url is 'File or URL of the payload the row came from (never with credentials).';
+comment on column raw_electricity_prices._source_sha256 is 'SHA-256 of that payload; the raw copy is under raw/<source>/<sha256> (meta_raw_manifest).';
+comment on column raw_electricity_prices._row_hash is 'Hash of the row''s business columns: an unchanged hash means an unchanged row on the next load.';
+comment on column raw_electricity_prices._load_id is 'Load that last inserted or changed the row (meta_load_log.load_id).';
+comment on column raw_electricity_prices._loaded_at is 'When that load ran (UTC, naive timestamp).';
+
+-- raw_cloud_prices
+comment on table raw_cloud_prices is 'Raw: cloud rental prices of accelerator families by year, USD per accelerator-hour: the cheapest cloud''s on-demand price and its committed prices, for the rental cost view (snapshot gpus/curated/cloud_prices.csv, from Epoch AI''s hardware price database and cited quotes). Grain: accelerator x year.';
+comment on column raw_cloud_prices.accelerator is 'Accelerator family (NVIDIA H100 SXM, Google TPU v4, ...).';
+comment on column raw_cloud_prices.gpu_id_pattern is 'Regular expression matched in full against gpu_id: the canonical accelerators the family''s prices apply to.';
+comment on column raw_cloud_prices.year is 'Year of the quotes; the row serves from this year until the family''s next row.';
+comment on column raw_cloud_prices.vendor is 'Cloud whose price the row gives: the cheapest on-demand quote found for the family that year.';
+comment on column raw_cloud_prices.on_demand_usd_per_hour is 'That cloud''s on-demand price, USD per accelerator-hour (the high end of the rental view).';
+comment on column raw_cloud_prices.committed_1y_usd_per_hour is 'That cloud''s 1-year committed (reserved) price, USD per accelerator-hour, where it lists one (else on-demand x (1 - cloud_commit_discount central)).';
+comment on column raw_cloud_prices.committed_3y_usd_per_hour is 'That cloud''s 3-year committed price, USD per accelerator-hour, where it lists one (else on-demand x (1 - cloud_commit_discount high)).';
+comment on column raw_cloud_prices.source is 'Citation of the row: Epoch AI''s hardware price database row and its page, or the publication quoting the price.';
+comment on column raw_cloud_prices._batch_scope is 'Batch the row belongs to; rows of a scope missing from that scope''s next batch are deleted.';
+comment on column raw_cloud_prices._source_url is 'File or URL of the payload the row came from (never with credentials).';
+comment on column raw_cloud_prices._source_sha256 is 'SHA-256 of that payload; the raw copy is under raw/<source>/<sha256> (meta_raw_manifest).';
+comment on column raw_cloud_prices._row_hash is 'Hash of the row''s business columns: an unchanged hash means an unchanged row on the next load.';
+comment on column raw_cloud_prices._load_id is 'Load that last inserted or changed the row (meta_load_log.load_id).';
+comment on column raw_cloud_prices._loaded_at is 'When that load ran (UTC, naive timestamp).';
+
+-- raw_purchase_prices
+comment on table raw_purchase_prices is 'Raw: purchase (list) prices of one accelerator by family and year, USD, for the amortised and creation cost views (snapshot gpus/curated/purchase_prices.csv, from Epoch AI''s hardware price database). Grain: accelerator x year.';
+comment on column raw_purchase_prices.accelerator is 'Accelerator family (NVIDIA H100 SXM, Google TPU v4, ...).';
+comment on column raw_purchase_prices.gpu_id_pattern is 'Regular expression matched in full against gpu_id: the canonical accelerators the family''s prices apply to.';
+comment on column raw_purchase_prices.year is 'Year of the quote; the row serves from this year until the family''s next row.';
+comment on column raw_purchase_prices.price_usd is 'List price of one accelerator (the chip, or its share of an 8-GPU baseboard; TPUs: Epoch AI''s equivalent price), USD.';
+comment on column raw_purchase_prices.source is 'Citation of the row: Epoch AI''s hardware price database row and its page.';
+comment on column raw_purchase_prices._batch_scope is 'Batch the row belongs to; rows of a scope missing from that scope''s next batch are deleted.';
+comment on column raw_purchase_prices._source_url is 'File or URL of the payload the row came from (never with credentials).';
+comment on column raw_purchase_prices._source_sha256 is 'SHA-256 of that payload; the raw copy is under raw/<source>/<sha256> (meta_raw_manifest).';
+comment on column raw_purchase_prices._row_hash is 'Hash of the row''s business columns: an unchanged hash means an unchanged row on the next load.';
+comment on column raw_purchase_prices._load_id is 'Load that last inserted or changed the row (meta_load_log.load_id).';
+comment on column raw_purchase_prices._loaded_at is 'When that load ran (UTC, naive timestamp).';
+
 -- raw_model_disclosures
 comment on table raw_model_disclosures is 'Raw: disclosed facts, one figure each. Grain: source_url x model x phase x field x source_locator. Units: the field''s canonical unit (docs/data-contracts.md). From developers'' model cards, Epoch AI, the Hugging Face co2_eq_emissions data, users'' YAML files and CodeCarbon runs.';
 comment on column raw_model_disclosures.model is 'Model name as the source wrote it (aliases are resolved in staging).';
@@ -411,6 +455,7 @@ comment on column int_disclosures_pivoted.co2e_market_t is 'Market-based carbon 
 comment on column int_disclosures_pivoted.water_kl is 'Water, kL (on-site cooling + off-site electricity generation).';
 comment on column int_disclosures_pivoted.mfu is 'Model FLOP utilisation, ratio.';
 comment on column int_disclosures_pivoted.precision is 'Numeric precision of training (bf16, fp8, fp32, ...).';
+comment on column int_disclosures_pivoted.rental_usd_per_gpu_hour is 'Rental price the developer states for its run, USD per accelerator-hour (used as disclosed by the rental cost view).';
 comment on column int_disclosures_pivoted.conflicting_fields is 'Fields on which sources disagree for this model and phase (the better-ranked source is used).';
 
 -- int_runs_hourly_matched
@@ -488,7 +533,7 @@ comment on column int_runs_estimated.recomputed_energy_mwh is 'Energy the ladder
 comment on column int_runs_estimated.recomputed_co2e_t is 'recomputed_energy_mwh x the run''s disclosed intensity, else the intensity of its place by the location ladder, t CO2e (what the ladder gives without the disclosed energy and emissions).';
 
 -- int_footprints_bounded
-comment on table int_footprints_bounded is 'Intermediate: training, development and embodied footprints and costs per model at each bound. Grain: model x bound. Units in the column names.';
+comment on table int_footprints_bounded is 'Intermediate: training, development and embodied footprints per model at each bound (costs: int_runs_costed). Grain: model x bound. Units in the column names.';
 comment on column int_footprints_bounded.model is 'Model name as displayed (aliases resolved through raw_model_aliases).';
 comment on column int_footprints_bounded.bound is 'low, central or high: which end of every input''s range the row takes (interval arithmetic).';
 comment on column int_footprints_bounded.training_gpu_hours is 'GPU-hours of the final training run, h.';
@@ -502,13 +547,38 @@ comment on column int_footprints_bounded.development_co2e_t is 'Operational carb
 comment on column int_footprints_bounded.development_water_kl is 'Water of development, kL.';
 comment on column int_footprints_bounded.embodied_co2e_t is 'Manufacturing carbon of the GPUs amortised over training + development GPU-hours, t CO2e.';
 comment on column int_footprints_bounded.embodied_water_kl is 'Manufacturing water likewise, kL.';
-comment on column int_footprints_bounded.rental_usd_per_gpu_hour is 'Rental price used, USD per GPU-hour.';
-comment on column int_footprints_bounded.rental_price_from_spec is 'True when the price is the GPU''s own (else a default).';
-comment on column int_footprints_bounded.training_cost_usd is 'Rental cost of the final run, USD.';
-comment on column int_footprints_bounded.training_energy_cost_usd is 'Electricity cost of the final run, USD.';
-comment on column int_footprints_bounded.gpu_price_usd is 'Purchase price per GPU used, USD.';
-comment on column int_footprints_bounded.gpu_price_from_spec is 'True when the price is the GPU''s own (else a default).';
-comment on column int_footprints_bounded.training_hardware_capex_usd is 'Purchase cost of the GPUs amortised over the run''s GPU-hours, USD.';
+
+-- int_coefficients_bounded
+comment on table int_coefficients_bounded is 'Intermediate: each coefficient at each bound of the interval arithmetic. Grain: key x bound.';
+comment on column int_coefficients_bounded.key is 'Coefficient id (pue, mfu, dev_ratio, ...).';
+comment on column int_coefficients_bounded.bound is 'low, central or high: which end of every input''s range the row takes (interval arithmetic).';
+comment on column int_coefficients_bounded.value is 'The coefficient''s own end of its range at this bound (low at low, high at high).';
+comment on column int_coefficients_bounded.opposite is 'The other end, for a coefficient that lowers the result as it grows (hardware life, a committed-use discount).';
+comment on column int_coefficients_bounded.central is 'The coefficient''s central value.';
+
+-- int_runs_costed
+comment on table int_runs_costed is 'Intermediate: what each final training run cost, three ways (docs/costs.md): renting it at the cloud price of its accelerator in its year, owning its hardware (amortised acquisition cost + energy, Cottier et al. 2024) and, for a frontier model, creating it (cluster, staff, power). Grain: model x bound. USD.';
+comment on column int_runs_costed.model is 'Model name as displayed (aliases resolved through raw_model_aliases).';
+comment on column int_runs_costed.bound is 'low, central or high: which end of every input''s range the row takes (interval arithmetic).';
+comment on column int_runs_costed.price_year is 'Year the run is priced in: the year it ended (disclosed end, or start + duration), else the release date minus publication_lag_days.';
+comment on column int_runs_costed.rental_price_basis is 'Where the rental price comes from: disclosed (the developer''s own), price table (stg_gpus__cloud_prices, the accelerator''s year), list price today (gpu_specs, any year) or assumed (rental_usd_per_gpu_hour_unknown).';
+comment on column int_runs_costed.rental_usd_per_gpu_hour is 'Rental price used, USD per accelerator-hour: low the 3-year committed, central the 1-year committed, high the on-demand price.';
+comment on column int_runs_costed.rental_price_source is 'Citation of the rental price: the price table row (family, year, source) or the disclosure.';
+comment on column int_runs_costed.training_cost_usd is 'Renting the final run: GPU-hours x rental_usd_per_gpu_hour, USD.';
+comment on column int_runs_costed.purchase_price_basis is 'Where the accelerator''s purchase price comes from: price table (stg_gpus__purchase_prices), list price today (gpu_specs) or assumed (gpu_price_usd_unknown).';
+comment on column int_runs_costed.gpu_price_usd is 'Purchase price of one accelerator used, USD (list price x hardware_price_rel).';
+comment on column int_runs_costed.purchase_price_source is 'Citation of the purchase price: the price table row (family, year, source).';
+comment on column int_runs_costed.training_hardware_capex_usd is 'Hardware part of the amortised cost: GPU-hours x accelerator price x server_cost_overhead x cluster_network_overhead / (hardware_life_years x 8,760 h), USD.';
+comment on column int_runs_costed.electricity_price_basis is 'Where the electricity price comes from: site (the industrial price of the country of the run''s zones in its year, stg_grid__electricity_prices, weighted by the zones'' shares) or assumed (electricity_usd_per_kwh).';
+comment on column int_runs_costed.electricity_usd_per_kwh is 'Electricity price used, USD per kWh (the site''s price with the relative range of electricity_usd_per_kwh).';
+comment on column int_runs_costed.training_energy_cost_usd is 'Energy part of the amortised cost: facility energy of the final run x electricity_usd_per_kwh, USD.';
+comment on column int_runs_costed.amortised_cost_usd is 'Owning the hardware for the final run: training_hardware_capex_usd + training_energy_cost_usd, USD.';
+comment on column int_runs_costed.is_frontier is 'True when the model''s training compute (disclosed or Epoch''s, else GPU-hours x peak x central MFU) reaches frontier_training_flops_min (1e25 FLOP).';
+comment on column int_runs_costed.cluster_gpus is 'Accelerators in the cluster: the run''s GPU count, else GPU-hours / (duration x 24).';
+comment on column int_runs_costed.creation_cost_usd is 'Creating a frontier model: cluster_gpus x accelerator price / creation_hardware_share, USD (null when not frontier).';
+comment on column int_runs_costed.creation_hardware_usd is 'Cluster bought for the model: creation_cost_usd x creation_hardware_share, USD.';
+comment on column int_runs_costed.creation_staff_usd is 'Research staff: creation_cost_usd x creation_staff_share, USD.';
+comment on column int_runs_costed.creation_energy_usd is 'Power: creation_cost_usd x creation_energy_share, USD.';
 
 -- fct_model_footprints
 comment on table fct_model_footprints is 'Mart: one row per model x footprint (training, development, embodied): energy MWh, carbon t CO2e, water kL, GPU-hours h, each low/central/high, and whether the central figure was disclosed or estimated.';
@@ -636,7 +706,7 @@ comment on table fct_training_runs is 'Mart: the final training run of each mode
 -- columns of fct_training_runs: as int_runs_estimated
 
 -- fct_model_totals
-comment on table fct_model_totals is 'Mart: each model''s training, development, embodied and total footprints and training costs, low/central/high side by side. Grain: model. Units in the column names.';
+comment on table fct_model_totals is 'Mart: each model''s training, development, embodied and total footprints and its costs three ways (rental, amortised, creation), low/central/high side by side. Grain: model. Units in the column names.';
 comment on column fct_model_totals.model is 'Model name as displayed (aliases resolved through raw_model_aliases).';
 comment on column fct_model_totals.gpu_hours_low is 'Low end of the range: gPU-hours of the final training run, h.';
 comment on column fct_model_totals.gpu_hours is 'GPU-hours of the final training run, h.';
@@ -649,13 +719,13 @@ comment on column fct_model_totals.total_energy_mwh_low is 'Low end of the range
 comment on column fct_model_totals.total_energy_mwh_high is 'High end of the range: training + development energy, MWh.';
 comment on column fct_model_totals.total_water_kl_low is 'Low end of the range: training + development + embodied water, kL.';
 comment on column fct_model_totals.total_water_kl_high is 'High end of the range: training + development + embodied water, kL.';
-comment on column fct_model_totals.training_cost_usd_low is 'Low end of the range: rental cost of the final run, USD.';
-comment on column fct_model_totals.training_cost_usd_high is 'High end of the range: rental cost of the final run, USD.';
-comment on column fct_model_totals.training_energy_cost_usd_low is 'Low end of the range: electricity cost of the final run, USD.';
-comment on column fct_model_totals.training_energy_cost_usd_high is 'High end of the range: electricity cost of the final run, USD.';
-comment on column fct_model_totals.training_hardware_capex_usd_low is 'Low end of the range: gPU purchase cost amortised over the run, USD.';
-comment on column fct_model_totals.training_hardware_capex_usd is 'GPU purchase cost amortised over the run, USD.';
-comment on column fct_model_totals.training_hardware_capex_usd_high is 'High end of the range: gPU purchase cost amortised over the run, USD.';
+comment on column fct_model_totals.training_cost_usd_low is 'Low end of the range: renting the final run at the 3-year committed cloud price of its accelerator in its year, USD.';
+comment on column fct_model_totals.training_cost_usd_high is 'High end of the range: renting the final run on demand, USD.';
+comment on column fct_model_totals.training_energy_cost_usd_low is 'Low end of the range: electricity cost of the final run (energy part of amortised_cost_usd), USD.';
+comment on column fct_model_totals.training_energy_cost_usd_high is 'High end of the range: electricity cost of the final run (energy part of amortised_cost_usd), USD.';
+comment on column fct_model_totals.training_hardware_capex_usd_low is 'Low end of the range: hardware acquisition cost (accelerators, servers, network) depreciated over the run (hardware part of amortised_cost_usd), USD.';
+comment on column fct_model_totals.training_hardware_capex_usd is 'Hardware acquisition cost (accelerators at their year''s list price, servers, network) depreciated over the run''s GPU-hours (hardware part of amortised_cost_usd), USD.';
+comment on column fct_model_totals.training_hardware_capex_usd_high is 'High end of the range: hardware acquisition cost depreciated over the run (hardware part of amortised_cost_usd), USD.';
 comment on column fct_model_totals.training_energy_mwh is 'Facility energy of the final training run, MWh.';
 comment on column fct_model_totals.training_co2e_t is 'Carbon of the final training run, t CO2e (location-based).';
 comment on column fct_model_totals.training_water_kl is 'Water of the final training run, kL.';
@@ -664,11 +734,25 @@ comment on column fct_model_totals.development_co2e_t is 'Carbon of development,
 comment on column fct_model_totals.development_water_kl is 'Water of development, kL.';
 comment on column fct_model_totals.embodied_co2e_t is 'Manufacturing carbon of the GPUs, amortised, t CO2e.';
 comment on column fct_model_totals.embodied_water_kl is 'Manufacturing water of the GPUs, amortised, kL.';
-comment on column fct_model_totals.training_cost_usd is 'Rental cost of the final run, USD.';
-comment on column fct_model_totals.training_energy_cost_usd is 'Electricity cost of the final run, USD.';
+comment on column fct_model_totals.training_cost_usd is 'Renting the final run: GPU-hours x the 1-year committed cloud price of its accelerator in its year (or the developer''s own price), USD.';
+comment on column fct_model_totals.training_energy_cost_usd is 'Electricity cost of the final run at its site''s price (energy part of amortised_cost_usd), USD.';
 comment on column fct_model_totals.total_co2e_t_low is 'Low end of the range: training + development + embodied carbon, t CO2e.';
 comment on column fct_model_totals.total_co2e_t is 'Training + development + embodied carbon, t CO2e.';
 comment on column fct_model_totals.total_co2e_t_high is 'High end of the range: training + development + embodied carbon, t CO2e.';
+comment on column fct_model_totals.amortised_cost_usd_low is 'Low end of the range: owning the hardware for the final run, USD.';
+comment on column fct_model_totals.amortised_cost_usd is 'Owning the hardware for the final run (Cottier et al. 2024): training_hardware_capex_usd + training_energy_cost_usd, USD.';
+comment on column fct_model_totals.amortised_cost_usd_high is 'High end of the range: owning the hardware for the final run, USD.';
+comment on column fct_model_totals.creation_cost_usd_low is 'Low end of the range: creating the frontier model (cluster, staff, power), USD.';
+comment on column fct_model_totals.creation_cost_usd is 'Creating a frontier model: the cluster bought for it / creation_hardware_share (''Report on Frontier Model Training'', 2023), USD; null when the model is not frontier.';
+comment on column fct_model_totals.creation_cost_usd_high is 'High end of the range: creating the frontier model (cluster, staff, power), USD.';
+comment on column fct_model_totals.creation_hardware_usd is 'Part of creation_cost_usd: the cluster bought for the model (its accelerators at their year''s list price), USD.';
+comment on column fct_model_totals.creation_staff_usd is 'Part of creation_cost_usd: research staff, USD.';
+comment on column fct_model_totals.creation_energy_usd is 'Part of creation_cost_usd: power, USD.';
+comment on column fct_model_totals.is_frontier is 'True when the training compute reaches frontier_training_flops_min (1e25 FLOP, EU AI Act Art. 51(2)): the model gets the creation cost view.';
+comment on column fct_model_totals.cost_price_year is 'Year the run is priced in (its end, else release date minus publication_lag_days).';
+comment on column fct_model_totals.rental_price_basis is 'Where the central rental price comes from: disclosed, price table, list price today or assumed.';
+comment on column fct_model_totals.rental_usd_per_gpu_hour is 'Central rental price used, USD per accelerator-hour.';
+comment on column fct_model_totals.cost_sources is 'Sources of the prices behind the costs: the rental price (price table row or disclosure) and the purchase price, '' ; ''-separated.';
 
 -- fct_disclosure_findings
 comment on table fct_disclosure_findings is 'Mart: what a developer''s own numbers imply, checked against physics, the grid and each other (implied intensity, implied power per GPU, emissions vs recomputed, contradictions, impossible values, flagged facts). Grain: model x finding x phase x field (x fact).';
@@ -845,6 +929,32 @@ comment on column stg_gpus__largest_clusters.accelerators is 'Accelerators (GPUs
 comment on column stg_gpus__largest_clusters.accelerator_kind is 'Chip type(s) of the cluster, as the source names them.';
 comment on column stg_gpus__largest_clusters.cluster is 'Name of the cluster.';
 comment on column stg_gpus__largest_clusters.source is 'Citation of the row: dataset, row and figures, or the list it comes from.';
+
+-- stg_grid__electricity_prices
+comment on view stg_grid__electricity_prices is 'Staging view: average industrial electricity price by country and year (raw_electricity_prices). Grain: country x year.';
+comment on column stg_grid__electricity_prices.country is 'Country, ISO 3166-1 alpha-2 (the first part of a zone key).';
+comment on column stg_grid__electricity_prices.year is 'Year of the average; the row serves from this year until the country''s next row.';
+comment on column stg_grid__electricity_prices.usd_per_kwh is 'Average price of electricity to industrial customers, USD per kWh.';
+comment on column stg_grid__electricity_prices.source is 'Citation of the row: the statistics and where they were read.';
+
+-- stg_gpus__cloud_prices
+comment on view stg_gpus__cloud_prices is 'Staging view: cloud rental prices of accelerator families by year (raw_cloud_prices). Grain: accelerator x year.';
+comment on column stg_gpus__cloud_prices.accelerator is 'Accelerator family (NVIDIA H100 SXM, Google TPU v4, ...).';
+comment on column stg_gpus__cloud_prices.gpu_id_pattern is 'Regular expression matched in full against gpu_id: the canonical accelerators the family''s prices apply to.';
+comment on column stg_gpus__cloud_prices.year is 'Year of the quotes; the row serves from this year until the family''s next row.';
+comment on column stg_gpus__cloud_prices.vendor is 'Cloud whose price the row gives: the cheapest on-demand quote found for the family that year.';
+comment on column stg_gpus__cloud_prices.on_demand_usd_per_hour is 'That cloud''s on-demand price, USD per accelerator-hour (the high end of the rental view).';
+comment on column stg_gpus__cloud_prices.committed_1y_usd_per_hour is 'That cloud''s 1-year committed (reserved) price, USD per accelerator-hour, where it lists one (else on-demand x (1 - cloud_commit_discount central)).';
+comment on column stg_gpus__cloud_prices.committed_3y_usd_per_hour is 'That cloud''s 3-year committed price, USD per accelerator-hour, where it lists one (else on-demand x (1 - cloud_commit_discount high)).';
+comment on column stg_gpus__cloud_prices.source is 'Citation of the row: Epoch AI''s hardware price database row and its page, or the publication quoting the price.';
+
+-- stg_gpus__purchase_prices
+comment on view stg_gpus__purchase_prices is 'Staging view: purchase prices of one accelerator by family and year (raw_purchase_prices). Grain: accelerator x year.';
+comment on column stg_gpus__purchase_prices.accelerator is 'Accelerator family (NVIDIA H100 SXM, Google TPU v4, ...).';
+comment on column stg_gpus__purchase_prices.gpu_id_pattern is 'Regular expression matched in full against gpu_id: the canonical accelerators the family''s prices apply to.';
+comment on column stg_gpus__purchase_prices.year is 'Year of the quote; the row serves from this year until the family''s next row.';
+comment on column stg_gpus__purchase_prices.price_usd is 'List price of one accelerator (the chip, or its share of an 8-GPU baseboard; TPUs: Epoch AI''s equivalent price), USD.';
+comment on column stg_gpus__purchase_prices.source is 'Citation of the row: Epoch AI''s hardware price database row and its page.';
 
 -- stg_gpus__specs
 comment on view stg_gpus__specs is 'Staging view: accelerator specifications. Grain: gpu_id.';

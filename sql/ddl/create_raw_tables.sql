@@ -105,6 +105,43 @@ create table if not exists raw_largest_clusters (
     primary key (as_of_date)
 );
 
+-- Electricity prices by country and year (issue 15: energy at the site's price).
+create table if not exists raw_electricity_prices (
+    country      varchar not null,
+    year         integer not null,
+    usd_per_kwh  double not null,
+    source       varchar not null,
+    _batch_scope varchar not null, _source_url varchar not null, _source_sha256 varchar not null,
+    _row_hash varchar not null, _load_id varchar not null, _loaded_at timestamp not null,
+    primary key (country, year)
+);
+
+-- Cloud and purchase prices of accelerator families by year (issue 15: the three cost views).
+create table if not exists raw_cloud_prices (
+    accelerator                 varchar not null,
+    gpu_id_pattern              varchar not null,
+    year                        integer not null,
+    vendor                      varchar not null,
+    on_demand_usd_per_hour      double not null,
+    committed_1y_usd_per_hour   double,
+    committed_3y_usd_per_hour   double,
+    source                      varchar not null,
+    _batch_scope varchar not null, _source_url varchar not null, _source_sha256 varchar not null,
+    _row_hash varchar not null, _load_id varchar not null, _loaded_at timestamp not null,
+    primary key (accelerator, year)
+);
+
+create table if not exists raw_purchase_prices (
+    accelerator     varchar not null,
+    gpu_id_pattern  varchar not null,
+    year            integer not null,
+    price_usd       double not null,
+    source          varchar not null,
+    _batch_scope varchar not null, _source_url varchar not null, _source_sha256 varchar not null,
+    _row_hash varchar not null, _load_id varchar not null, _loaded_at timestamp not null,
+    primary key (accelerator, year)
+);
+
 create table if not exists raw_model_disclosures (
     model           varchar not null,
     phase           varchar not null,

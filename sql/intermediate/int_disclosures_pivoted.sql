@@ -72,6 +72,9 @@ pivoted as (
         max(value_num) filter (where preference = 1 and confidence <> 'low' and field = 'water_kl') as water_kl,
         max(value_num) filter (where preference = 1 and confidence <> 'low' and field = 'mfu') as mfu,
         max(lower(value)) filter (where preference = 1 and confidence <> 'low' and field = 'precision') as precision,
+        max(value_num) filter (
+            where preference = 1 and confidence <> 'low' and field = 'rental_usd_per_gpu_hour'
+        ) as rental_usd_per_gpu_hour,
         string_agg(distinct field, ', ' order by field) filter (where numbers_disagree)
             as conflicting_fields
     from ranked

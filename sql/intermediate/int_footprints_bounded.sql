@@ -1,14 +1,7 @@
--- grain: one row per model x bound: training, development and embodied footprints, and costs.
+-- grain: one row per model x bound: training, development and embodied footprints.
 -- Development is the disclosed development run when there is one, else the final training run
--- times the development ratio. Embodied covers the GPU-hours of both.
--- Costs of the final training run, side by side (USD, each with low/central/high by bound):
---   training_cost_usd            rental: GPU-hours x the GPU's rental price per device-hour
---                                (gpu_specs low/central/high), else rental_usd_per_gpu_hour_unknown
---   training_energy_cost_usd     facility energy (MWh) x 1,000 x electricity_usd_per_kwh
---   training_hardware_capex_usd  buying the hardware, amortised over the run: GPU-hours x
---                                price_usd / (hardware life years x 8,760 h); a longer life lowers
---                                it, so the low bound takes the long life (the price has no range
---                                of its own; gpu_price_usd_unknown when gpu_specs has none)
+-- times the development ratio. Embodied covers the GPU-hours of both. What the run cost is
+-- int_runs_costed.
 with runs as (
     select * from int_runs_estimated
 ),
@@ -18,12 +11,7 @@ gpus as (
 ),
 
 coefficients as (
-    select key, 'low' as bound, low as value, high as opposite, central
-    from stg_assumptions__coefficients
-    union all
-    select key, 'central', central, central, central from stg_assumptions__coefficients
-    union all
-    select key, 'high', high, low, central from stg_assumptions__coefficients
+    select * from int_coefficients_bounded
 ),
 
 coef as (
@@ -32,12 +20,7 @@ coef as (
         max(value) filter (where key = 'dev_ratio') as dev_ratio,
         max(opposite) filter (where key = 'hardware_life_years') as life_years,
         max(value) filter (where key = 'embodied_co2e_kg_per_gpu') as embodied_kg_default,
-        max(value) filter (where key = 'embodied_water_l_per_gpu') as embodied_l_default,
-        max(value) filter (where key = 'electricity_usd_per_kwh') as usd_per_kwh,
-        max(value) filter (where key = 'rental_usd_per_gpu_hour_unknown') as rental_default,
-        max(central) filter (where key = 'rental_usd_per_gpu_hour_unknown')
-            as rental_default_central,
-        max(value) filter (where key = 'gpu_price_usd_unknown') as price_default
+        max(value) filter (where key = 'embodied_water_l_per_gpu') as embodied_l_default
     from coefficients
     group by bound
 ),
@@ -70,16 +53,6 @@ combined as (
             else g.embodied_co2e_kg_high
         end as embodied_kg_gpu,
         g.embodied_water_l,
-        -- A spec with only a central rental price takes the default's relative range around it.
-        coalesce(
-            case t.bound
-                when 'low' then g.rental_usd_per_gpu_hour_low
-                when 'central' then g.rental_usd_per_gpu_hour_central
-                else g.rental_usd_per_gpu_hour_high
-            end,
-            g.rental_usd_per_gpu_hour_central * c.rental_default / c.rental_default_central
-        ) as rental_gpu,
-        g.price_usd as price_gpu,
         c.*
     from training as t
     cross join coef as c
@@ -110,15 +83,7 @@ final as (
             training_gpu_hours + coalesce(development_gpu_hours, 0),
             coalesce(embodied_water_l, embodied_l_default),
             life_years
-        ) as embodied_water_kl,
-        coalesce(rental_gpu, rental_default) as rental_usd_per_gpu_hour,
-        rental_gpu is not null as rental_price_from_spec,
-        training_gpu_hours * coalesce(rental_gpu, rental_default) as training_cost_usd,
-        training_energy_mwh * 1000.0 * usd_per_kwh as training_energy_cost_usd,
-        coalesce(price_gpu, price_default) as gpu_price_usd,
-        price_gpu is not null as gpu_price_from_spec,
-        training_gpu_hours * coalesce(price_gpu, price_default) / (life_years * 8760.0)
-            as training_hardware_capex_usd
+        ) as embodied_water_kl
     from combined
 )
 

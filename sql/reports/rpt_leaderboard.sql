@@ -1,11 +1,12 @@
 -- grain: one row per model with an estimate, ranked by total carbon (training + development +
 -- embodied), with every figure's range, basis and sources. This is the exported CSV.
 -- Ranges: `<column>_low` / `<column>_high` beside a central `<column>` are the interval-arithmetic
--- bounds (fct_model_totals). Costs are side by side: rental (training_cost_usd), electricity
--- (training_energy_cost_usd) and the hardware's capital cost amortised over the run
--- (training_hardware_capex_usd). carbon_intensity_granularity: hourly / monthly / annual /
--- disclosed / assumed, with the hourly or monthly series' coverage of the run's window;
--- carbon_intensity_source names the rung of the location ladder, the zone(s), dataset and year.
+-- bounds (fct_model_totals). Costs three ways (docs/costs.md): renting the final run at the
+-- committed cloud price of its accelerator in its year (training_cost_usd), owning the hardware
+-- (amortised_cost_usd = training_hardware_capex_usd + training_energy_cost_usd) and creating a
+-- frontier model (creation_cost_usd and its parts). carbon_intensity_granularity: hourly /
+-- monthly / annual / disclosed / assumed, with the hourly or monthly series' coverage of the
+-- run's window; carbon_intensity_source names the rung of the location ladder, the zone(s), dataset and year.
 -- Runs that fail every plausibility guard are not here: rpt_needs_review lists them.
 with totals as (
     select * from fct_model_totals
@@ -86,7 +87,22 @@ final as (
         r.peak_precision_used,
         r.power_source,
         r.conflicting_fields,
-        concat_ws(' ; ', m.sources, g.specs_source, r.intensity_source_url) as sources
+        concat_ws(' ; ', m.sources, g.specs_source, r.intensity_source_url) as sources,
+        -- costs three ways (issue 15)
+        t.amortised_cost_usd,
+        t.amortised_cost_usd_low,
+        t.amortised_cost_usd_high,
+        t.creation_cost_usd,
+        t.creation_cost_usd_low,
+        t.creation_cost_usd_high,
+        t.creation_hardware_usd,
+        t.creation_staff_usd,
+        t.creation_energy_usd,
+        t.is_frontier,
+        t.cost_price_year,
+        t.rental_price_basis,
+        t.rental_usd_per_gpu_hour,
+        t.cost_sources
     from totals as t
     join runs as r using (model)
     left join models as m using (model)

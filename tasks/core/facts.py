@@ -47,6 +47,9 @@ FIELDS: dict[str, tuple[frozenset[str], str]] = {
     "energy_boundary": (frozenset({"training", "development"}), ""),
     "run_scope": (frozenset({"training", "development"}), ""),
     "mfu": (frozenset({"training"}), "ratio"),
+    # A rental price the developer states for its own run (DeepSeek-V3: 2 USD per H800-hour):
+    # the rental cost view uses it as disclosed instead of the price table (issue 15).
+    "rental_usd_per_gpu_hour": (frozenset({"training"}), "USD/h"),
     "precision": (frozenset({"training"}), ""),
     # Coverage (issue 15): which of Epoch AI's curated lists a model is on and why.
     "epoch_list": (frozenset({"model"}), ""),

@@ -125,6 +125,37 @@ CONTRACTS: dict[str, TableContract] = {
         # Colossus Phase 3 (2025) holds 230,000; ten million leaves room, not a typo's extra zeros.
         ranges={"accelerators": (1, 10_000_000)},
     ),
+    # Per-accelerator prices: data-centre parts cost 0.1-100 USD an hour to rent and up to
+    # ~100,000 USD to buy; anything outside is a unit slip (cents, per node, per 8 GPUs).
+    "raw_cloud_prices": TableContract(
+        "raw_cloud_prices",
+        not_null=(
+            "accelerator",
+            "gpu_id_pattern",
+            "year",
+            "vendor",
+            "on_demand_usd_per_hour",
+            "source",
+        ),
+        ranges={
+            "year": (2010, 2100),
+            "on_demand_usd_per_hour": (0.05, 100),
+            "committed_1y_usd_per_hour": (0.05, 100),
+            "committed_3y_usd_per_hour": (0.05, 100),
+        },
+    ),
+    # Industrial electricity costs cents a kWh; a figure above 1 USD is a unit slip (per MWh).
+    "raw_electricity_prices": TableContract(
+        "raw_electricity_prices",
+        not_null=("country", "year", "usd_per_kwh", "source"),
+        ranges={"year": (1990, 2100), "usd_per_kwh": (0.005, 1.0)},
+        regexes={"country": r"^[A-Z]{2}$"},
+    ),
+    "raw_purchase_prices": TableContract(
+        "raw_purchase_prices",
+        not_null=("accelerator", "gpu_id_pattern", "year", "price_usd", "source"),
+        ranges={"year": (2010, 2100), "price_usd": (100, 200_000)},
+    ),
     "raw_model_disclosures": TableContract(
         "raw_model_disclosures",
         not_null=(
@@ -195,6 +226,7 @@ FACT_RANGES: dict[str, tuple[float, float]] = {
     "co2e_market_t": (0.0, 1e7),
     "water_kl": (0.0, 1e9),
     "mfu": (0.001, 1.0),
+    "rental_usd_per_gpu_hour": (0.01, 1000),
 }
 
 

@@ -104,11 +104,17 @@ LEADERBOARD_FIELDS: dict[str, tuple[str, str, str]] = {
     "total_energy_mwh": ("number", "MWh", "Training + development facility energy."),
     "total_co2e_t": ("number", "t CO2e", "Training + development + embodied carbon (central)."),
     "total_water_kl": ("number", "kL", "Training + development + embodied water."),
-    "training_cost_usd": ("number", "USD", "Rental cost of the final run's GPU-hours at cloud "
-                          "prices."),
-    "training_energy_cost_usd": ("number", "USD", "Electricity cost of the final run."),
-    "training_hardware_capex_usd": ("number", "USD", "Purchase cost of the accelerators, "
-                                    "amortised over the run's GPU-hours."),
+    "training_cost_usd": ("number", "USD", "Renting the final run: its GPU-hours x the 1-year "
+                          "committed cloud price of its accelerator in the year of training "
+                          "(low: 3-year committed, high: on-demand), or the price the developer "
+                          "states (docs/costs.md)."),
+    "training_energy_cost_usd": ("number", "USD", "Electricity cost of the final run at its "
+                                 "site's industrial price in its year (US: EIA), else 0.05 "
+                                 "USD/kWh: the energy part of amortised_cost_usd."),
+    "training_hardware_capex_usd": ("number", "USD", "Hardware acquisition cost (accelerators at "
+                                    "their year's list price, servers, cluster network) "
+                                    "depreciated over the hardware's life for the run's "
+                                    "GPU-hours: the hardware part of amortised_cost_usd."),
     "disclosed_training_co2e_t": ("number", "t CO2e", "Training emissions as the developer "
                                   "disclosed them, location-based; empty when not disclosed."),
     "disclosed_training_co2e_market_t": ("number", "t CO2e", "Market-based training emissions "
@@ -129,6 +135,29 @@ LEADERBOARD_FIELDS: dict[str, tuple[str, str, str]] = {
                            "source is used)."),
     "sources": ("string", "", "Sources of the row's figures: ' ; '-separated URLs and "
                 "citations (model disclosures, GPU specifications, grid intensity)."),
+    # costs three ways (issue 15; docs/costs.md)
+    "amortised_cost_usd": ("number", "USD", "Owning the hardware for the final run (Cottier et "
+                           "al. 2024): training_hardware_capex_usd + training_energy_cost_usd."),
+    "creation_cost_usd": ("number", "USD", "Creating a frontier model: the cluster bought for it, "
+                          "research staff and power ('Report on Frontier Model Training', 2023: "
+                          "the cluster is 80% of the whole); empty when the model is not "
+                          "frontier."),
+    "creation_hardware_usd": ("number", "USD", "Part of creation_cost_usd: the cluster bought "
+                              "for the model, its accelerators at their year's list price."),
+    "creation_staff_usd": ("number", "USD", "Part of creation_cost_usd: research staff."),
+    "creation_energy_usd": ("number", "USD", "Part of creation_cost_usd: power."),
+    "is_frontier": ("boolean", "", "True when the training compute reaches 1e25 FLOP (EU AI Act "
+                    "Art. 51(2)): the model gets the creation cost view."),
+    "cost_price_year": ("integer", "", "Year the run is priced in: its end, else the release "
+                        "date minus 60 days."),
+    "rental_price_basis": ("string", "", "Where the rental price comes from: disclosed (the "
+                           "developer's own), price table (the accelerator's year), list price "
+                           "today (any year) or assumed."),
+    "rental_usd_per_gpu_hour": ("number", "USD/h", "Central rental price used, per "
+                                "accelerator-hour."),
+    "cost_sources": ("string", "", "Sources of the prices behind the costs: the rental price "
+                     "(price table row or the developer's disclosure) and the purchase price, "
+                     "' ; '-separated."),
 }
 # fmt: on
 
@@ -157,6 +186,8 @@ OTHER_CITATIONS = (
     "Developers' model cards (per row, in the sources column)",
     "Coefficients: Morrison et al. 2025; Luccioni et al. 2022, 2023; Li et al. 2023; "
     "Reig et al. 2020; Uptime Institute 2024; Chowdhery et al. 2022",
+    "Costs (docs/costs.md): Epoch AI hardware price database and Cottier et al. 2024 "
+    "(arXiv:2405.21015); Lambda 2020; DeepSeek-AI 2024; Report on Frontier Model Training 2023",
 )
 
 

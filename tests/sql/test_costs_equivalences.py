@@ -1,4 +1,4 @@
-"""Costs side by side (rental, electricity, hardware capital) and everyday equivalences."""
+"""Everyday equivalences (the three cost views are tests/sql/test_costs.py)."""
 
 from __future__ import annotations
 
@@ -23,47 +23,6 @@ def row(con, table: str, model: str) -> dict:
     cur = con.execute(f"select * from {table} where model = ?", [model])
     cols = [d[0] for d in cur.description]
     return dict(zip(cols, cur.fetchall()[0], strict=True))
-
-
-def test_llama_31_405b_costs(con) -> None:
-    r = row(con, "rpt_leaderboard", "Llama 3.1 405B")
-    h100 = con.execute(
-        "select price_usd, rental_usd_per_gpu_hour_low, rental_usd_per_gpu_hour_central, "
-        "rental_usd_per_gpu_hour_high from stg_gpus__specs where gpu_id = 'nvidia-h100-sxm5-80gb'"
-    ).fetchall()[0]
-    price, rent_lo, rent, rent_hi = h100
-    hours = 30.84e6
-    assert r["training_cost_usd"] == pytest.approx(hours * rent)
-    assert r["training_cost_usd_low"] == pytest.approx(hours * rent_lo)
-    assert r["training_cost_usd_high"] == pytest.approx(hours * rent_hi)
-    # 21,588 MWh x 0.05 USD/kWh (0.03-0.12)
-    assert r["training_energy_cost_usd"] == pytest.approx(21_588_000 * 0.05)
-    assert r["training_energy_cost_usd_low"] == pytest.approx(21_588_000 * 0.03)
-    assert r["training_energy_cost_usd_high"] == pytest.approx(21_588_000 * 0.12)
-    # capital cost amortised over the hardware's life (4 years; 6 for the low, 3 for the high)
-    assert r["training_hardware_capex_usd"] == pytest.approx(hours * price / (4 * 8760))
-    assert r["training_hardware_capex_usd_low"] == pytest.approx(hours * price / (6 * 8760))
-    assert r["training_hardware_capex_usd_high"] == pytest.approx(hours * price / (3 * 8760))
-    # rental dominates power, as the frontier-cost literature says
-    assert r["training_cost_usd"] > r["training_hardware_capex_usd"] > r["training_energy_cost_usd"]
-
-
-def test_costs_fall_back_to_the_assumptions(con) -> None:
-    # a run that names no GPU: default rental and price per device-hour
-    b = con.execute(
-        "select bound, training_gpu_hours, rental_usd_per_gpu_hour, rental_price_from_spec, "
-        "gpu_price_usd, gpu_price_from_spec from int_footprints_bounded where model = 'Arctic' "
-        "order by bound"
-    ).fetchall()
-    coef = dict(
-        con.execute(
-            "select key, central from stg_assumptions__coefficients where key in "
-            "('rental_usd_per_gpu_hour_unknown', 'gpu_price_usd_unknown')"
-        ).fetchall()
-    )
-    central = next(x for x in b if x[0] == "central")
-    assert central[2] == coef["rental_usd_per_gpu_hour_unknown"] and not central[3]
-    assert central[4] == coef["gpu_price_usd_unknown"] and not central[5]
 
 
 def test_equivalences_landed_with_sources(con) -> None:

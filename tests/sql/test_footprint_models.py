@@ -134,6 +134,18 @@ def write_snapshot(root: Path) -> None:
         "as_of_date,accelerators,accelerator_kind,cluster,source\n"
         "2024-09-02,100000,H100,C1,https://example.org/clusters\n"
     )
+    (root / "gpus/curated/cloud_prices.csv").write_text(
+        "accelerator,gpu_id_pattern,year,vendor,on_demand_usd_per_hour,committed_1y_usd_per_hour,"
+        "committed_3y_usd_per_hour,source\n"
+        "H100,h100,2020,Cloud,12,5,3,https://example.org/prices\n"
+    )
+    (root / "grid/electricity_prices.csv").write_text(
+        "country,year,usd_per_kwh,source\nUS,2020,0.07,https://example.org/prices\n"
+    )
+    (root / "gpus/curated/purchase_prices.csv").write_text(
+        "accelerator,gpu_id_pattern,year,price_usd,source\n"
+        "H100,h100,2020,25000,https://example.org/prices\n"
+    )
     header = ",".join(FACT_COLUMNS) + "\n"
     body = "".join(fact(m, p, f, v, "low" if m == "M6" else "high") + "\n" for m, p, f, v in FACTS)
     (root / "models/card_facts.csv").write_text(header + body)
@@ -269,7 +281,8 @@ def test_development_and_embodied(con) -> None:
         0
     ]
     assert m2["development_co2e_t"] == pytest.approx(84 * 0.056 * 0.8)  # ratio 0.8
-    assert m2["training_cost_usd"] == pytest.approx(1e5 * 5)  # H100 central rental 5 USD/h
+    cost = rows(con, "select * from int_runs_costed where model = 'M2' and bound = 'central'")[0]
+    assert cost["training_cost_usd"] == pytest.approx(1e5 * 5)  # H100 1-year committed 5 USD/h
 
 
 def test_marts(con) -> None:

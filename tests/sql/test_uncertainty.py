@@ -9,6 +9,7 @@ from trust_fixtures import trust_warehouse
 BOUND_TABLES = {  # table -> its grain without the bound
     "int_runs_estimated": ("model", "phase"),
     "int_footprints_bounded": ("model",),
+    "int_runs_costed": ("model",),
 }
 REQUIRED_BOUNDED = {
     "int_runs_estimated": ("gpu_hours", "energy_mwh", "co2e_t", "water_kl"),
@@ -23,9 +24,13 @@ REQUIRED_BOUNDED = {
         "development_water_kl",
         "embodied_co2e_t",
         "embodied_water_kl",
+    ),
+    "int_runs_costed": (
         "training_cost_usd",
         "training_energy_cost_usd",
         "training_hardware_capex_usd",
+        "amortised_cost_usd",
+        "creation_cost_usd",
     ),
 }
 EPS = 1e-9
@@ -104,6 +109,8 @@ def test_leaderboard_carries_ranges_for_every_estimated_quantity(con) -> None:
         "training_cost_usd",
         "training_energy_cost_usd",
         "training_hardware_capex_usd",
+        "amortised_cost_usd",
+        "creation_cost_usd",
     ):
         assert {f"{base}_low", base, f"{base}_high"} <= cols, base
 

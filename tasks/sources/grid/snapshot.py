@@ -1,4 +1,5 @@
-"""Grid carbon intensity: annual values per country and zone, zones, cloud regions, aliases."""
+"""Grid carbon intensity: annual values per country and zone, zones, cloud regions, aliases;
+and what a site's electricity costs (country x year, for the amortised cost view)."""
 
 from __future__ import annotations
 
@@ -12,5 +13,6 @@ SNAPSHOT_FILES = (
     SnapshotFile("grid/grid_intensity_annual.csv", "raw_grid_intensity_annual"),
     SnapshotFile("grid/cloud_regions.csv", "raw_cloud_regions"),
     SnapshotFile("grid/location_aliases.csv", "raw_location_aliases"),
+    SnapshotFile("grid/electricity_prices.csv", "raw_electricity_prices"),
     *HOURLY_FILES,
 )
