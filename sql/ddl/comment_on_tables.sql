@@ -345,6 +345,7 @@ comment on column int_models_described.compute_confidence is 'Epoch AI''s confid
 comment on column int_models_described.base_model is 'Base model of a fine-tune, as its source names it (several joined by ''; ''); null for a model trained from scratch.';
 comment on column int_models_described.finetune_flops is 'Compute of the fine-tune alone (its base model''s excluded), FLOP.';
 comment on column int_models_described.organization_country is 'Country of the developing organisation(s), when they share one, as the source writes it.';
+comment on column int_models_described.domain is 'What the model is for, as Epoch AI lists it (''; ''-separated: Language, Vision, Multimodal, ...).';
 comment on column int_models_described.sources is 'Sources of the row''s figures: '' ; ''-separated URLs and citations.';
 comment on column int_models_described.best_source_rank is 'Rank of the best source that described the model (1 = developer''s card).';
 
@@ -718,6 +719,30 @@ comment on column rpt_leaderboard.peak_precision_used is 'Precision whose peak F
 comment on column rpt_leaderboard.power_source is 'Where the power per GPU comes from.';
 comment on column rpt_leaderboard.conflicting_fields is 'Fields on which sources disagree for this model and phase (the better-ranked source is used).';
 comment on column rpt_leaderboard.sources is 'Sources of the row''s figures: '' ; ''-separated URLs and citations.';
+-- inference (issue 18)
+comment on column rpt_leaderboard.domain is 'What the model is for, as Epoch AI lists it (''; ''-separated: Language, Vision, Multimodal, ...).';
+comment on column rpt_leaderboard.active_parameters_b is 'Parameters active per token, billions (the total for a dense model).';
+comment on column rpt_leaderboard.inference_basis is 'measured (an ML.ENERGY configuration on the serving GPU at the reference batch) or estimated (tasks/model/inference.py).';
+comment on column rpt_leaderboard.inference_source is 'The dataset and configuration measured, or the estimator with its leave-one-model-out error.';
+comment on column rpt_leaderboard.request_tokens_in is 'Input tokens of the stated request (assumption inference_request_tokens_in); their prefill is inside the per-output-token energy.';
+comment on column rpt_leaderboard.request_tokens_out is 'Output tokens of the stated request (assumption inference_request_tokens_out).';
+comment on column rpt_leaderboard.inference_j_per_output_token is 'GPU energy per output token at the serving set-up, J.';
+comment on column rpt_leaderboard.inference_j_per_output_token_low is 'Low end: the lowest of the model''s measured configurations at the reference batch, or the estimator''s 90% prediction interval, J.';
+comment on column rpt_leaderboard.inference_j_per_output_token_high is 'High end of inference_j_per_output_token (as _low), J.';
+comment on column rpt_leaderboard.inference_wh_per_1k_requests is 'Facility energy of 1,000 requests: J per output token x output tokens x PUE, Wh.';
+comment on column rpt_leaderboard.inference_wh_per_1k_requests_low is 'Low end (low energy per token, low PUE), Wh.';
+comment on column rpt_leaderboard.inference_wh_per_1k_requests_high is 'High end (high energy per token, high PUE), Wh.';
+comment on column rpt_leaderboard.inference_co2e_g_per_1k_requests is 'Operational carbon of 1,000 requests at the developer''s country grid (latest annual value), else the world average, g CO2e.';
+comment on column rpt_leaderboard.inference_co2e_g_per_1k_requests_low is 'Low end (low energy, low intensity), g CO2e.';
+comment on column rpt_leaderboard.inference_co2e_g_per_1k_requests_high is 'High end (high energy, high intensity), g CO2e.';
+comment on column rpt_leaderboard.inference_water_l_per_1k_requests is 'Operational water of 1,000 requests (WUE on-site + off-site), L.';
+comment on column rpt_leaderboard.inference_water_l_per_1k_requests_low is 'Low end (low energy, low WUE), L.';
+comment on column rpt_leaderboard.inference_water_l_per_1k_requests_high is 'High end (high energy, high WUE), L.';
+comment on column rpt_leaderboard.serving_gpu is 'Accelerator the figures assume (the reference serving GPU).';
+comment on column rpt_leaderboard.serving_gpu_count is 'Accelerators per model replica: the measured configuration''s, or as many as hold the weights at the serving precision x memory overhead (a power of two).';
+comment on column rpt_leaderboard.serving_precision is 'Weight precision served (bf16, bfloat16, fp8).';
+comment on column rpt_leaderboard.breakeven_requests is 'Requests after which serving has emitted the training run''s CO2e (training_co2e_t / CO2e per request); null without a training estimate.';
+comment on column rpt_leaderboard.breakeven_requests_creation is 'Requests after which serving has emitted the whole creation''s CO2e (training + development + embodied).';
 
 -- rpt_disclosure_audit
 comment on table rpt_disclosure_audit is 'Report: the disclosure audit (exported as disclosure_audit.csv), each finding of fct_disclosure_findings with its disclosed / recomputed ratio. Grain: model x phase x field x finding: what a developer''s own numbers imply, checked against physics, the grid and each other (implied intensity, implied power per GPU, emissions vs recomputed, contradictions).';
@@ -888,3 +913,162 @@ comment on column stg_models__organizations.key is 'The owner, model id or spell
 comment on column stg_models__organizations.key_lower is 'key in lower case (the join key).';
 comment on column stg_models__organizations.organization is 'Organisation display name.';
 comment on column stg_models__organizations.source is 'Citation of the mapping (URL).';
+
+-- raw_inference_measurements
+comment on table raw_inference_measurements is 'Raw: measured inference energy, one row per benchmark configuration: ML.ENERGY Leaderboard v3 / v2 / v1 and the AI Energy Score (snapshot inference/*.csv, or live). Grain: source x task x model_id x gpu x configuration.';
+comment on column raw_inference_measurements.source is 'Benchmark: mlenergy_v3, mlenergy_v2, mlenergy_v1 (ML.ENERGY Leaderboard rounds) or aienergyscore (Hugging Face AI Energy Score).';
+comment on column raw_inference_measurements.task is 'The benchmark''s task (lm-arena-chat, gpqa, sourcegraph-fim, chat, code, text-to-image, text_generation, ...).';
+comment on column raw_inference_measurements.model_id is 'Model as the benchmark names it (usually its Hugging Face id).';
+comment on column raw_inference_measurements.gpu is 'Accelerator as the benchmark names it (H100, B200, A100-SXM4-40GB, H100 80GB, A40, V100).';
+comment on column raw_inference_measurements.configuration is 'The configuration measured: GPU count, parallelism and batch limit (v3), the file name (v2), or as published.';
+comment on column raw_inference_measurements.nickname is 'The benchmark''s display name for the model.';
+comment on column raw_inference_measurements.architecture is 'Dense Transformer or MoE, as the benchmark states it.';
+comment on column raw_inference_measurements.weight_precision is 'Weight precision served (bfloat16, fp8, mxfp4); null when the benchmark does not say.';
+comment on column raw_inference_measurements.total_params_b is 'Total parameters, billions, as the benchmark states.';
+comment on column raw_inference_measurements.active_params_b is 'Parameters active per token, billions (v3; a mixture of experts has fewer than its total).';
+comment on column raw_inference_measurements.gpu_count is 'Accelerators serving one replica, count.';
+comment on column raw_inference_measurements.max_batch_size is 'Most requests decoded together (vLLM max_num_seqs, v2 Max BS; diffusion batch size).';
+comment on column raw_inference_measurements.avg_batch_size is 'Requests decoded together on average over the run.';
+comment on column raw_inference_measurements.energy_per_request_j is 'GPU energy per request (a response, an image or a video; AI Energy Score: per query), J.';
+comment on column raw_inference_measurements.energy_per_output_token_j is 'GPU energy per output token (request energy over output tokens, prefill included), J.';
+comment on column raw_inference_measurements.avg_output_tokens is 'Mean output tokens per request.';
+comment on column raw_inference_measurements.avg_power_w is 'Mean GPU power over the run, W (v3).';
+comment on column raw_inference_measurements.output_tokens_per_s is 'Output tokens per second over all requests.';
+comment on column raw_inference_measurements.energy_score is 'AI Energy Score stars, 1 (most energy) to 5, relative within the task.';
+comment on column raw_inference_measurements.size_class is 'AI Energy Score model-size class (A, B, C) of text generation.';
+comment on column raw_inference_measurements.source_url is 'URL of the upstream file the row comes from.';
+comment on column raw_inference_measurements._batch_scope is 'Batch the row belongs to; rows of a scope missing from that scope''s next batch are deleted.';
+comment on column raw_inference_measurements._source_url is 'File or URL of the payload the row came from (never with credentials).';
+comment on column raw_inference_measurements._source_sha256 is 'SHA-256 of that payload; the raw copy is under raw/<source>/<sha256> (meta_raw_manifest).';
+comment on column raw_inference_measurements._row_hash is 'Hash of the row''s business columns: an unchanged hash means an unchanged row on the next load.';
+comment on column raw_inference_measurements._load_id is 'Load that last inserted or changed the row (meta_load_log.load_id).';
+comment on column raw_inference_measurements._loaded_at is 'When that load ran (UTC, naive timestamp).';
+
+-- raw_model_parameters
+comment on table raw_model_parameters is 'Raw: parameter counts of provider and Hub models, total and active (EcoLogits models.json; snapshot inference/ecologits_models.csv). Grain: source x provider x model_id.';
+comment on column raw_model_parameters.source is 'Source of the counts (ecologits).';
+comment on column raw_model_parameters.provider is 'EcoLogits provider (openai, anthropic, mistralai, huggingface_hub, ...).';
+comment on column raw_model_parameters.model_id is 'Model as the provider''s API or the Hub names it.';
+comment on column raw_model_parameters.architecture is 'dense or moe.';
+comment on column raw_model_parameters.total_params_b_low is 'Total parameters, billions, low end (equal to high for an exact count).';
+comment on column raw_model_parameters.total_params_b_high is 'Total parameters, billions, high end.';
+comment on column raw_model_parameters.active_params_b_low is 'Parameters active per token, billions, low end.';
+comment on column raw_model_parameters.active_params_b_high is 'Parameters active per token, billions, high end.';
+comment on column raw_model_parameters.warnings is 'EcoLogits warnings: model-arch-not-released (a range EcoLogits estimated), model-arch-multimodal.';
+comment on column raw_model_parameters.source_url is 'Where EcoLogits took the count from (its first cited source).';
+comment on column raw_model_parameters._batch_scope is 'Batch the row belongs to; rows of a scope missing from that scope''s next batch are deleted.';
+comment on column raw_model_parameters._source_url is 'File or URL of the payload the row came from (never with credentials).';
+comment on column raw_model_parameters._source_sha256 is 'SHA-256 of that payload; the raw copy is under raw/<source>/<sha256> (meta_raw_manifest).';
+comment on column raw_model_parameters._row_hash is 'Hash of the row''s business columns: an unchanged hash means an unchanged row on the next load.';
+comment on column raw_model_parameters._load_id is 'Load that last inserted or changed the row (meta_load_log.load_id).';
+comment on column raw_model_parameters._loaded_at is 'When that load ran (UTC, naive timestamp).';
+
+-- stg_inference__measurements
+comment on view stg_inference__measurements is 'Staging view: raw_inference_measurements with the model''s comparison key and energy per request in Wh. Grain: source x task x model_id x gpu x configuration.';
+comment on column stg_inference__measurements.source is 'Benchmark: mlenergy_v3, mlenergy_v2, mlenergy_v1 (ML.ENERGY Leaderboard rounds) or aienergyscore (Hugging Face AI Energy Score).';
+comment on column stg_inference__measurements.task is 'The benchmark''s task (lm-arena-chat, gpqa, sourcegraph-fim, chat, code, text-to-image, text_generation, ...).';
+comment on column stg_inference__measurements.model_id is 'Model as the benchmark names it (usually its Hugging Face id).';
+comment on column stg_inference__measurements.gpu is 'Accelerator as the benchmark names it (H100, B200, A100-SXM4-40GB, H100 80GB, A40, V100).';
+comment on column stg_inference__measurements.configuration is 'The configuration measured: GPU count, parallelism and batch limit (v3), the file name (v2), or as published.';
+comment on column stg_inference__measurements.nickname is 'The benchmark''s display name for the model.';
+comment on column stg_inference__measurements.architecture is 'Dense Transformer or MoE, as the benchmark states it.';
+comment on column stg_inference__measurements.weight_precision is 'Weight precision served (bfloat16, fp8, mxfp4); null when the benchmark does not say.';
+comment on column stg_inference__measurements.total_params_b is 'Total parameters, billions, as the benchmark states.';
+comment on column stg_inference__measurements.active_params_b is 'Parameters active per token, billions (v3; a mixture of experts has fewer than its total).';
+comment on column stg_inference__measurements.gpu_count is 'Accelerators serving one replica, count.';
+comment on column stg_inference__measurements.max_batch_size is 'Most requests decoded together (vLLM max_num_seqs, v2 Max BS; diffusion batch size).';
+comment on column stg_inference__measurements.avg_batch_size is 'Requests decoded together on average over the run.';
+comment on column stg_inference__measurements.energy_per_request_j is 'GPU energy per request (a response, an image or a video; AI Energy Score: per query), J.';
+comment on column stg_inference__measurements.energy_per_output_token_j is 'GPU energy per output token (request energy over output tokens, prefill included), J.';
+comment on column stg_inference__measurements.avg_output_tokens is 'Mean output tokens per request.';
+comment on column stg_inference__measurements.avg_power_w is 'Mean GPU power over the run, W (v3).';
+comment on column stg_inference__measurements.output_tokens_per_s is 'Output tokens per second over all requests.';
+comment on column stg_inference__measurements.energy_score is 'AI Energy Score stars, 1 (most energy) to 5, relative within the task.';
+comment on column stg_inference__measurements.size_class is 'AI Energy Score model-size class (A, B, C) of text generation.';
+comment on column stg_inference__measurements.source_url is 'URL of the upstream file the row comes from.';
+comment on column stg_inference__measurements.model_key is 'Comparison key of model_id (macro model_key): how a benchmark''s id finds a model on the board.';
+comment on column stg_inference__measurements.energy_per_request_wh is 'GPU energy per request, Wh.';
+
+-- stg_models__parameters
+comment on view stg_models__parameters is 'Staging view: EcoLogits parameter counts with the comparison key. Grain: source x provider x model_id.';
+comment on column stg_models__parameters.source is 'Source of the counts (ecologits).';
+comment on column stg_models__parameters.provider is 'EcoLogits provider (openai, anthropic, mistralai, huggingface_hub, ...).';
+comment on column stg_models__parameters.model_id is 'Model as the provider''s API or the Hub names it.';
+comment on column stg_models__parameters.architecture is 'dense or moe.';
+comment on column stg_models__parameters.total_params_b_low is 'Total parameters, billions, low end (equal to high for an exact count).';
+comment on column stg_models__parameters.total_params_b_high is 'Total parameters, billions, high end.';
+comment on column stg_models__parameters.active_params_b_low is 'Parameters active per token, billions, low end.';
+comment on column stg_models__parameters.active_params_b_high is 'Parameters active per token, billions, high end.';
+comment on column stg_models__parameters.warnings is 'EcoLogits warnings: model-arch-not-released (a range EcoLogits estimated), model-arch-multimodal.';
+comment on column stg_models__parameters.source_url is 'Where EcoLogits took the count from (its first cited source).';
+comment on column stg_models__parameters.model_key is 'Comparison key of model_id (macro model_key).';
+comment on column stg_models__parameters.exact is 'True when total and active counts are exact (low = high).';
+
+-- int_inference_configurations
+comment on table int_inference_configurations is 'Intermediate (numpy, tasks/model/inference.py): every measured language-model configuration the inference estimator is calibrated on, with its features, fitted and leave-one-model-out values. Grain: source x task x model_id x gpu x configuration.';
+comment on column int_inference_configurations.source is 'Benchmark round (mlenergy_v3, mlenergy_v2).';
+comment on column int_inference_configurations.task is 'The benchmark''s task.';
+comment on column int_inference_configurations.model_id is 'Model as the benchmark names it.';
+comment on column int_inference_configurations.model_key is 'Comparison key of the model name (macro model_key): the leave-one-model-out group.';
+comment on column int_inference_configurations.gpu is 'Accelerator as the benchmark names it.';
+comment on column int_inference_configurations.gpu_id is 'Canonical accelerator id (GPU catalogue).';
+comment on column int_inference_configurations.gpu_memory_gb is 'Accelerator memory, GB (GPU catalogue).';
+comment on column int_inference_configurations.configuration is 'The configuration measured.';
+comment on column int_inference_configurations.weight_precision is 'Weight precision as the benchmark states it (null: not stated).';
+comment on column int_inference_configurations.precision_bits is 'Bits per weight used by the fit (16 when not stated, 8 when 16-bit weights could not fit the GPUs).';
+comment on column int_inference_configurations.generation is 'Accelerator generation: (release year - 2022) / 2 (A100 -1, H100 0, B200 1).';
+comment on column int_inference_configurations.total_params_b is 'Total parameters, billions.';
+comment on column int_inference_configurations.active_params_b is 'Parameters active per token, billions (the benchmark''s, else EcoLogits'' exact count, else the total).';
+comment on column int_inference_configurations.gpu_count is 'Accelerators serving one replica.';
+comment on column int_inference_configurations.max_batch_size is 'Most requests decoded together.';
+comment on column int_inference_configurations.avg_output_tokens is 'Mean output tokens per request.';
+comment on column int_inference_configurations.energy_per_output_token_j is 'Measured GPU energy per output token, J.';
+comment on column int_inference_configurations.fitted_j_per_output_token is 'The estimator''s value for this configuration (fit on all), J.';
+comment on column int_inference_configurations.lomo_j_per_output_token is 'The estimator''s value from a fit without this model (leave one model out), J.';
+comment on column int_inference_configurations.source_url is 'URL of the upstream file.';
+
+-- int_inference_calibrated
+comment on table int_inference_calibrated is 'Intermediate (numpy, tasks/model/inference.py): the inference estimator, ln(J per output token) least squares on ln active parameters, ln GPUs, ln max batch, generation and precision, with its interval, leave-one-model-out error and serving GPU. Grain: one row.';
+comment on column int_inference_calibrated.b_intercept is 'Fitted intercept of ln(J per output token).';
+comment on column int_inference_calibrated.b_ln_active_params_b is 'Coefficient of ln(active parameters, billions).';
+comment on column int_inference_calibrated.b_ln_gpu_count is 'Coefficient of ln(accelerators per replica).';
+comment on column int_inference_calibrated.b_ln_max_batch is 'Coefficient of ln(max batch).';
+comment on column int_inference_calibrated.b_generation is 'Coefficient of the accelerator generation ((release year - 2022) / 2).';
+comment on column int_inference_calibrated.b_precision is 'Coefficient of log2(weight bits / 16).';
+comment on column int_inference_calibrated.interval_log_halfwidth is 'Half-width of the 90% prediction interval in ln units: 1.645 x sd of the leave-one-model-out ln errors.';
+comment on column int_inference_calibrated.n_configurations is 'Measured configurations the fit uses.';
+comment on column int_inference_calibrated.n_models is 'Distinct models (comparison keys) among them.';
+comment on column int_inference_calibrated.lomo_geomean_error is 'Geometric-mean error on unseen models: exp(mean |ln(predicted / measured)|), leave one model out.';
+comment on column int_inference_calibrated.lomo_coverage is 'Share of configurations whose leave-one-model-out prediction interval holds the measured value.';
+comment on column int_inference_calibrated.serving_gpu is 'The reference serving accelerator (as named).';
+comment on column int_inference_calibrated.serving_gpu_id is 'Its canonical id.';
+comment on column int_inference_calibrated.serving_gpu_memory_gb is 'Its memory, GB.';
+comment on column int_inference_calibrated.serving_generation is 'Its generation on the fit''s scale.';
+
+-- fct_model_inference
+comment on table fct_model_inference is 'Mart: serving each language model with a parameter count, per output token and per 1,000 requests of the stated shape, measured (ML.ENERGY) or estimated, with ranges, and the requests to breakeven with training and creation. Grain: model.';
+comment on column fct_model_inference.model is 'Model name as displayed (aliases resolved through raw_model_aliases).';
+comment on column fct_model_inference.domain is 'What the model is for, as Epoch AI lists it (''; ''-separated: Language, Vision, Multimodal, ...).';
+comment on column fct_model_inference.parameters_b is 'Total parameters, billions (the model''s own facts, else EcoLogits'' exact count).';
+comment on column fct_model_inference.active_parameters_b is 'Parameters active per token, billions (the total for a dense model).';
+comment on column fct_model_inference.inference_basis is 'measured (an ML.ENERGY configuration on the serving GPU at the reference batch) or estimated (tasks/model/inference.py).';
+comment on column fct_model_inference.inference_source is 'The dataset and configuration measured, or the estimator with its leave-one-model-out error.';
+comment on column fct_model_inference.request_tokens_in is 'Input tokens of the stated request (assumption inference_request_tokens_in); their prefill is inside the per-output-token energy.';
+comment on column fct_model_inference.request_tokens_out is 'Output tokens of the stated request (assumption inference_request_tokens_out).';
+comment on column fct_model_inference.inference_j_per_output_token is 'GPU energy per output token at the serving set-up, J.';
+comment on column fct_model_inference.inference_j_per_output_token_low is 'Low end: the lowest of the model''s measured configurations at the reference batch, or the estimator''s 90% prediction interval, J.';
+comment on column fct_model_inference.inference_j_per_output_token_high is 'High end of inference_j_per_output_token (as _low), J.';
+comment on column fct_model_inference.inference_wh_per_1k_requests is 'Facility energy of 1,000 requests: J per output token x output tokens x PUE, Wh.';
+comment on column fct_model_inference.inference_wh_per_1k_requests_low is 'Low end (low energy per token, low PUE), Wh.';
+comment on column fct_model_inference.inference_wh_per_1k_requests_high is 'High end (high energy per token, high PUE), Wh.';
+comment on column fct_model_inference.inference_co2e_g_per_1k_requests is 'Operational carbon of 1,000 requests at the developer''s country grid (latest annual value), else the world average, g CO2e.';
+comment on column fct_model_inference.inference_co2e_g_per_1k_requests_low is 'Low end (low energy, low intensity), g CO2e.';
+comment on column fct_model_inference.inference_co2e_g_per_1k_requests_high is 'High end (high energy, high intensity), g CO2e.';
+comment on column fct_model_inference.inference_water_l_per_1k_requests is 'Operational water of 1,000 requests (WUE on-site + off-site), L.';
+comment on column fct_model_inference.inference_water_l_per_1k_requests_low is 'Low end (low energy, low WUE), L.';
+comment on column fct_model_inference.inference_water_l_per_1k_requests_high is 'High end (high energy, high WUE), L.';
+comment on column fct_model_inference.serving_gpu is 'Accelerator the figures assume (the reference serving GPU).';
+comment on column fct_model_inference.serving_gpu_count is 'Accelerators per model replica: the measured configuration''s, or as many as hold the weights at the serving precision x memory overhead (a power of two).';
+comment on column fct_model_inference.serving_precision is 'Weight precision served (bf16, bfloat16, fp8).';
+comment on column fct_model_inference.breakeven_requests is 'Requests after which serving has emitted the training run''s CO2e (training_co2e_t / CO2e per request); null without a training estimate.';
+comment on column fct_model_inference.breakeven_requests_creation is 'Requests after which serving has emitted the whole creation''s CO2e (training + development + embodied).';

@@ -43,7 +43,8 @@ described as (
         max(value) filter (where field = 'compute_confidence') as compute_confidence,
         max(value) filter (where field = 'base_model') as base_model,
         max(value_num) filter (where field = 'finetune_flops') as finetune_flops,
-        max(value) filter (where field = 'organization_country') as organization_country
+        max(value) filter (where field = 'organization_country') as organization_country,
+        max(value) filter (where field = 'domain') as domain
     from chosen
     group by model
 ),

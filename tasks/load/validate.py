@@ -157,6 +157,46 @@ CONTRACTS: dict[str, TableContract] = {
         not_null=("kind", "key", "organization", "source"),
         value_sets={"kind": frozenset({"hub_owner", "github_owner", "model_id", "spelling"})},
     ),
+    # Energies are physical bounds: a request of the largest model on 8 GPUs stays far under
+    # 1 MJ (ML.ENERGY's largest are ~1e5 J); a token under 1 kJ. Parameters up to 10 trillion.
+    "raw_inference_measurements": TableContract(
+        "raw_inference_measurements",
+        not_null=("source", "task", "model_id", "gpu", "configuration", "energy_per_request_j"),
+        ranges={
+            "energy_per_request_j": (1e-6, 1e7),
+            "energy_per_output_token_j": (1e-6, 1e3),
+            "total_params_b": (0, 10_000),
+            "active_params_b": (0, 10_000),
+            "gpu_count": (1, 1024),
+            "max_batch_size": (1, 1_000_000),
+            "avg_output_tokens": (0, 1_000_000),
+            "energy_score": (1, 5),
+        },
+        value_sets={
+            "source": frozenset({"mlenergy_v3", "mlenergy_v2", "mlenergy_v1", "aienergyscore"})
+        },
+    ),
+    "raw_model_parameters": TableContract(
+        "raw_model_parameters",
+        not_null=(
+            "source",
+            "provider",
+            "model_id",
+            "architecture",
+            "total_params_b_low",
+            "total_params_b_high",
+            "active_params_b_low",
+            "active_params_b_high",
+            "source_url",
+        ),
+        ranges={
+            "total_params_b_low": (0, 10_000),
+            "total_params_b_high": (0, 10_000),
+            "active_params_b_low": (0, 10_000),
+            "active_params_b_high": (0, 10_000),
+        },
+        value_sets={"architecture": frozenset({"dense", "moe"})},
+    ),
     "raw_assumptions": TableContract(
         "raw_assumptions", not_null=("key", "low", "central", "high", "unit", "source")
     ),
