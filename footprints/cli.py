@@ -10,6 +10,7 @@ import typer
 
 from footprints.commands import run as run_command
 from footprints.commands.card import card
+from footprints.commands.inference import inference
 from footprints.commands.maintenance import backup, doctor, rebuild
 from footprints.commands.report import report
 from footprints.commands.run import run
@@ -31,6 +32,7 @@ app.command()(leaderboard)
 export_app.command("leaderboard")(export_leaderboard)
 export_app.command("audit")(export_audit)
 app.command("whatif")(whatif)
+app.command("inference")(inference)
 app.command("report")(report)
 app.command("card")(card)
 app.command("schema")(schema)

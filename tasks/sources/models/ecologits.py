@@ -92,6 +92,7 @@ def parse_models(data: bytes, source_url: str) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=SCHEMA)
 
 
+# raw.githubusercontent.com serves .json as text/plain: fetched as text, parsed here.
 def fetch_models(
     session: requests.Session,
     source: SourceSettings,
@@ -99,7 +100,7 @@ def fetch_models(
     *,
     conditional: Conditional | None = None,
 ) -> FetchResult:
-    return fetch(session, source, settings, FILE, expect="json", conditional=conditional)
+    return fetch(session, source, settings, FILE, expect="text", conditional=conditional)
 
 
 def land_ecologits(

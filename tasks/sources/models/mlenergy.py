@@ -219,6 +219,7 @@ def parse_v1_benchmark(
 # Live: the v3 task files
 
 
+# raw.githubusercontent.com serves .json as text/plain: fetched as text, parsed here.
 def fetch_v3_task(
     session: requests.Session,
     source: SourceSettings,
@@ -228,7 +229,7 @@ def fetch_v3_task(
     conditional: Conditional | None = None,
 ) -> FetchResult:
     path = f"tasks/{task}.json"
-    return fetch(session, source, settings, path, expect="json", conditional=conditional)
+    return fetch(session, source, settings, path, expect="text", conditional=conditional)
 
 
 def land_mlenergy(
@@ -240,7 +241,7 @@ def land_mlenergy(
 ) -> list[LoadResult]:
     """Fetch each v3 task file (conditionally) and land it as its own batch."""
     files = [(f"tasks/{task}.json", f"mlenergy_v3:{task}", _v3_parser) for task in tasks]
-    return land_each(con, settings, SOURCE, files, expect="json", run_id=run_id)
+    return land_each(con, settings, SOURCE, files, expect="text", run_id=run_id)
 
 
 def _v3_parser(url: str) -> Parser:

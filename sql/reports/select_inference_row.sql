@@ -1,0 +1,9 @@
+-- One model's serving figures (fct_model_inference) beside its training and creation CO2e
+-- (fct_model_totals), for `footprints inference`. Columns are named as on the leaderboard.
+select
+    i.*,
+    t.training_co2e_t,
+    t.total_co2e_t
+from fct_model_inference as i
+left join fct_model_totals as t using (model)
+where i.model = ?
