@@ -46,7 +46,7 @@ SOURCES: tuple[Source, ...] = (
 SNAPSHOT_FILES: dict[Kind, tuple[SnapshotFile, ...]] = {
     "grid": grid_snapshot.SNAPSHOT_FILES,
     "hardware": hardware_snapshot.SNAPSHOT_FILES,
-    "models": models_snapshot.SNAPSHOT_FILES,
+    "models": (*models_snapshot.SNAPSHOT_FILES, *models_snapshot.INFERENCE_FILES),
 }
 ASSUMPTION_FILES = models_snapshot.ASSUMPTION_FILES
 
