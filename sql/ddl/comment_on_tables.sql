@@ -740,7 +740,7 @@ comment on column rpt_leaderboard.inference_water_l_per_1k_requests_low is 'Low 
 comment on column rpt_leaderboard.inference_water_l_per_1k_requests_high is 'High end (high energy, high WUE), L.';
 comment on column rpt_leaderboard.serving_gpu is 'Accelerator the figures assume (the reference serving GPU).';
 comment on column rpt_leaderboard.serving_gpu_count is 'Accelerators per model replica: the measured configuration''s, or as many as hold the weights at the serving precision x memory overhead (a power of two).';
-comment on column rpt_leaderboard.serving_precision is 'Weight precision served (bf16, bfloat16, fp8).';
+comment on column rpt_leaderboard.serving_precision is 'Weight precision served (bf16, fp8, mxfp4).';
 comment on column rpt_leaderboard.breakeven_requests is 'Requests after which serving has emitted the training run''s CO2e (training_co2e_t / CO2e per request); null without a training estimate.';
 comment on column rpt_leaderboard.breakeven_requests_creation is 'Requests after which serving has emitted the whole creation''s CO2e (training + development + embodied).';
 
@@ -1069,6 +1069,6 @@ comment on column fct_model_inference.inference_water_l_per_1k_requests_low is '
 comment on column fct_model_inference.inference_water_l_per_1k_requests_high is 'High end (high energy, high WUE), L.';
 comment on column fct_model_inference.serving_gpu is 'Accelerator the figures assume (the reference serving GPU).';
 comment on column fct_model_inference.serving_gpu_count is 'Accelerators per model replica: the measured configuration''s, or as many as hold the weights at the serving precision x memory overhead (a power of two).';
-comment on column fct_model_inference.serving_precision is 'Weight precision served (bf16, bfloat16, fp8).';
+comment on column fct_model_inference.serving_precision is 'Weight precision served (bf16, fp8, mxfp4).';
 comment on column fct_model_inference.breakeven_requests is 'Requests after which serving has emitted the training run''s CO2e (training_co2e_t / CO2e per request); null without a training estimate.';
 comment on column fct_model_inference.breakeven_requests_creation is 'Requests after which serving has emitted the whole creation''s CO2e (training + development + embodied).';

@@ -241,8 +241,9 @@ final as (
         f.wh_high / 1000.0 * f.wue_high as inference_water_l_per_1k_requests_high,
         f.serving_gpu,
         coalesce(f.chosen.gpu_count, f.estimate_gpu_count) as serving_gpu_count,
-        case when f.inference_basis = 'measured'
-            then coalesce(f.chosen.weight_precision, 'bf16') else 'bf16' end as serving_precision,
+        -- one spelling per format: ML.ENERGY writes 'bfloat16', v2 none (bf16 or fp16)
+        replace(coalesce(f.chosen.weight_precision, 'bf16'), 'bfloat16', 'bf16')
+            as serving_precision,
         t.training_co2e_t * 1e6 / (f.wh * f.ci / 1000.0) as breakeven_requests,
         t.total_co2e_t * 1e6 / (f.wh * f.ci / 1000.0) as breakeven_requests_creation
     from figures as f
