@@ -81,9 +81,11 @@ def _reestimate(
     estimate = predict(calibration_from_row(cal), x)
     old = _triple(row, "inference_j_per_output_token")
     new = Triple(estimate.low, estimate.j_per_output_token, estimate.high)
-    # Energy, carbon and water scale with J per token; PUE, intensity and WUE stay as they were.
+    # Energy, carbon and water scale with J per token, bound by bound; PUE, intensity and WUE
+    # stay as they were.
+    scale = Triple(new.low / old.low, new.central / old.central, new.high / old.high)
     for column in BOUNDED[1:]:
-        _put(row, column, _triple(row, column) * (new / old))
+        _put(row, column, _triple(row, column) * scale)
     _put(row, "inference_j_per_output_token", new)
     row |= {
         "inference_basis": "estimated",

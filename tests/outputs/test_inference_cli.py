@@ -60,6 +60,19 @@ def test_fp32_405b_is_served_on_more_than_eight_gpus(db: Path) -> None:
     assert 1 < bf16["serving_gpu_count"] < obj["serving_gpu_count"]
 
 
+def test_another_gpu_keeps_pue_grid_and_water_per_kwh(db: Path) -> None:
+    base = json.loads(run(db, "--model", "Llama 2 7B", "--format", "json").output)
+    moved = json.loads(run(db, "--model", "Llama 2 7B", "--gpu", "B200", "--format", "json").output)
+    assert moved["serving_gpu"] == "B200" and moved["serving_gpu_count"] == 1
+    # Only J per output token changes, bound by bound: Wh per J stays each bound's own PUE.
+    for end in ("_low", "", "_high"):
+        assert moved[f"inference_wh_per_1k_requests{end}"] / moved[
+            f"inference_j_per_output_token{end}"
+        ] == pytest.approx(
+            base[f"inference_wh_per_1k_requests{end}"] / base[f"inference_j_per_output_token{end}"]
+        )
+
+
 def test_traffic_gives_days_to_breakeven(db: Path) -> None:
     out = run(db, "--model", "Llama 2 7B", "--requests-per-day", "1000000", "--days", "30",
               "--format", "csv")  # fmt: skip
