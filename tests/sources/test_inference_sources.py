@@ -197,3 +197,22 @@ def test_a_file_that_is_not_ml_energys_is_named(settings, httpserver) -> None:
     message = str(err.value)
     assert "gpqa.json" in message and "not an ML.ENERGY v3 task file" in message
     assert "\n" not in message
+
+
+def test_a_bad_row_is_quarantined_and_the_good_rows_land(
+    settings, httpserver, inference_data: Path
+) -> None:
+    lines = (inference_data / "aienergyscore_leaderboard_2025/summarization.csv").read_text()
+    header, *rows = lines.strip().splitlines()
+    bad = "pszemraj/not-a-number,twelve,3"  # no energy: the row cannot land
+    body = "\n".join([header, *rows, bad]) + "\n"
+    serve(httpserver, "/aies/summarization.csv", body.encode(), "bad")
+    with open_warehouse(settings=settings) as c:
+        (result,) = aienergyscore.land_aienergyscore(c, settings, tasks=("summarization",))
+        landed = c.execute("select count(*) from raw_inference_measurements").fetchall()
+        reasons = c.execute(
+            "select reason from meta_quarantine where table_name = 'raw_inference_measurements'"
+        ).fetchall()
+    assert result.status == "success"
+    assert landed == [(len(rows),)]
+    assert len(reasons) == 1 and "energy_per_request_j" in reasons[0][0]
