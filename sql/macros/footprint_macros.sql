@@ -31,16 +31,16 @@ create or replace macro gpu_hours_from_flops(flops, peak_tflops, mfu) as
     flops / (peak_tflops * 1e12 * mfu) / 3600.0;
 
 -- A model name as a comparison key, so a benchmark's Hub id finds the leaderboard's display name:
--- owner and a 'Meta-' prefix dropped, release suffixes (-Instruct, -chat, -Thinking, -it, -hf, -base, -FP8,
--- with a version or date after them, or a bare -v0.x) dropped, then everything but letters,
--- digits and dots. 'meta-llama/Meta-Llama-3.1-8B-Instruct' and 'Llama 3.1 8B' -> 'llama3.18b'.
+-- owner and a 'Meta-' prefix dropped, release suffixes (-Instruct, -chat, -Thinking, -it, -hf,
+-- -base, -FP8, with a version or date after them, a bare -v0.x, or an active-size-and-experts tag
+-- such as -17B-16E) dropped, then everything but letters, digits and dots. 'meta-llama/Meta-Llama-3.1-8B-Instruct' and 'Llama 3.1 8B' -> 'llama3.18b'.
 create or replace macro model_key(name) as regexp_replace(
     regexp_replace(
         regexp_replace(
             regexp_replace(lower(regexp_replace(trim(name), '^.*/', '')), '^meta[- ]', ''),
             '([- _](instruct|chat|thinking|it|hf|base|fp8)([- _]v?[0-9]+(\.[0-9]+)?)?)+$', ''
         ),
-        '[- _]v0\.[0-9]+$', ''
+        '([- _]v0\.[0-9]+|[- _][0-9]+b[- _][0-9]+e)$', ''
     ),
     '[^a-z0-9.]', '', 'g'
 );
