@@ -11,6 +11,7 @@ import typer
 from footprints.commands import run as run_command
 from footprints.commands.card import card
 from footprints.commands.filings import export_ai_act, export_boamps, export_spdx
+from footprints.commands.inference import inference
 from footprints.commands.maintenance import backup, doctor, rebuild
 from footprints.commands.report import report
 from footprints.commands.run import run
@@ -47,6 +48,7 @@ export_app.command("boamps")(export_boamps)
 export_app.command("not-estimable")(export_not_estimable)
 export_app.command("scorecard")(export_scorecard)
 app.command("whatif")(whatif)
+app.command("inference")(inference)
 app.command("report")(report)
 app.command("card")(card)
 app.command("schema")(schema)

@@ -25,3 +25,15 @@ def shared_data() -> Path:
 @pytest.fixture(scope="session")
 def snapshot_dir() -> Path:
     return SNAPSHOT
+
+
+@pytest.fixture(scope="module")
+def trust_con():
+    """A read-only connection to the warehouse built from the bundled snapshot
+    (tests/trust_fixtures.py), for tests that only query it."""
+    import duckdb  # deferred: only the tests that query the built warehouse need it
+    from trust_fixtures import trust_warehouse
+
+    con = duckdb.connect(str(trust_warehouse()), read_only=True)
+    yield con
+    con.close()

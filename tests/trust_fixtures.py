@@ -120,6 +120,7 @@ def trust_warehouse() -> Path:
             grid_hourly.SNAPSHOT_FILES,
             gpu_specs.SNAPSHOT_FILES,
             model_disclosures.SNAPSHOT_FILES,
+            model_disclosures.INFERENCE_FILES,
             model_disclosures.ASSUMPTION_FILES,
         ):
             ingest_snapshot_files(con, files, settings=settings)

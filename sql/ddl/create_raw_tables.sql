@@ -203,6 +203,53 @@ create table if not exists raw_model_organizations (
     primary key (kind, key)
 );
 
+-- Measured inference energy: one row per benchmark configuration (source x task x model x GPU x
+-- configuration). ML.ENERGY v3 / v2 / v1 (legacy) and the AI Energy Score land here.
+create table if not exists raw_inference_measurements (
+    source                     varchar not null,
+    task                       varchar not null,
+    model_id                   varchar not null,
+    gpu                        varchar not null,
+    configuration              varchar not null,
+    nickname                   varchar,
+    architecture               varchar,
+    weight_precision           varchar,
+    total_params_b             double,
+    active_params_b            double,
+    gpu_count                  integer,
+    max_batch_size             integer,
+    avg_batch_size             double,
+    energy_per_request_j       double not null,
+    energy_per_output_token_j  double,
+    avg_output_tokens          double,
+    avg_power_w                double,
+    output_tokens_per_s        double,
+    energy_score               integer,
+    size_class                 varchar,
+    source_url                 varchar not null,
+    _batch_scope varchar not null, _source_url varchar not null, _source_sha256 varchar not null,
+    _row_hash varchar not null, _load_id varchar not null, _loaded_at timestamp not null,
+    primary key (source, task, model_id, gpu, configuration)
+);
+
+-- Parameter counts of provider and Hub models (EcoLogits models.json): exact counts have
+-- low = high; a range or an unreleased size keeps its bounds.
+create table if not exists raw_model_parameters (
+    source               varchar not null,
+    provider             varchar not null,
+    model_id             varchar not null,
+    architecture         varchar not null,
+    total_params_b_low   double not null,
+    total_params_b_high  double not null,
+    active_params_b_low  double not null,
+    active_params_b_high double not null,
+    warnings             varchar,
+    source_url           varchar not null,
+    _batch_scope varchar not null, _source_url varchar not null, _source_sha256 varchar not null,
+    _row_hash varchar not null, _load_id varchar not null, _loaded_at timestamp not null,
+    primary key (source, provider, model_id)
+);
+
 create table if not exists raw_assumptions (
     key      varchar not null,
     low      double not null,

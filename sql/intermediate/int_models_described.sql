@@ -47,7 +47,8 @@ described as (
         -- coverage (issue 15): why Epoch AI counts the model notable, and its frontier flag
         max(value) filter (where field = 'notability_criteria') as notability_criteria,
         coalesce(bool_or(value = 'true') filter (where field = 'frontier_model'), false)
-            as frontier_model
+            as frontier_model,
+        max(value) filter (where field = 'domain') as domain
     from chosen
     group by model
 ),

@@ -29,3 +29,21 @@ create or replace macro dense_training_flops(parameters, tokens) as 6.0 * parame
 -- GPU-hours from FLOPs = FLOPs / (peak FLOP/s x MFU) / 3600
 create or replace macro gpu_hours_from_flops(flops, peak_tflops, mfu) as
     flops / (peak_tflops * 1e12 * mfu) / 3600.0;
+
+-- A model name as a comparison key, so a benchmark's Hub id finds the leaderboard's display name:
+-- owner and a 'Meta-' prefix dropped, release suffixes (-Instruct, -chat, -Thinking, -it, -hf,
+-- -base, -FP8, with a version or date after them, a bare -v0.x, or an active-size-and-experts tag
+-- such as -17B-16E) dropped, then everything but letters, digits and dots. 'meta-llama/Meta-Llama-3.1-8B-Instruct' and 'Llama 3.1 8B' -> 'llama3.18b'.
+create or replace macro model_key(name) as regexp_replace(
+    regexp_replace(
+        regexp_replace(
+            regexp_replace(lower(regexp_replace(trim(name), '^.*/', '')), '^meta[- ]', ''),
+            '([- _](instruct|chat|thinking|it|hf|base|fp8)([- _]v?[0-9]+(\.[0-9]+)?)?)+$', ''
+        ),
+        '([- _]v0\.[0-9]+|[- _][0-9]+b[- _][0-9]+e)$', ''
+    ),
+    '[^a-z0-9.]', '', 'g'
+);
+
+-- Energy (J) per request -> Wh per 1,000 requests (1 Wh = 3,600 J)
+create or replace macro wh_per_1k_requests(j_per_request) as j_per_request * 1000.0 / 3600.0;

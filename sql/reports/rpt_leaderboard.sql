@@ -24,6 +24,10 @@ gpus as (
     select gpu_id, specs_source from dim_gpu
 ),
 
+inference as (
+    select * from fct_model_inference
+),
+
 final as (
     select
         row_number() over (order by t.total_co2e_t desc nulls last, t.model) as rank,
@@ -102,11 +106,36 @@ final as (
         t.cost_price_year,
         t.rental_price_basis,
         t.rental_usd_per_gpu_hour,
-        t.cost_sources
+        t.cost_sources,
+        -- inference (issue 18): serving per request, measured or estimated, and the breakeven
+        m.domain,
+        i.active_parameters_b,
+        i.inference_basis,
+        i.inference_source,
+        i.request_tokens_in,
+        i.request_tokens_out,
+        i.inference_j_per_output_token,
+        i.inference_j_per_output_token_low,
+        i.inference_j_per_output_token_high,
+        i.inference_wh_per_1k_requests,
+        i.inference_wh_per_1k_requests_low,
+        i.inference_wh_per_1k_requests_high,
+        i.inference_co2e_g_per_1k_requests,
+        i.inference_co2e_g_per_1k_requests_low,
+        i.inference_co2e_g_per_1k_requests_high,
+        i.inference_water_l_per_1k_requests,
+        i.inference_water_l_per_1k_requests_low,
+        i.inference_water_l_per_1k_requests_high,
+        i.serving_gpu,
+        i.serving_gpu_count,
+        i.serving_precision,
+        i.breakeven_requests,
+        i.breakeven_requests_creation
     from totals as t
     join runs as r using (model)
     left join models as m using (model)
     left join gpus as g on g.gpu_id = r.gpu_id
+    left join inference as i using (model)
     where t.total_co2e_t is not null
 )
 

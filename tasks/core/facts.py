@@ -27,6 +27,8 @@ FIELDS: dict[str, tuple[frozenset[str], str]] = {
     "finetune_flops": (frozenset({"model"}), "FLOP"),
     "post_training_flops": (frozenset({"model"}), "FLOP"),
     "compute_confidence": (frozenset({"model"}), ""),
+    # What the model is for, as Epoch lists it (Language, Vision, Multimodal, ...; "; "-joined).
+    "domain": (frozenset({"model"}), ""),
     "gpu": (frozenset({"training", "development"}), ""),
     "gpu_count": (frozenset({"training", "development"}), "count"),
     "gpu_hours": (frozenset({"training", "development"}), "h"),

@@ -3,7 +3,7 @@ row work (this module: typing, the checks as SQL, the merge; `tasks.load.scan_ch
 
 The in-memory strategy holds a batch in memory three times (polars, pandas for Great
 Expectations, Arrow for the merge); at 10M hourly rows that is gigabytes and minutes. Here the
-same contract (`tasks.load.validate.CONTRACTS`) is enforced with the data left in DuckDB:
+same contract (`tasks.load.contracts.CONTRACTS`) is enforced with the data left in DuckDB:
 
 1. **Archive** the file content-addressed (`tasks.load.archive.archive_file`: streamed hash and
    copy, never read whole into Python), with its manifest row; a file identical to the last one
@@ -63,7 +63,8 @@ import duckdb
 import polars as pl
 import pyarrow as pa
 
-from tasks.load.validate import CONTRACTS, ValidationFailed, _row_suite, business_columns
+from tasks.load.contracts import CONTRACTS
+from tasks.load.validate import ValidationFailed, _row_suite, business_columns
 from tasks.load.warehouse import RAW_TABLE_KEYS, WarehouseError, read_sql
 
 _IDENT = re.compile(r"^[a-z_][a-z0-9_]*$")

@@ -47,6 +47,8 @@ RAW_TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "raw_training_sites": ("organization", "cloud_vendor", "location"),
     "raw_model_organizations": ("kind", "key"),
     "raw_organization_countries": ("organization",),
+    "raw_inference_measurements": ("source", "task", "model_id", "gpu", "configuration"),
+    "raw_model_parameters": ("source", "provider", "model_id"),
     "raw_assumptions": ("key",),
     "raw_equivalences": ("key",),
 }

@@ -1,8 +1,10 @@
 """Transforms: raw tables -> staging views -> intermediate, marts and reports tables.
 
 One polars step resolves the names written in disclosures (GPUs, places) through the alias
-tables; everything else is SQL in sql/, run in the order its references give (tasks/model/graph.py)
-inside one transaction, with every mart checked against its YAML twin (tasks/model/contracts.py)
+tables, and one numpy step calibrates the inference estimator on the measured configurations
+(tasks/model/inference.py); everything else is SQL in sql/, run in the order its references
+give (tasks/model/graph.py) inside one transaction, with every mart checked against its YAML
+twin (tasks/model/contracts.py)
 before the commit, so a reader sees either the previous build or the whole new one.
 """
 
@@ -21,9 +23,17 @@ from tasks.load.archive import sha256_bytes
 from tasks.load.warehouse import SQL_DIR, read_sql, table_fingerprint
 from tasks.model.contracts import MartContract, check_contracts, read_contract
 from tasks.model.graph import SqlModel, build_order, discover_models
+from tasks.model.inference import build_calibration
 
 NAMES_TABLE = "int_names_resolved"  # built here in polars; SQL models read it as intermediate
-EXTERNAL_TABLES = {NAMES_TABLE: "intermediate"}
+# Built here with numpy (tasks/model/inference.py); SQL models read them as intermediate.
+CONFIGURATIONS_TABLE = "int_inference_configurations"
+CALIBRATED_TABLE = "int_inference_calibrated"
+EXTERNAL_TABLES = {
+    NAMES_TABLE: "intermediate",
+    CONFIGURATIONS_TABLE: "intermediate",
+    CALIBRATED_TABLE: "intermediate",
+}
 
 NAMES_SCHEMA = {
     "kind": pl.String,
@@ -56,13 +66,21 @@ def plan_build() -> tuple[list[SqlModel], list[MartContract]]:
     return models, [read_contract(m.path) for m in models if m.layer == "marts"]
 
 
+def _create_table(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
+    con.register("external_frame", frame.to_arrow())
+    con.execute(f"create or replace table {table} as select * from external_frame")
+    con.unregister("external_frame")
+
+
 def _run_models(
     con: duckdb.DuckDBPyConnection, models: list[SqlModel], names: pl.DataFrame
 ) -> None:
     con.execute(read_sql("macros/footprint_macros.sql"))
-    con.register("names_frame", names.to_arrow())
-    con.execute(f"create or replace table {NAMES_TABLE} as select * from names_frame")
-    con.unregister("names_frame")
+    _create_table(con, NAMES_TABLE, names)
+    # The calibration reads the macros (model_key), so it runs after them.
+    configurations, calibrated = build_calibration(con)
+    _create_table(con, CONFIGURATIONS_TABLE, configurations)
+    _create_table(con, CALIBRATED_TABLE, calibrated)
     for model in models:
         sql = model.path.read_text(encoding="utf-8")
         con.execute(f"create or replace {model.materialization} {model.name} as {sql}")

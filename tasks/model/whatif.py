@@ -172,6 +172,12 @@ def resolve_subject(con: duckdb.DuckDBPyConnection, name: str) -> tuple[str, lis
 def resolve_model(con: duckdb.DuckDBPyConnection, name: str) -> str:
     """The leaderboard's spelling of a model name (case-insensitive, or through its aliases)."""
     models = [r[0] for r in con.execute("select model from rpt_leaderboard").fetchall()]
+    return pick_model(con, name, models, "on the leaderboard")
+
+
+def pick_model(con: duckdb.DuckDBPyConnection, name: str, models: list[str], where: str) -> str:
+    """`name` as spelled in `models` (case-insensitive, or through its aliases); the error says
+    it is not `where`, with the closest names."""
     by_lower = {m.lower(): m for m in models}
     key = name.strip().lower()
     if key in by_lower:
@@ -183,7 +189,7 @@ def resolve_model(con: duckdb.DuckDBPyConnection, name: str) -> str:
         return by_lower[alias[0][0].lower()]
     close = difflib.get_close_matches(name, models, n=3, cutoff=0.6)
     hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-    raise WhatIfError(f"model {name!r} is not on the leaderboard{hint}")
+    raise WhatIfError(f"model {name!r} is not {where}{hint}")
 
 
 def load_base(con: duckdb.DuckDBPyConnection, model: str) -> BaseRun:

@@ -158,6 +158,43 @@ LEADERBOARD_FIELDS: dict[str, tuple[str, str, str]] = {
     "cost_sources": ("string", "", "Sources of the prices behind the costs: the rental price "
                      "(price table row or the developer's disclosure) and the purchase price, "
                      "' ; '-separated."),
+    # inference (issue 18): fct_model_inference, docs/inference.md
+    "domain": ("string", "", "What the model is for, as Epoch AI lists it ('; '-separated: "
+               "Language, Vision, Multimodal, ...)."),
+    "active_parameters_b": ("number", "billion parameters", "Parameters active per token (the "
+                            "total for a dense model; fewer for a mixture of experts)."),
+    "inference_basis": ("string", "", "'measured' (an ML.ENERGY configuration of this model on "
+                        "the serving GPU at the reference batch) or 'estimated' (the calibrated "
+                        "estimator)."),
+    "inference_source": ("string", "", "Where the inference figure comes from: the dataset and "
+                         "configuration measured, or the estimator with its leave-one-model-out "
+                         "error."),
+    "request_tokens_in": ("integer", "tokens", "Input tokens of the stated request (an LM Arena "
+                          "chat prompt); their prefill is inside the per-output-token energy."),
+    "request_tokens_out": ("integer", "tokens", "Output tokens of the stated request."),
+    "inference_j_per_output_token": ("number", "J", "GPU energy per output token at the serving "
+                                     "set-up (measured, or estimated; ranges: the model's "
+                                     "measured configurations, or the estimator's 90% "
+                                     "prediction interval)."),
+    "inference_wh_per_1k_requests": ("number", "Wh", "Facility energy of 1,000 requests: per "
+                                     "output token x output tokens x PUE."),
+    "inference_co2e_g_per_1k_requests": ("number", "g CO2e", "Operational carbon of 1,000 "
+                                         "requests at the developer's country grid (else the "
+                                         "world average)."),
+    "inference_water_l_per_1k_requests": ("number", "L", "Operational water of 1,000 requests "
+                                          "(on-site + off-site WUE)."),
+    "serving_gpu": ("string", "", "Accelerator the inference figures assume (the reference "
+                    "serving GPU)."),
+    "serving_gpu_count": ("integer", "", "Accelerators serving one model replica: the measured "
+                          "configuration's, or as many as hold the weights at the serving "
+                          "precision (x memory overhead), a power of two."),
+    "serving_precision": ("string", "", "Weight precision of the serving set-up (bf16, fp8, "
+                          "...)."),
+    "breakeven_requests": ("number", "requests", "Requests after which serving has emitted as "
+                           "much CO2e as training: training_co2e_t / CO2e per request."),
+    "breakeven_requests_creation": ("number", "requests", "Requests after which serving has "
+                                    "emitted as much CO2e as the whole creation (training + "
+                                    "development + embodied: total_co2e_t)."),
 }
 # fmt: on
 

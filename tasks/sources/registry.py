@@ -12,7 +12,16 @@ from tasks.sources.grid import eia, electricitymaps, ember, owid, ukcarbon
 from tasks.sources.grid import snapshot as grid_snapshot
 from tasks.sources.hardware import greenalgorithms, mlco2
 from tasks.sources.hardware import snapshot as hardware_snapshot
-from tasks.sources.models import codecarbon, epoch, github, hf_hub, hfco2
+from tasks.sources.models import (
+    aienergyscore,
+    codecarbon,
+    ecologits,
+    epoch,
+    github,
+    hf_hub,
+    hfco2,
+    mlenergy,
+)
 from tasks.sources.models import snapshot as models_snapshot
 
 SOURCES: tuple[Source, ...] = (
@@ -28,13 +37,16 @@ SOURCES: tuple[Source, ...] = (
     hf_hub.DECLARATION,
     hfco2.DECLARATION,
     codecarbon.DECLARATION,
+    mlenergy.DECLARATION,
+    aienergyscore.DECLARATION,
+    ecologits.DECLARATION,
 )
 
 # The bundled snapshot, by the flow that lands it; the footprint model's coefficients apart.
 SNAPSHOT_FILES: dict[Kind, tuple[SnapshotFile, ...]] = {
     "grid": grid_snapshot.SNAPSHOT_FILES,
     "hardware": hardware_snapshot.SNAPSHOT_FILES,
-    "models": models_snapshot.SNAPSHOT_FILES,
+    "models": (*models_snapshot.SNAPSHOT_FILES, *models_snapshot.INFERENCE_FILES),
 }
 ASSUMPTION_FILES = models_snapshot.ASSUMPTION_FILES
 

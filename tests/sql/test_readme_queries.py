@@ -58,6 +58,7 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
         *grid_intensity.SNAPSHOT_FILES,
         *gpu_specs.SNAPSHOT_FILES,
         *model_disclosures.SNAPSHOT_FILES,
+        *model_disclosures.INFERENCE_FILES,
         *model_disclosures.ASSUMPTION_FILES,
     )
     with open_warehouse(settings=settings) as con:

@@ -244,11 +244,14 @@ class _Row:
 
 
 def _model_facts(r: _Row) -> Iterator[Fact]:
-    """Who made the model, when, its size, and its training compute at Epoch's confidence."""
+    """Who made the model, when, what for (its domains), its size, and its training compute at
+    Epoch's confidence."""
     if orgs := _split(r.cell("organization")):
         yield r.fact("model", "organization", "; ".join(orgs), "organization")
     if (d := _iso_date(r.cell("date"))) is not None:
         yield r.fact("model", "release_date", d, "date")
+    if domains := _split(r.cell("domain")):
+        yield r.fact("model", "domain", "; ".join(domains), "domain")
     if (p := _num(r.cell("parameters"))) is not None:
         yield r.fact("model", "parameters_b", _fmt(p / 1e9), "parameters")
     if (f := _num(r.cell("flops"))) is not None:

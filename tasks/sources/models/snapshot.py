@@ -34,6 +34,16 @@ SNAPSHOT_FILES = (
     SnapshotFile("models/organization_countries.csv", "raw_organization_countries"),
 )
 
+# Measured inference (scripts/snapshot/build_inference.py): ML.ENERGY, AI Energy Score, and
+# EcoLogits' parameter counts; landed by the same flow, after the disclosures.
+INFERENCE_FILES = (
+    SnapshotFile("inference/mlenergy_v3.csv", "raw_inference_measurements"),
+    SnapshotFile("inference/mlenergy_v2.csv", "raw_inference_measurements"),
+    SnapshotFile("inference/mlenergy_v1.csv", "raw_inference_measurements"),
+    SnapshotFile("inference/aienergyscore.csv", "raw_inference_measurements"),
+    SnapshotFile("inference/ecologits_models.csv", "raw_model_parameters"),
+)
+
 ASSUMPTION_FILES = (
     SnapshotFile("assumptions.csv", "raw_assumptions"),
     SnapshotFile("equivalences.csv", "raw_equivalences"),
