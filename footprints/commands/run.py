@@ -8,17 +8,18 @@ instant.
 from __future__ import annotations
 
 import atexit
+import logging
 import os
 import sys
 import threading
 from contextlib import nullcontext
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 
-from footprints.commands._common import WarehouseOpt, fail
+from footprints.commands._common import WarehouseOpt, fail, one_line, one_line_text, say
 from tasks.core.settings import Settings, get_settings
 
 
@@ -85,35 +86,94 @@ def run(
     """Run the full refresh (the `refresh` Prefect flow), on the bundled snapshot by default."""
     if codecarbon is not None and not model:
         fail("--codecarbon needs --model NAME (the model those runs trained)", code=2)
+    if EXIT_WHEN_DONE:  # the console entry owns the process: a signal ends it, children too
+        from flows._startup import stop_on_signals
+
+        stop_on_signals()
     _prefect_env(verbose)
     settings = get_settings(warehouse=warehouse)
     will_validate = source is SourceKind.live or cards is not None or codecarbon is not None
-    _start(settings, will_validate)
-    # deferred: imported by _start while Prefect's server started; this is only the name
-    from flows.refresh import refresh
-    from tasks.sources.models.user_cards_fanout import prefect_api_for_workers
+    errors = ErrorsToSummary()
+    try:
+        _start(settings, will_validate)
+        if not verbose:
+            errors.install()
+        # deferred: imported by _start while Prefect's server started; this is only the name
+        from flows.refresh import refresh
+        from tasks.sources.models.user_cards_fanout import prefect_api_for_workers
 
-    # Dask worker processes need a Prefect API they can all reach (one shared server).
-    shared_api = prefect_api_for_workers() if task_runner is TaskRunner.dask else nullcontext()
-    with shared_api:
-        state = refresh(
-            str(settings.warehouse),
-            str(cards.resolve()) if cards else None,
-            source.value,
-            str(codecarbon.resolve()) if codecarbon else None,
-            model,
-            task_runner.value,
-            dask_address,
-            return_state=True,
-        )
+        # Dask worker processes need a Prefect API they can all reach (one shared server).
+        shared_api = prefect_api_for_workers() if task_runner is TaskRunner.dask else nullcontext()
+        with shared_api:
+            state = refresh(
+                str(settings.warehouse),
+                str(cards.resolve()) if cards else None,
+                source.value,
+                str(codecarbon.resolve()) if codecarbon else None,
+                model,
+                task_runner.value,
+                dask_address,
+                return_state=True,
+            )
+    except Exception as err:  # Prefect's API or the server failing under the run (a full disk)
+        if verbose:
+            raise
+        _fail_run(f"refresh failed: {errors.explain(err)}")
     if state.is_failed():
-        fail(f"refresh failed: {state.message}")
+        _fail_run(f"refresh failed: {errors.explain(state.result(raise_on_failure=False))}")
     _summarise(state.result(), settings)
     if EXIT_WHEN_DONE:
         _exit_now()
 
 
-def _exit_now() -> None:
+class ErrorsToSummary(logging.Filter):
+    """Without -v, a failing run prints one line, not Prefect's error records and tracebacks:
+    this filter keeps ERROR records off the console (Prefect's API still records them), and the
+    first one is kept to explain a failure that is not ours (Prefect's API failing because the
+    disk is full names no file; the first error, `File too large` on the WAL, does)."""
+
+    def __init__(self) -> None:
+        super().__init__("footprints.errors_to_summary")
+        self.first: str | None = None
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno < logging.ERROR:
+            return True
+        if self.first is None:
+            self.first = record.getMessage()
+        return False
+
+    def install(self) -> None:
+        """On every Prefect console handler (the root logger's, uvicorn's, ...)."""
+        from prefect.logging.handlers import PrefectConsoleHandler
+
+        loggers = [logging.getLogger(), *logging.Logger.manager.loggerDict.values()]
+        for logger in loggers:
+            for handler in getattr(logger, "handlers", []):
+                if isinstance(handler, PrefectConsoleHandler) and self not in handler.filters:
+                    handler.addFilter(self)
+
+    def explain(self, err: object) -> str:
+        """The failure as one line: our own errors by their message (they name the source, the
+        file and the key), anything else by its type and message, with the first error logged."""
+        if not isinstance(err, BaseException):
+            return one_line_text(str(err))
+        if type(err).__module__.split(".")[0] in ("tasks", "flows"):
+            return one_line(err)
+        first = f"; first error: {one_line_text(self.first)}" if self.first else ""
+        return f"{type(err).__name__}: {one_line(err)}{first}"
+
+
+def _fail_run(message: str) -> NoReturn:
+    """The run's one failure line on stderr, then exit 1 (from the console entry at once, like
+    a run that succeeds: no interpreter teardown, no 'leaked' report)."""
+    say(f"footprints: {one_line_text(message)}", err=True)
+    if EXIT_WHEN_DONE:
+        _exit_now(1)
+    raise typer.Exit(1)
+
+
+def _exit_now(code: int = 0) -> NoReturn:
     """End the process now that everything is written and printed: the atexit handlers run
     (Prefect stops its temporary server, logging flushes), the interpreter's teardown does not.
     That teardown would spend ~0.7 s collecting what Great Expectations, pandas and Prefect
@@ -125,7 +185,7 @@ def _exit_now() -> None:
     atexit._run_exitfuncs()
     sys.stdout.flush()
     sys.stderr.flush()
-    os._exit(0)
+    os._exit(code)
 
 
 def _prefect_env(verbose: bool = False) -> None:
@@ -135,6 +195,9 @@ def _prefect_env(verbose: bool = False) -> None:
     # A run prints its summary, warnings and errors; Prefect's per-task INFO lines only on -v
     # (an explicit PREFECT_LOGGING_LEVEL in the environment wins either way).
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
+    # The temporary server's own errors (its SQLite database on a full disk) are Prefect's
+    # bookkeeping, not the run's: the run's failure line says what failed. -v shows them.
+    os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "WARNING" if verbose else "CRITICAL")
 
 
 def _start(settings: Settings, will_validate: bool) -> None:
@@ -159,7 +222,7 @@ def _summarise(result: dict[str, Any], settings: Settings) -> None:
     loads = [r for rs in result["loads"].values() for r in rs]
     for load in loads:
         for file, reason in load.get("quarantined_files", []):
-            typer.echo(f"quarantined: {file}: {reason}", err=True)
+            say(one_line_text(f"quarantined: {file}: {reason}"), err=True)
     changed = sum(r["inserted"] + r["updated"] + r["deleted"] for r in loads)
     quarantined = sum(r["quarantined"] for r in loads)
     build = result["build"]

@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from footprints.commands._common import WarehouseOpt, fail, render
+from footprints.commands._common import WarehouseOpt, fail, os_failure, render
 from tasks.core.settings import get_settings
 from tasks.load.sql import WarehouseError
 
@@ -117,4 +117,6 @@ def _export(name: str, warehouse: Path | None, out: Path | None) -> None:
             write_datapackage(result.path, name, con)  # every CSV describes itself
     except WarehouseError as err:
         fail(str(err))
+    except OSError as err:  # a folder that cannot be made, no permission, a full disk
+        fail(f"cannot write the {name} export: {os_failure(err)}")
     typer.echo(f"wrote {result.rows} rows to {result.path}")

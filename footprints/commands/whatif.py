@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from footprints.commands._common import render
+from footprints.commands._common import fail, render
 from tasks.core.settings import get_settings
 from tasks.load.sql import WarehouseError
 
@@ -58,6 +58,5 @@ def whatif(
         with open_warehouse(settings=settings, read_only=True) as con:
             rows = run_whatif(con, model, list(zone or []), gpu=gpu, pue=pue)
     except (WarehouseError, WhatIfError) as err:
-        typer.echo(f"footprints: {err}", err=True)
-        raise typer.Exit(1) from err
+        fail(str(err))
     typer.echo(render(list(COLUMNS), [tuple(r.as_dict().values()) for r in rows], fmt.value))

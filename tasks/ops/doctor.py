@@ -9,7 +9,6 @@ reader.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +25,7 @@ from tasks.load.warehouse import (
     connect,
     lock_holder,
 )
-from tasks.ops.raw_area import journal_path, read_jsonl
+from tasks.ops.raw_area import check_archive, journal_path, read_jsonl
 from tasks.sources.registry import SOURCES
 
 
@@ -36,14 +35,6 @@ class Check:
     ok: bool
     detail: str
     advice: str = ""
-
-
-def _sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _settings_checks(warehouse: Path | None) -> tuple[Settings | None, list[Check]]:
@@ -164,14 +155,9 @@ def _raw_checks(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> Iterator[Check
     manifest = con.execute(
         "select distinct source, sha256, raw_path from meta_raw_manifest order by source, sha256"
     ).fetchall()
-    missing, mismatched = [], []
-    for source, sha, raw_path in manifest:
-        candidates = [raw_dir / source / sha, Path(raw_path)]
-        path = next((p for p in candidates if p.is_file()), None)
-        if path is None:
-            missing.append(f"{source}/{sha[:12]}")
-        elif _sha256_file(path) != sha:
-            mismatched.append(str(path))
+    archive = check_archive(raw_dir, manifest)
+    missing = [m[:-52] for m in archive.missing]  # source/ and the first 12 of the sha256
+    mismatched = archive.mismatched
     if missing or mismatched:
         yield Check(
             "raw archive",

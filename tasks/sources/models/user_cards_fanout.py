@@ -44,7 +44,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from tasks.core.progress import track
 from tasks.core.settings import Settings, get_settings
-from tasks.load.archive import append_line, to_json_row
+from tasks.load.archive import append_line, manifest_line
 from tasks.load.fact_batch import land_fact_rows, whole_item_quarantine
 from tasks.load.journal import last_loaded_sha
 from tasks.load.land import LoadResult, land_file
@@ -146,7 +146,8 @@ def _move_parts(
         rows = pq.read_table(chunk.manifest_file, schema=MANIFEST_SCHEMA)
         manifest.write_table(rows)
         Path(chunk.manifest_file).unlink()
-        append_line(manifest_jsonl, "\n".join(to_json_row(m) for m in rows.to_pylist()))
+        lines = (manifest_line(manifest_jsonl.parent, m) for m in rows.to_pylist())
+        append_line(manifest_jsonl, "\n".join(lines))
 
 
 def _count_chunk(staged: StagedCards, chunk: ChunkResult) -> None:
