@@ -122,6 +122,8 @@ def run(
     if state.is_failed():
         _fail_run(f"refresh failed: {errors.explain(state.result(raise_on_failure=False))}")
     _summarise(state.result(), settings)
+    if cards is not None:
+        _say_cards_apart(cards, settings)
     if EXIT_WHEN_DONE:
         _exit_now()
 
@@ -215,6 +217,24 @@ def _start(settings: Settings, will_validate: bool) -> None:
             warm_up()
 
     start_server_while(prepare)
+
+
+def _say_cards_apart(cards: Path, settings: Settings) -> None:
+    """One line per user card whose model its developer discloses (shown apart, never in place
+    of the developer's figures)."""
+    from tasks.load.warehouse import open_warehouse
+    from tasks.sources.models.user_cards import cards_shown_apart
+
+    with open_warehouse(settings=settings, read_only=True) as con:
+        apart = cards_shown_apart(con, cards)
+    for file, model, shown in apart:
+        say(
+            one_line_text(
+                f"user card: {file}: {model!r} is disclosed by its developer; your figures are "
+                f"shown apart as {shown!r}, never in place of the developer's"
+            ),
+            err=True,
+        )
 
 
 def _summarise(result: dict[str, Any], settings: Settings) -> None:
