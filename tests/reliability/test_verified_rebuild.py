@@ -134,3 +134,15 @@ def test_every_journal_line_carries_its_packages_sha256(refreshed: Path) -> None
     for entry in _entries(refreshed):
         package = _raw(refreshed) / PACKAGES_DIR / str(entry["package"])
         assert hashlib.sha256(package.read_bytes()).hexdigest() == entry["package_sha256"]
+
+
+@pytest.mark.parametrize("damage", ["a byte of a load package", "the journal cut mid-line"])
+def test_doctor_names_what_a_rebuild_would_refuse(warehouse: Path, damage: str) -> None:
+    from tasks.ops.doctor import run_checks
+
+    load_id = str(_entries(warehouse)[0]["load_id"])
+    DAMAGE[damage](warehouse)
+    checks = {c.name: c for c in run_checks(warehouse)}
+    assert not checks["load packages"].ok
+    detail = checks["load packages"].detail
+    assert load_id in detail if damage.startswith("a byte") else "1 torn journal line(s)" in detail
