@@ -45,6 +45,14 @@ def one_line(err: BaseException) -> str:
     return one_line_text(str(err)) or type(err).__name__
 
 
+def read_failure(err: Exception) -> str:
+    """A failed read of the warehouse as one line: a missing table means it was never built."""
+    first = one_line_text(str(err).split("\n")[0])
+    if type(err).__name__ == "CatalogException":  # duckdb's, not imported here (startup time)
+        return f"the warehouse has no leaderboard yet ({first}): run `footprints run` first"
+    return f"reading the warehouse failed: {first}"
+
+
 def os_failure(err: OSError) -> str:
     """An OSError as one line naming the cause and the file (`File too large: /x/y.csv`)."""
     cause = err.strerror or type(err).__name__

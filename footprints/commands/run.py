@@ -8,7 +8,6 @@ instant.
 from __future__ import annotations
 
 import atexit
-import logging
 import os
 import sys
 import threading
@@ -19,7 +18,8 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 
-from footprints.commands._common import WarehouseOpt, fail, one_line, one_line_text, say
+from footprints.commands._common import WarehouseOpt, fail, one_line_text, say
+from footprints.commands._run_errors import ErrorsToSummary
 from tasks.core.settings import Settings, get_settings
 
 
@@ -93,7 +93,7 @@ def run(
     _prefect_env(verbose)
     settings = get_settings(warehouse=warehouse)
     will_validate = source is SourceKind.live or cards is not None or codecarbon is not None
-    errors = ErrorsToSummary()
+    errors = ErrorsToSummary(settings.warehouse.parent)
     try:
         _start(settings, will_validate)
         if not verbose:
@@ -126,44 +126,6 @@ def run(
         _say_cards_apart(cards, settings)
     if EXIT_WHEN_DONE:
         _exit_now()
-
-
-class ErrorsToSummary(logging.Filter):
-    """Without -v, a failing run prints one line, not Prefect's error records and tracebacks:
-    this filter keeps ERROR records off the console (Prefect's API still records them), and the
-    first one is kept to explain a failure that is not ours (Prefect's API failing because the
-    disk is full names no file; the first error, `File too large` on the WAL, does)."""
-
-    def __init__(self) -> None:
-        super().__init__("footprints.errors_to_summary")
-        self.first: str | None = None
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if record.levelno < logging.ERROR:
-            return True
-        if self.first is None:
-            self.first = record.getMessage()
-        return False
-
-    def install(self) -> None:
-        """On every Prefect console handler (the root logger's, uvicorn's, ...)."""
-        from prefect.logging.handlers import PrefectConsoleHandler
-
-        loggers = [logging.getLogger(), *logging.Logger.manager.loggerDict.values()]
-        for logger in loggers:
-            for handler in getattr(logger, "handlers", []):
-                if isinstance(handler, PrefectConsoleHandler) and self not in handler.filters:
-                    handler.addFilter(self)
-
-    def explain(self, err: object) -> str:
-        """The failure as one line: our own errors by their message (they name the source, the
-        file and the key), anything else by its type and message, with the first error logged."""
-        if not isinstance(err, BaseException):
-            return one_line_text(str(err))
-        if type(err).__module__.split(".")[0] in ("tasks", "flows"):
-            return one_line(err)
-        first = f"; first error: {one_line_text(self.first)}" if self.first else ""
-        return f"{type(err).__name__}: {one_line(err)}{first}"
 
 
 def _fail_run(message: str) -> NoReturn:

@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from footprints.commands._common import fail, render
+from footprints.commands._common import fail, read_failure, render
 from tasks.core.settings import get_settings
 from tasks.load.sql import WarehouseError
 
@@ -50,6 +50,8 @@ def whatif(
     ] = None,
 ) -> None:
     """The same final training run moved to other grid zones, GPUs or PUE (t CO2e with range)."""
+    import duckdb
+
     from tasks.load.warehouse import open_warehouse
     from tasks.model.whatif import COLUMNS, WhatIfError, run_whatif
 
@@ -59,4 +61,6 @@ def whatif(
             rows = run_whatif(con, model, list(zone or []), gpu=gpu, pue=pue)
     except (WarehouseError, WhatIfError) as err:
         fail(str(err))
+    except duckdb.Error as err:
+        fail(read_failure(err))
     typer.echo(render(list(COLUMNS), [tuple(r.as_dict().values()) for r in rows], fmt.value))

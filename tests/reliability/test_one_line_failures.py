@@ -169,3 +169,21 @@ def test_a_backup_or_report_under_a_file_is_one_line(refreshed: Path, tmp_path: 
         lines = done.output.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith(says), lines
         assert str(a_file) in lines[0] and "Traceback" not in done.output
+
+
+def test_a_warehouse_never_built_is_one_line_for_every_reader(tmp_path: Path) -> None:
+    import duckdb
+
+    db = tmp_path / "w.duckdb"
+    duckdb.connect(str(db)).close()  # a valid file without the leaderboard
+    for args in (
+        ["leaderboard"],
+        ["whatif", "--model", "X", "--zone", "FR"],
+        ["export", "leaderboard", "--out", str(tmp_path / "lb.csv")],
+        ["export", "audit", "--out", str(tmp_path / "audit.csv")],
+        ["card", "X"],
+    ):
+        done = runner.invoke(app, [*args, "--warehouse", str(db)])
+        assert done.exit_code == 1, (args, done.output)
+        lines = done.output.strip().splitlines()
+        assert len(lines) == 1 and "run `footprints run` first" in lines[0], (args, lines)
