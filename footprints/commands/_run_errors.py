@@ -50,9 +50,14 @@ class ErrorsToSummary(logging.Filter):
             return one_line_text(str(err))
         if type(err).__module__.split(".")[0] in ("tasks", "flows"):
             return one_line(err)
-        first = f"; first error: {one_line_text(self.first)}" if self.first else ""
+        said = one_line(err)
+        first = (
+            f"; first error: {one_line_text(self.first)}"
+            if self.first and said not in one_line_text(self.first)
+            else ""
+        )
         disk = _disk_hint((*self.paths, _prefect_home()))
-        return f"{type(err).__name__}: {one_line(err)}{first}{disk}"
+        return f"{type(err).__name__}: {said}{first}{disk}"
 
 
 # Less free space than this where the run writes is named as a likely cause of a failure.
