@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from footprints.commands._common import WarehouseOpt, fail
+from footprints.commands._common import WarehouseOpt, fail, say
 from tasks.core.settings import get_settings
 from tasks.load.sql import WarehouseError
 
@@ -35,4 +35,4 @@ def card(
         fail(str(err))
     except duckdb.CatalogException:
         fail("the warehouse has no leaderboard yet: run `footprints run` first")
-    typer.echo(render_card(row), nl=False)
+    say(render_card(row), nl=False)

@@ -12,7 +12,14 @@ from typing import Annotated
 
 import typer
 
-from footprints.commands._common import WarehouseOpt, fail
+from footprints.commands._common import (
+    WarehouseOpt,
+    fail,
+    one_line,
+    one_line_text,
+    os_failure,
+    say,
+)
 from tasks.core.settings import get_settings
 from tasks.load.sql import WarehouseError
 
@@ -24,9 +31,9 @@ def doctor(warehouse: WarehouseOpt = None) -> None:
 
     checks = run_checks(warehouse)
     for check in checks:
-        typer.echo(f"{'ok  ' if check.ok else 'FAIL'} {check.name}: {check.detail}")
+        say(f"{'ok  ' if check.ok else 'FAIL'} {check.name}: {one_line_text(check.detail)}")
         if check.advice and not check.ok:
-            typer.echo(f"     -> {check.advice}")
+            say(f"     -> {check.advice}")
     failed = [c.name for c in checks if not c.ok]
     if failed:
         fail(f"{len(failed)} check(s) failed: {', '.join(failed)}")
@@ -50,6 +57,8 @@ def backup(
         path = backup_warehouse(settings, out)
     except (MaintenanceError, WarehouseError) as err:
         fail(str(err))
+    except OSError as err:  # --out under a file, no permission, a full disk
+        fail(f"backup not written: {os_failure(err)}")
     typer.echo(f"backed up {settings.warehouse} to {path}")
 
 
@@ -65,8 +74,11 @@ def rebuild(
         ),
     ] = None,
 ) -> None:
-    """Recreate the whole warehouse from the raw area alone (the old file is kept as .bak)."""
+    """Recreate the whole warehouse from the raw area alone, verified first (the old file is kept
+    as .bak; on any failure it is untouched)."""
     # deferred: see the module docstring
+    import duckdb
+
     from tasks.ops.raw_area import MaintenanceError
     from tasks.ops.rebuild import rebuild_warehouse
 
@@ -74,17 +86,21 @@ def rebuild(
     raw = from_raw or settings.raw_path
     try:
         result = rebuild_warehouse(settings.warehouse, raw)
-    except (MaintenanceError, WarehouseError) as err:
-        fail(str(err))
+    except (MaintenanceError, WarehouseError, OSError, duckdb.Error) as err:
+        fail(f"rebuild refused: {one_line(err)}; {settings.warehouse} is untouched")
     kept = f"; the previous file is kept as {result.backup}" if result.backup else ""
-    torn = (
-        f"; {result.skipped_lines} torn journal/manifest line(s) skipped"
-        if result.skipped_lines
+    torn = f"; {result.skipped_lines} torn manifest line(s) skipped" if result.skipped_lines else ""
+    unhashed = (
+        f"; {result.unhashed} load package(s) journaled before journal hashes, checked by their "
+        "header only"
+        if result.unhashed
         else ""
     )
     typer.echo(
-        f"rebuilt {result.path} from {raw}: {result.loads} loads replayed, "
-        f"{result.manifest_rows} payloads in the manifest, {result.models} models{kept}{torn}"
+        f"rebuilt {result.path} from {raw}: {result.loads} loads replayed, their packages and "
+        f"{result.archived} archived payloads verified, {result.manifest_rows} payloads in the "
+        "manifest, "
+        f"{result.models} models{kept}{torn}{unhashed}"
     )
     if Path(raw).absolute() != settings.raw_path.absolute():
         # Later loads journal into the warehouse's own raw folder; its history stays in `raw`.

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from footprints.commands._common import WarehouseOpt, fail
+from footprints.commands._common import WarehouseOpt, fail, os_failure
 from tasks.core.settings import get_settings
 from tasks.load.sql import WarehouseError
 
@@ -43,4 +43,6 @@ def report(
     except (WarehouseError, LookupError) as err:
         fail(str(err))
         return
+    except OSError as err:  # --out under a file, no permission, a full disk
+        fail(f"cannot write the report: {os_failure(err)}")
     typer.echo(f"wrote {path}")

@@ -14,11 +14,12 @@ import threading
 from contextlib import nullcontext
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 
-from footprints.commands._common import WarehouseOpt, fail
+from footprints.commands._common import WarehouseOpt, fail, one_line_text, say
+from footprints.commands._run_errors import ErrorsToSummary
 from tasks.core.settings import Settings, get_settings
 
 
@@ -85,35 +86,58 @@ def run(
     """Run the full refresh (the `refresh` Prefect flow), on the bundled snapshot by default."""
     if codecarbon is not None and not model:
         fail("--codecarbon needs --model NAME (the model those runs trained)", code=2)
+    if EXIT_WHEN_DONE:  # the console entry owns the process: a signal ends it, children too
+        from flows._startup import stop_on_signals
+
+        stop_on_signals()
     _prefect_env(verbose)
     settings = get_settings(warehouse=warehouse)
     will_validate = source is SourceKind.live or cards is not None or codecarbon is not None
-    _start(settings, will_validate)
-    # deferred: imported by _start while Prefect's server started; this is only the name
-    from flows.refresh import refresh
-    from tasks.sources.models.user_cards_fanout import prefect_api_for_workers
+    errors = ErrorsToSummary(settings.warehouse.parent)
+    try:
+        _start(settings, will_validate)
+        if not verbose:
+            errors.install()
+        # deferred: imported by _start while Prefect's server started; this is only the name
+        from flows.refresh import refresh
+        from tasks.sources.models.user_cards_fanout import prefect_api_for_workers
 
-    # Dask worker processes need a Prefect API they can all reach (one shared server).
-    shared_api = prefect_api_for_workers() if task_runner is TaskRunner.dask else nullcontext()
-    with shared_api:
-        state = refresh(
-            str(settings.warehouse),
-            str(cards.resolve()) if cards else None,
-            source.value,
-            str(codecarbon.resolve()) if codecarbon else None,
-            model,
-            task_runner.value,
-            dask_address,
-            return_state=True,
-        )
+        # Dask worker processes need a Prefect API they can all reach (one shared server).
+        shared_api = prefect_api_for_workers() if task_runner is TaskRunner.dask else nullcontext()
+        with shared_api:
+            state = refresh(
+                str(settings.warehouse),
+                str(cards.resolve()) if cards else None,
+                source.value,
+                str(codecarbon.resolve()) if codecarbon else None,
+                model,
+                task_runner.value,
+                dask_address,
+                return_state=True,
+            )
+    except Exception as err:  # Prefect's API or the server failing under the run (a full disk)
+        if verbose:
+            raise
+        _fail_run(f"refresh failed: {errors.explain(err)}")
     if state.is_failed():
-        fail(f"refresh failed: {state.message}")
+        _fail_run(f"refresh failed: {errors.explain(state.result(raise_on_failure=False))}")
     _summarise(state.result(), settings)
+    if cards is not None:
+        _say_cards_apart(cards, settings)
     if EXIT_WHEN_DONE:
         _exit_now()
 
 
-def _exit_now() -> None:
+def _fail_run(message: str) -> NoReturn:
+    """The run's one failure line on stderr, then exit 1 (from the console entry at once, like
+    a run that succeeds: no interpreter teardown, no 'leaked' report)."""
+    say(f"footprints: {one_line_text(message)}", err=True)
+    if EXIT_WHEN_DONE:
+        _exit_now(1)
+    raise typer.Exit(1)
+
+
+def _exit_now(code: int = 0) -> NoReturn:
     """End the process now that everything is written and printed: the atexit handlers run
     (Prefect stops its temporary server, logging flushes), the interpreter's teardown does not.
     That teardown would spend ~0.7 s collecting what Great Expectations, pandas and Prefect
@@ -125,7 +149,7 @@ def _exit_now() -> None:
     atexit._run_exitfuncs()
     sys.stdout.flush()
     sys.stderr.flush()
-    os._exit(0)
+    os._exit(code)
 
 
 def _prefect_env(verbose: bool = False) -> None:
@@ -135,6 +159,9 @@ def _prefect_env(verbose: bool = False) -> None:
     # A run prints its summary, warnings and errors; Prefect's per-task INFO lines only on -v
     # (an explicit PREFECT_LOGGING_LEVEL in the environment wins either way).
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
+    # The temporary server's own errors (its SQLite database on a full disk) are Prefect's
+    # bookkeeping, not the run's: the run's failure line says what failed. -v shows them.
+    os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "WARNING" if verbose else "CRITICAL")
 
 
 def _start(settings: Settings, will_validate: bool) -> None:
@@ -154,12 +181,30 @@ def _start(settings: Settings, will_validate: bool) -> None:
     start_server_while(prepare)
 
 
+def _say_cards_apart(cards: Path, settings: Settings) -> None:
+    """One line per user card whose model its developer discloses (shown apart, never in place
+    of the developer's figures)."""
+    from tasks.load.warehouse import open_warehouse
+    from tasks.sources.models.user_cards import cards_shown_apart
+
+    with open_warehouse(settings=settings, read_only=True) as con:
+        apart = cards_shown_apart(con, cards)
+    for file, model, shown in apart:
+        say(
+            one_line_text(
+                f"user card: {file}: {model!r} is disclosed by its developer; your figures are "
+                f"shown apart as {shown!r}, never in place of the developer's"
+            ),
+            err=True,
+        )
+
+
 def _summarise(result: dict[str, Any], settings: Settings) -> None:
     """The quarantined files and warnings on stderr, then one line of totals."""
     loads = [r for rs in result["loads"].values() for r in rs]
     for load in loads:
         for file, reason in load.get("quarantined_files", []):
-            typer.echo(f"quarantined: {file}: {reason}", err=True)
+            say(one_line_text(f"quarantined: {file}: {reason}"), err=True)
     changed = sum(r["inserted"] + r["updated"] + r["deleted"] for r in loads)
     quarantined = sum(r["quarantined"] for r in loads)
     build = result["build"]

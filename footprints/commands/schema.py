@@ -11,8 +11,9 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
-from footprints.commands._common import WarehouseOpt, fail
+from footprints.commands._common import WarehouseOpt, clean_text, fail
 from tasks.core.settings import get_settings
 from tasks.load.sql import WarehouseError
 
@@ -22,9 +23,9 @@ def _table(columns: list[str], rows: list[list[str]]) -> str:
     table = Table(show_lines=False, expand=False)
     for i, c in enumerate(columns):
         # Comments wrap; names and types do not (a wrapped column name is hard to copy).
-        table.add_column(c, no_wrap=i < len(columns) - 1, overflow="fold")
+        table.add_column(Text(c), no_wrap=i < len(columns) - 1, overflow="fold")
     for r in rows:
-        table.add_row(*r)
+        table.add_row(*(Text(clean_text(v)) for v in r))  # comments are text, never markup
     console = Console(width=160, record=True, file=io.StringIO())
     console.print(table)
     return console.export_text().rstrip("\n")

@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from footprints.commands._common import WarehouseOpt, fail, render
+from footprints.commands._common import WarehouseOpt, fail, os_failure, read_failure, render
 from tasks.core.settings import get_settings
 from tasks.load.sql import WarehouseError
 
@@ -60,6 +60,8 @@ def leaderboard(
 ) -> None:
     """Print the top of the leaderboard (total t CO2e with its low-high range)."""
     # deferred: see the module docstring
+    import duckdb
+
     from tasks.load.warehouse import open_warehouse, read_sql
 
     settings = get_settings(warehouse=warehouse)
@@ -70,6 +72,8 @@ def leaderboard(
             rows = cursor.fetchall()
     except WarehouseError as err:
         fail(str(err))
+    except duckdb.Error as err:
+        fail(read_failure(err))
     typer.echo(render(columns, rows, fmt.value))
 
 
@@ -128,6 +132,8 @@ def export_scorecard(
 
 def _export(name: str, warehouse: Path | None, out: Path | None) -> None:
     # deferred: see the module docstring
+    import duckdb
+
     from tasks.load.warehouse import open_warehouse
     from tasks.outputs.datapackage import write_datapackage
     from tasks.outputs.export import EXPORTS, ExportPathError, export_table, resolve_export_path
@@ -144,4 +150,8 @@ def _export(name: str, warehouse: Path | None, out: Path | None) -> None:
             write_datapackage(result.path, name, con)  # every CSV describes itself
     except WarehouseError as err:
         fail(str(err))
+    except duckdb.Error as err:
+        fail(read_failure(err))
+    except OSError as err:  # a folder that cannot be made, no permission, a full disk
+        fail(f"cannot write the {name} export: {os_failure(err)}")
     typer.echo(f"wrote {result.rows} rows to {result.path}")

@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from footprints.commands._common import render
+from footprints.commands._common import fail, read_failure, render
 from tasks.core.settings import get_settings
 from tasks.load.sql import WarehouseError
 
@@ -65,6 +65,8 @@ def whatif(
 ) -> None:
     """The same final training run (or a family's) moved to other grid zones or intensities, GPUs
     or PUE (t CO2e with range)."""
+    import duckdb
+
     from tasks.load.warehouse import open_warehouse
     from tasks.model.whatif import COLUMNS, WhatIfError, run_whatif
 
@@ -75,6 +77,7 @@ def whatif(
                 con, model, list(zone or []), gpu=gpu, pue=pue, intensities=list(intensity or [])
             )
     except (WarehouseError, WhatIfError) as err:
-        typer.echo(f"footprints: {err}", err=True)
-        raise typer.Exit(1) from err
+        fail(str(err))
+    except duckdb.Error as err:
+        fail(read_failure(err))
     typer.echo(render(list(COLUMNS), [tuple(r.as_dict().values()) for r in rows], fmt.value))

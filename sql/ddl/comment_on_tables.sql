@@ -1029,6 +1029,8 @@ comment on column stg_disclosures__facts.confidence is 'high (a field meant for 
 comment on column stg_disclosures__facts.note is 'Anything a reader needs: contradictions, unit corrections, assumptions.';
 comment on column stg_disclosures__facts.source_rank is 'Rank of the source kind (1 = best: the developer''s card).';
 comment on column stg_disclosures__facts.confidence_rank is 'Rank of the confidence (1 = high).';
+comment on column stg_disclosures__facts.batch_scope is 'The load scope the fact landed in (raw _batch_scope: snapshot:<file>, user:<folder>, ...).';
+comment on column stg_disclosures__facts.user_card_apart is 'True for a user''s fact about a model its developer discloses (card or publication): shown apart, as model ''<model> (user card)'', never overriding the developer.';
 
 -- stg_assumptions__coefficients
 comment on view stg_assumptions__coefficients is 'Staging view: the footprint model''s coefficients. Grain: key.';

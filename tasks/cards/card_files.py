@@ -3,11 +3,19 @@ quarantined with its reason while the others still load."""
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from tasks.cards.user_yaml import MAX_BYTES, DisclosureFileError, load_disclosure_file, read_text
+from tasks.cards.user_yaml import (
+    MAX_BYTES,
+    DisclosureFileError,
+    decode_card,
+    disclosure_file_facts,
+    read_card_bytes,
+)
 from tasks.core.facts import Fact
 
 
@@ -24,30 +32,53 @@ MarkdownParser = Callable[[str, str], list[Fact]]
 _YAML_SUFFIXES = frozenset({".yaml", ".yml"})
 
 
+CARD_SUFFIXES = _YAML_SUFFIXES | {".md"}
+
+
+def is_card_name(path: Path) -> bool:
+    """Whether `path` is named like a card file (whatever it is: a regular file, a symbolic
+    link, a FIFO; `read_card_bytes` reads only the first and names the others)."""
+    if path.suffix.lower() not in CARD_SUFFIXES:
+        return False
+    try:
+        return not stat.S_ISDIR(path.lstat().st_mode)
+    except OSError:  # gone since the listing
+        return False
+
+
 def _card_files(directory: Path, recursive: bool) -> Iterator[Path]:
-    paths = directory.rglob("*") if recursive else directory.iterdir()
-    for p in sorted(paths):
-        if p.is_file() and p.suffix.lower() in _YAML_SUFFIXES | {".md"}:
-            yield p
+    if not recursive:
+        yield from sorted(p for p in directory.iterdir() if is_card_name(p))
+        return
+    found = []
+    for root, _dirs, names in os.walk(directory):  # never into a symlinked folder
+        found += [Path(root) / n for n in names if is_card_name(Path(root) / n)]
+    yield from sorted(found)
 
 
 def read_card_file(
-    path: Path, parse_markdown: MarkdownParser | None = None, *, max_bytes: int = MAX_BYTES
+    path: Path,
+    parse_markdown: MarkdownParser | None = None,
+    *,
+    max_bytes: int = MAX_BYTES,
+    data: bytes | None = None,
 ) -> list[Fact] | Quarantined | None:
     """One card file's facts, or why it is quarantined; None for a `*.md` file when no
-    `parse_markdown` is given. Whatever a file holds, it never raises: one bad file never stops
-    the others."""
-    if path.suffix.lower() in _YAML_SUFFIXES:
-        try:
-            return load_disclosure_file(path, max_bytes=max_bytes)
-        except DisclosureFileError as exc:
-            return Quarantined(path, exc.field, exc.reason)
-        except Exception as exc:  # not expected (the fuzz tests look for it); still one file
-            return Quarantined(path, None, f"{type(exc).__name__}: {exc}"[:300])
-    if parse_markdown is None:
+    `parse_markdown` is given. `data` is the file's bytes when the caller has read them
+    (`read_card_bytes`: what it archived is what is parsed). Whatever a file holds, it never
+    raises: one bad file never stops the others."""
+    yaml_file = path.suffix.lower() in _YAML_SUFFIXES
+    if not yaml_file and parse_markdown is None:
         return None
     try:
-        text = read_text(path, max_bytes)
+        if data is None:
+            data = read_card_bytes(path, max_bytes)
+        if not data.strip():
+            raise DisclosureFileError(path, None, "empty file: no disclosure in it")
+        if yaml_file:
+            return disclosure_file_facts(path, data, max_bytes=max_bytes)
+        assert parse_markdown is not None
+        text = decode_card(path, data, max_bytes)
         return parse_markdown(text, path.resolve().as_uri())
     except DisclosureFileError as exc:
         return Quarantined(path, exc.field, exc.reason)

@@ -9,7 +9,10 @@ becomes a `DisclosureFileError` naming the file and, where one exists, the key.
 
 from __future__ import annotations
 
+import errno
+import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,7 +20,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from tasks.cards.safe_yaml import yaml_events, yaml_safe_load
+from tasks.cards.safe_yaml import DuplicateKeyError, yaml_events, yaml_safe_load
 from tasks.cards.user_yaml_schema import (
     MODEL_KEYS,
     PHASE_KEYS,
@@ -47,6 +50,9 @@ _ALLOWED_TAGS = frozenset(
 )
 _YAML_DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}")
 _URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
+# Where the platform has them: refuse a symbolic link at open, never block on a FIFO.
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 
 
 class DisclosureFileError(Exception):
@@ -70,18 +76,37 @@ class _Scalar:
     plain: bool
 
 
-def read_text(path: Path, max_bytes: int) -> str:
+def read_card_bytes(path: Path, max_bytes: int) -> bytes:
+    """At most `max_bytes` + 1 bytes of a card file, which must be a regular file itself: a
+    symbolic link is never followed (it could point at /proc/self/environ or /etc/passwd), a
+    FIFO, device or folder never opened. Checked with lstat, then opened with O_NOFOLLOW and
+    checked again on the open file, so a file swapped for a link in between is refused too."""
     try:
-        if not path.is_file():
-            raise DisclosureFileError(path, None, "not a regular file")
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise DisclosureFileError(path, None, f"file is {size} bytes, limit is {max_bytes}")
-        # Read one byte past the limit: the size reported by stat can change under us.
-        with path.open("rb") as fh:
-            data = fh.read(max_bytes + 1)
+        st = os.lstat(path)
+        if stat.S_ISLNK(st.st_mode):
+            raise DisclosureFileError(
+                path, None, "a symbolic link: not followed (copy the file itself into the folder)"
+            )
+        if not stat.S_ISREG(st.st_mode):
+            raise DisclosureFileError(path, None, "not a regular file (FIFO, device or folder)")
+        fd = os.open(path, os.O_RDONLY | _NOFOLLOW | _NONBLOCK)
+        with os.fdopen(fd, "rb") as fh:
+            opened = os.fstat(fh.fileno())
+            if not stat.S_ISREG(opened.st_mode):
+                raise DisclosureFileError(path, None, "not a regular file (FIFO, device or folder)")
+            if opened.st_size > max_bytes:  # refused unread; a file growing meanwhile: below
+                raise DisclosureFileError(
+                    path, None, f"file is {opened.st_size} bytes, limit is {max_bytes}"
+                )
+            return fh.read(max_bytes + 1)
     except OSError as exc:
+        if exc.errno == errno.ELOOP:  # replaced by a symbolic link after the lstat
+            raise DisclosureFileError(path, None, "a symbolic link: not followed") from None
         raise DisclosureFileError(path, None, f"cannot read: {exc.strerror or exc}") from None
+
+
+def decode_card(path: Path, data: bytes, max_bytes: int) -> str:
+    """A card file's bytes as text: within the size limit, UTF-8."""
     if len(data) > max_bytes:
         raise DisclosureFileError(path, None, f"file is over the {max_bytes} byte limit")
     try:
@@ -90,6 +115,11 @@ def read_text(path: Path, max_bytes: int) -> str:
         raise DisclosureFileError(
             path, None, f"not UTF-8 text (bad byte at offset {exc.start})"
         ) from None
+
+
+def read_text(path: Path, max_bytes: int) -> str:
+    """A card file's text (`read_card_bytes`, `decode_card`)."""
+    return decode_card(path, read_card_bytes(path, max_bytes), max_bytes)
 
 
 class _EventScan:
@@ -210,6 +240,12 @@ def _load_yaml(path: Path, text: str) -> Any:
     scalars = _scan_events(path, text)
     try:
         return yaml_safe_load(text)
+    except DuplicateKeyError as exc:
+        first, again = exc.context_mark, exc.problem_mark
+        lines = f" (lines {first.line + 1} and {again.line + 1})" if first and again else ""
+        raise DisclosureFileError(
+            path, exc.key, f"duplicate key{lines}: write it once (YAML would keep the last)"
+        ) from None
     except yaml.YAMLError as exc:
         raise DisclosureFileError(path, None, f"not valid YAML: {_yaml_problem(exc)}") from None
     except RecursionError:
@@ -265,6 +301,12 @@ def parse_disclosure(path: Path, text: str) -> Disclosure:
 def read_disclosure(path: Path, *, max_bytes: int = MAX_BYTES) -> Disclosure:
     """Read and validate one disclosure file."""
     return parse_disclosure(path, read_text(path, max_bytes))
+
+
+def disclosure_file_facts(path: Path, data: bytes, *, max_bytes: int = MAX_BYTES) -> list[Fact]:
+    """Facts from a disclosure file's bytes, already read; any problem raises
+    `DisclosureFileError`."""
+    return disclosure_facts(parse_disclosure(path, decode_card(path, data, max_bytes)), path)
 
 
 def disclosure_facts(d: Disclosure, path: Path) -> list[Fact]:
@@ -346,10 +388,13 @@ __all__ = [
     "MAX_BYTES",
     "MAX_NODES",
     "DisclosureFileError",
+    "decode_card",
     "disclosure_facts",
+    "disclosure_file_facts",
     "dump_disclosure",
     "load_disclosure_file",
     "parse_disclosure",
+    "read_card_bytes",
     "read_disclosure",
     "read_text",
 ]

@@ -28,11 +28,23 @@ from tasks.load.sql import WarehouseError
 
 _APPEND_LOCK = threading.Lock()  # fetch threads archive concurrently; one line per write
 _COPY_BLOCK = 8 * 1024 * 1024  # bytes per read when hashing or copying a file too big to hold
+# The load journal, relative to the raw folder (tasks.load.journal writes it; it imports this
+# module, so the path is spelled here too).
+JOURNAL_PATH = Path("_packages") / "journal.jsonl"
 PARQUET_CONTENT_TYPE = "application/vnd.apache.parquet"
 
 
 def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def sha256_file(path: Path) -> str:
+    """A file's sha256, streamed (archived files can be larger than memory)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(_COPY_BLOCK), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def to_json_row(row: dict[str, object]) -> str:
@@ -151,9 +163,19 @@ class ArchivedFile:
     last_modified: str | None = None
 
 
+def manifest_line(raw_dir: Path, row: dict[str, object]) -> str:
+    """A manifest row as its raw/manifest.jsonl line, with `journal_bytes`: how long the load
+    journal was when the payload was archived. The journal only grows, so `footprints rebuild`
+    refuses a journal shorter than any manifest line says it was (truncated, emptied)."""
+    journal = raw_dir / JOURNAL_PATH
+    size = journal.stat().st_size if journal.is_file() else 0
+    return to_json_row({**row, "journal_bytes": size})
+
+
 def append_manifest(settings: Settings, entry: Payload | ArchivedFile) -> None:
     """The archived entry's manifest row, appended to raw/manifest.jsonl."""
-    append_line(settings.raw_path / MANIFEST_FILE, to_json_row(manifest_row(entry)))
+    raw = settings.raw_path
+    append_line(raw / MANIFEST_FILE, manifest_line(raw, manifest_row(entry)))
 
 
 def archive_payload(
@@ -183,11 +205,7 @@ def archive_file(source: str, url: str, path: Path, *, settings: Settings) -> Ar
     """Like `archive_payload`, for a file too big to hold in memory: streamed hash,
     content-addressed copy (temp file + rename), manifest line."""
     folder = _source_folder(settings, source)
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(_COPY_BLOCK), b""):
-            digest.update(block)
-    sha = digest.hexdigest()
+    sha = sha256_file(path)
     target = folder / sha
     if not target.exists():
         with path.open("rb") as src:

@@ -3,7 +3,8 @@ of the raw area).
 
 Before its transaction every load writes its batch, quarantine and validation results as a load
 package `raw/_packages/<load_id>.parquet` (temp file + rename), and after COMMIT appends one line
-to `raw/_packages/journal.jsonl` (fsynced). `tasks.ops.maintenance` replays the journal in order.
+to `raw/_packages/journal.jsonl` (fsynced) carrying the package's sha256, so `tasks.ops.rebuild`
+replays the journal in order and refuses a package that is not the one the load wrote.
 """
 
 from __future__ import annotations
@@ -22,11 +23,19 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from tasks.core.settings import Settings, get_settings
-from tasks.load.archive import append_line, atomic_write_bytes, now, to_json_row
+from tasks.load.archive import (
+    JOURNAL_PATH,
+    append_line,
+    atomic_write_bytes,
+    now,
+    sha256_bytes,
+    sha256_file,
+    to_json_row,
+)
 from tasks.load.warehouse import WarehouseError, database_path, read_sql
 
-PACKAGES_DIR = "_packages"
-JOURNAL_FILE = "journal.jsonl"
+PACKAGES_DIR = JOURNAL_PATH.parent.name
+JOURNAL_FILE = JOURNAL_PATH.name
 
 
 def new_load_id() -> str:
@@ -64,11 +73,12 @@ def journal_load(
     rows: int,
     rows_in: int,
     quarantined: int,
+    package_sha256: str,
     finished_at: datetime | None = None,
     **extra: object,
 ) -> None:
     """Append a committed load's line to the journal `rebuild` replays (its package is
-    `<load_id>.parquet` beside it)."""
+    `<load_id>.parquet` beside it, with sha256 `package_sha256`)."""
     _journal(
         packages / JOURNAL_FILE,
         load_id,
@@ -83,6 +93,7 @@ def journal_load(
             "rows_in": rows_in,
             "quarantined": quarantined,
             "package": f"{load_id}.parquet",
+            "package_sha256": package_sha256,
             "finished_at": (finished_at or now()).isoformat(),
             **extra,
         },
@@ -136,6 +147,7 @@ def unchanged_since_last_load(
         rows=rows_in - quarantined if status == "success" else 0,
         rows_in=rows_in,
         quarantined=quarantined,
+        package_sha256=sha256_file(package),
         finished_at=finished,
         journaled_late=True,
     )
@@ -158,9 +170,10 @@ def write_load_package(
     good: pl.DataFrame,
     quarantine: pl.DataFrame,
     validation: pl.DataFrame,
-) -> None:
+) -> str:
     """The batch as it is about to land, replayable without the source: the rows in the
-    Parquet body, the load's parameters, quarantine and validation results in its metadata."""
+    Parquet body, the load's parameters, quarantine and validation results in its metadata.
+    Returns the package's sha256 (its journal line carries it)."""
     table = good.to_arrow()
     table = table.replace_schema_metadata(
         {
@@ -171,7 +184,9 @@ def write_load_package(
     )
     buffer = io.BytesIO()
     pq.write_table(table, buffer, compression="zstd")
-    atomic_write_bytes(target, buffer.getvalue())
+    data = buffer.getvalue()
+    atomic_write_bytes(target, data)
+    return sha256_bytes(data)
 
 
 @dataclass(frozen=True)

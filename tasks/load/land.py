@@ -233,9 +233,12 @@ def run_load(
     unless the batch is rejected, and the records), then its journal line. Without `packages`
     (a replay) neither package nor journal line is written. Returns (inserted, updated, deleted)."""
     extra, body = package
+    package_sha = ""
     if packages is not None:
         target = packages / f"{spec.load_id}.parquet"
-        write_load_package(target, {**spec.header(), **extra}, body, quarantine, validation)
+        package_sha = write_load_package(
+            target, {**spec.header(), **extra}, body, quarantine, validation
+        )
     changed = commit_load(
         con,
         merge if spec.rejected_reason is None else None,
@@ -263,6 +266,7 @@ def run_load(
             rows=0 if spec.rejected_reason else rows_landed,
             rows_in=spec.rows_in,
             quarantined=quarantine.height,
+            package_sha256=package_sha,
         )
     return changed
 

@@ -20,7 +20,7 @@ import polars as pl
 from tasks.core.gpu_names import GpuResolver
 from tasks.core.locations import LocationResolver
 from tasks.load.archive import sha256_bytes
-from tasks.load.warehouse import SQL_DIR, read_sql, table_fingerprint
+from tasks.load.warehouse import SQL_DIR, read_sql, rollback, table_fingerprint
 from tasks.model.contracts import MartContract, check_contracts, read_contract
 from tasks.model.graph import SqlModel, build_order, discover_models
 from tasks.model.inference import build_calibration
@@ -151,7 +151,7 @@ def build_models(
         )
         con.execute("commit")
     except BaseException:
-        con.execute("rollback")
+        rollback(con)  # never hides the cause (a full disk) behind 'cannot rollback'
         raise
     unresolved = names.filter(pl.col("resolved").is_null())
     return BuildResult(

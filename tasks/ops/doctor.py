@@ -9,7 +9,6 @@ reader.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +17,7 @@ import duckdb
 from pydantic import ValidationError
 
 from tasks.core.settings import Settings, get_settings
+from tasks.load.archive import sha256_file
 from tasks.load.journal import PACKAGES_DIR
 from tasks.load.warehouse import (
     WarehouseCorruptError,
@@ -26,7 +26,7 @@ from tasks.load.warehouse import (
     connect,
     lock_holder,
 )
-from tasks.ops.raw_area import journal_path, read_jsonl
+from tasks.ops.raw_area import check_archive, journal_path, read_jsonl
 from tasks.sources.registry import SOURCES
 
 
@@ -36,14 +36,6 @@ class Check:
     ok: bool
     detail: str
     advice: str = ""
-
-
-def _sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _settings_checks(warehouse: Path | None) -> tuple[Settings | None, list[Check]]:
@@ -164,14 +156,9 @@ def _raw_checks(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> Iterator[Check
     manifest = con.execute(
         "select distinct source, sha256, raw_path from meta_raw_manifest order by source, sha256"
     ).fetchall()
-    missing, mismatched = [], []
-    for source, sha, raw_path in manifest:
-        candidates = [raw_dir / source / sha, Path(raw_path)]
-        path = next((p for p in candidates if p.is_file()), None)
-        if path is None:
-            missing.append(f"{source}/{sha[:12]}")
-        elif _sha256_file(path) != sha:
-            mismatched.append(str(path))
+    archive = check_archive(raw_dir, manifest)
+    missing = [m[:-52] for m in archive.missing]  # source/ and the first 12 of the sha256
+    mismatched = archive.mismatched
     if missing or mismatched:
         yield Check(
             "raw archive",
@@ -186,33 +173,44 @@ def _raw_checks(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> Iterator[Check
 
     journal = read_jsonl(journal_path(raw_dir))
     journaled = {str(e["load_id"]): e for e in journal.records if "load_id" in e}
+
+    def package(load_id: str, e: dict[str, object]) -> Path:
+        return raw_dir / PACKAGES_DIR / str(e.get("package") or f"{load_id}.parquet")
+
     no_package = [
         load_id
         for load_id, e in journaled.items()
-        if e.get("status") in ("success", "rejected")
-        and not (raw_dir / PACKAGES_DIR / str(e.get("package") or f"{load_id}.parquet")).is_file()
+        if e.get("status") in ("success", "rejected") and not package(load_id, e).is_file()
+    ]
+    altered = [  # not the package its load wrote (`footprints rebuild` refuses it)
+        load_id
+        for load_id, e in journaled.items()
+        if e.get("package_sha256")
+        and package(load_id, e).is_file()
+        and sha256_file(package(load_id, e)) != e["package_sha256"]
     ]
     logged = [r[0] for r in con.execute("select load_id from meta_load_log").fetchall()]
     unjournaled = [load_id for load_id in logged if load_id not in journaled]
-    if no_package or unjournaled:
+    if no_package or altered or unjournaled or journal.torn:
         yield Check(
             "load packages",
             False,
             f"{len(no_package)} journaled loads without their package "
-            f"({', '.join(no_package[:5])}); {len(unjournaled)} loads in meta_load_log not in "
-            f"{journal_path(raw_dir)} ({', '.join(unjournaled[:5])})",
+            f"({', '.join(no_package[:5])}); {len(altered)} whose package does not match its "
+            f"journal line's sha256 ({', '.join(altered[:5])}); {len(unjournaled)} loads in "
+            f"meta_load_log not in {journal_path(raw_dir)} ({', '.join(unjournaled[:5])}); "
+            f"{len(journal.torn)} torn journal line(s) {journal.torn[:5] or ''}",
             "the warehouse cannot be rebuilt from raw alone: keep a backup "
-            "(`footprints backup --out FILE`); a load cut off between its commit and its journal "
-            "line is journaled by the next `footprints run` of its source; loads made before "
-            "load packages existed, when their source changes",
+            "(`footprints backup --out FILE`) and restore raw/ from one; a load cut off between "
+            "its commit and its journal line is journaled by the next `footprints run` of its "
+            "source; loads made before load packages existed, when their source changes",
         )
     else:
-        torn = f"; {len(journal.torn)} torn line(s) skipped" if journal.torn else ""
         yield Check(
             "load packages",
             True,
-            f"{len(journaled)} journaled loads, each with its package; every load in "
-            f"meta_load_log is journaled{torn}",
+            f"{len(journaled)} journaled loads, each with its package (matching its sha256 where "
+            "the journal line has one); every load in meta_load_log is journaled",
         )
 
 

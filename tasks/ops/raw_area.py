@@ -8,9 +8,11 @@ and every load leaves a load package and a line in `raw/_packages/journal.jsonl`
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tasks.load.archive import sha256_file
 from tasks.load.journal import JOURNAL_FILE, PACKAGES_DIR
 
 
@@ -43,6 +45,30 @@ def read_jsonl(path: Path) -> JsonLines:
                 out.records.append(record)
             else:
                 out.torn.append(number)
+    return out
+
+
+@dataclass
+class ArchiveCheck:
+    """Archived payloads checked against their names (content-addressed sha256)."""
+
+    checked: int = 0
+    missing: list[str] = field(default_factory=list)  # source/sha256
+    mismatched: list[str] = field(default_factory=list)  # paths whose content is not their name
+
+
+def check_archive(raw_dir: Path, payloads: Iterable[tuple[str, str, str | None]]) -> ArchiveCheck:
+    """Each distinct (source, sha256, recorded path) archived under `raw_dir/<source>/<sha256>`
+    (or at its recorded path) whose content hashes to its name."""
+    out = ArchiveCheck()
+    for source, sha, recorded in sorted(set(payloads)):
+        candidates = [raw_dir / source / sha, *([Path(recorded)] if recorded else [])]
+        path = next((p for p in candidates if p.is_file()), None)
+        out.checked += 1
+        if path is None:
+            out.missing.append(f"{source}/{sha}")
+        elif sha256_file(path) != sha:
+            out.mismatched.append(str(path))
     return out
 
 

@@ -58,6 +58,9 @@ def resolve_export_path(
         raise ExportPathError(
             f"--out {out} is a folder; give the file to write, e.g. {candidate / default_name}"
         )
+    blocking = next((p for p in candidate.parents if p.exists() and not p.is_dir()), None)
+    if blocking is not None:
+        raise ExportPathError(f"--out {out}: {blocking} is a file, not a folder")
     if trusted:
         return candidate
     base = exports_dir.resolve()

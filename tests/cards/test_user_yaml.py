@@ -317,7 +317,7 @@ def test_file_level_errors(tmp_path: Path, text: str, fragment: str) -> None:
 
 
 def test_missing_file_and_directory(tmp_path: Path) -> None:
-    with pytest.raises(DisclosureFileError, match="not a regular file"):
+    with pytest.raises(DisclosureFileError, match="cannot read: No such file"):
         load_disclosure_file(tmp_path / "nope.yaml")
     with pytest.raises(DisclosureFileError, match="not a regular file"):
         load_disclosure_file(tmp_path)

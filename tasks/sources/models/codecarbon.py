@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -69,10 +70,19 @@ class Run:
     location_raw: str
 
 
-def _num(value: str | None) -> float | None:
+def _num(row: dict[str, str], column: str) -> float | None:
+    """Column `column` of a row as a finite number (None when empty); anything else is an error
+    naming the column."""
+    value = row.get(column)
     if value is None or value.strip() == "" or value.strip().lower() in ("nan", "none", "null"):
         return None
-    return float(value)
+    try:
+        number = float(value)
+    except ValueError:
+        raise ValueError(f"column {column}: {value.strip()[:40]!r} is not a number") from None
+    if not math.isfinite(number):
+        raise ValueError(f"column {column}: {value.strip()[:40]!r} is not a finite number")
+    return number
 
 
 def _text(value: str | None) -> str:
@@ -167,11 +177,16 @@ def _run(row: dict[str, str], shown: str, url: str, n: int) -> Run:
     """Data row `n` as a Run; a figure that is not a number, empty or negative is an error."""
     try:
         ended = _timestamp(row["timestamp"])
-        duration = _num(row["duration"]) or 0.0
-        emissions = _num(row["emissions"])
-        energy = _num(row["energy_consumed"])
-        pue = _num(row.get("pue"))
-        gpu_count = _num(row.get("gpu_count"))
+    except ValueError:
+        raise CodeCarbonError(
+            f"{shown}: row {n}: column timestamp: {row['timestamp'][:40]!r} is not a date and time"
+        ) from None
+    try:
+        duration = _num(row, "duration") or 0.0
+        emissions = _num(row, "emissions")
+        energy = _num(row, "energy_consumed")
+        pue = _num(row, "pue")
+        gpu_count = _num(row, "gpu_count")
     except ValueError as err:
         raise CodeCarbonError(f"{shown}: row {n}: {err}") from err
     if emissions is None or energy is None:

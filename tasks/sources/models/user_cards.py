@@ -15,6 +15,7 @@ import duckdb
 
 from tasks.core.settings import Settings
 from tasks.load.land import LoadResult
+from tasks.load.warehouse import read_sql
 from tasks.sources.models.user_cards_fanout import land_staged_cards, stage_card_chunks
 from tasks.sources.models.user_cards_parse import card_files, chunked, parse_cards
 
@@ -55,3 +56,14 @@ def land_user_cards(
     finally:
         staged.remove()
     return CardsLoad(result, staged.files, quarantined, staged.warnings)
+
+
+def cards_shown_apart(
+    con: duckdb.DuckDBPyConnection, directory: Path
+) -> list[tuple[str, str, str]]:
+    """(card file, model as written, model as shown) for each card of `directory` naming a model
+    its developer discloses: a user's figures never override the developer's, they are shown
+    apart as '<model> (user card)' (stg_disclosures__facts)."""
+    scope = f"user:{directory.resolve()}"
+    rows = con.execute(read_sql("reports/select_user_cards_apart.sql"), [scope]).fetchall()
+    return [(str(a), str(b), str(c)) for a, b, c in rows]

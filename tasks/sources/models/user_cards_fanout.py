@@ -38,13 +38,14 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 import pyarrow.parquet as pq
 from prefect import unmapped
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from tasks.core.progress import track
 from tasks.core.settings import Settings, get_settings
-from tasks.load.archive import append_line, to_json_row
+from tasks.load.archive import append_line, manifest_line
 from tasks.load.fact_batch import land_fact_rows, whole_item_quarantine
 from tasks.load.journal import last_loaded_sha
 from tasks.load.land import LoadResult, land_file
@@ -80,6 +81,7 @@ class StagedCards:
     batch_sha: str = ""  # of every file's name and hash: what 'unchanged' compares
     quarantined: list[tuple[str, str]] = field(default_factory=list)
     warnings: list[tuple[str, str]] = field(default_factory=list)
+    models: list[tuple[str, str, str]] = field(default_factory=list)  # (file, URL, model)
     parse_s: float = 0.0
 
     def remove(self) -> None:
@@ -127,11 +129,48 @@ def stage_card_chunks(
             # The file's hash is what `land_file` compares to skip an unchanged batch: with
             # every card's hash in it, a changed or added bad file is a change too.
             facts.add_key_value_metadata({"footprints.cards_sha256": staged.batch_sha})
+        _drop_superseded(staged)
     except BaseException:
         staged.remove()
         raise
     staged.parse_s = time.perf_counter() - started
     return staged
+
+
+def model_key(name: str) -> str:
+    """A model name as two cards are compared: case and spacing aside."""
+    return " ".join(name.casefold().split())
+
+
+def _drop_superseded(staged: StagedCards) -> None:
+    """A model in two cards of one run: the later file (in name order) wins, and the earlier
+    file's facts for it are quarantined, named, instead of landing beside it."""
+    owner: dict[str, tuple[str, str, str]] = {}  # model key -> (file, URL, name) of its card
+    superseded: set[tuple[str, str]] = set()  # (URL, model key)
+    for file, url, model in staged.models:
+        key = model_key(model)
+        if key in owner and owner[key][1] != url:
+            earlier, earlier_url, written = owner[key]
+            superseded.add((earlier_url, key))
+            staged.quarantined.append(
+                (
+                    earlier,
+                    f"model: {written!r} is also in {Path(file).name}, a later card of this run, "
+                    "which wins; this card's figures for it are not used",
+                )
+            )
+        owner[key] = (file, url, model)
+    if not superseded:
+        return
+    table = pq.read_table(staged.facts_file, schema=FACT_SCHEMA)
+    urls = table.column("_source_url").to_pylist()
+    models = table.column("model").to_pylist()
+    keep = [(u, model_key(m or "")) not in superseded for u, m in zip(urls, models, strict=True)]
+    kept = table.filter(pa.array(keep, pa.bool_()))
+    staged.facts -= table.num_rows - kept.num_rows
+    tmp = staged.facts_file.with_suffix(".tmp")
+    pq.write_table(kept.replace_schema_metadata(table.schema.metadata), tmp, compression="zstd")
+    os.replace(tmp, staged.facts_file)
 
 
 def _move_parts(
@@ -146,7 +185,8 @@ def _move_parts(
         rows = pq.read_table(chunk.manifest_file, schema=MANIFEST_SCHEMA)
         manifest.write_table(rows)
         Path(chunk.manifest_file).unlink()
-        append_line(manifest_jsonl, "\n".join(to_json_row(m) for m in rows.to_pylist()))
+        lines = (manifest_line(manifest_jsonl.parent, m) for m in rows.to_pylist())
+        append_line(manifest_jsonl, "\n".join(lines))
 
 
 def _count_chunk(staged: StagedCards, chunk: ChunkResult) -> None:
@@ -155,6 +195,7 @@ def _count_chunk(staged: StagedCards, chunk: ChunkResult) -> None:
     staged.facts += chunk.facts
     staged.quarantined += chunk.quarantined
     staged.warnings += chunk.warnings
+    staged.models += chunk.models
 
 
 def land_staged_cards(

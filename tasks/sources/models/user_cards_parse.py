@@ -27,7 +27,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from prefect import task
 
-from tasks.cards import Quarantined, parse_card, read_card_file
+from tasks.cards import DisclosureFileError, Quarantined, parse_card, read_card_file
+from tasks.cards.card_files import is_card_name
+from tasks.cards.user_yaml import read_card_bytes
 from tasks.core.facts import FACT_COLUMNS, Fact
 from tasks.core.settings import Settings, get_settings
 from tasks.load.archive import ArchivedFile, archive_bytes, now
@@ -39,7 +41,6 @@ ROW_COLUMNS: tuple[str, ...] = (*FACT_COLUMNS, "_source_url", "_source_sha256")
 FACT_SCHEMA = pa.schema([(c, pa.string()) for c in ROW_COLUMNS])
 _MANIFEST_NUMBERS = {"http_status": pa.int32(), "bytes": pa.int64()}
 MANIFEST_SCHEMA = pa.schema([(c, _MANIFEST_NUMBERS.get(c, pa.string())) for c in MANIFEST_COLUMNS])
-CARD_SUFFIXES = frozenset({".md", ".yaml", ".yml"})
 MAX_CARD_BYTES = 16 * 1024 * 1024  # archived at most; more is not a model card
 # Cards per task run: large enough that Prefect's ~20 ms per task run is noise next to the
 # ~0.5 s of parsing, small enough that a chunk's rows (~10 facts a card) are a few MB.
@@ -59,15 +60,18 @@ class ChunkResult:
     files_sha256: str = ""  # of the chunk's archived files, name:sha256 a line
     quarantined: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
     warnings: list[tuple[str, str]] = field(default_factory=list)  # (file URL, warning)
+    # (file, its URL, model) for each model a file gave facts for, in file order: a model in
+    # two files of one run is resolved by the flow, across chunks (later file wins)
+    models: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 def card_files(directory: Path) -> list[Path]:
-    """The card files of a directory (not recursive), in name order, like iter_cards_dir."""
+    """The card files of a directory (not recursive), in name order, like iter_cards_dir:
+    symbolic links and other non-regular files named like cards too, so that each is named
+    when it is refused (`read_card_bytes`) rather than skipped unseen."""
     if not directory.is_dir():
         raise FileNotFoundError(f"cards: {directory} is not a directory")
-    return sorted(
-        p for p in directory.iterdir() if p.is_file() and p.suffix.lower() in CARD_SUFFIXES
-    )
+    return sorted(p for p in directory.iterdir() if is_card_name(p))
 
 
 def chunked(items: Sequence[Any], size: int) -> list[list[Any]]:
@@ -95,10 +99,10 @@ def parse_cards(
     for name in paths:
         path = Path(name).absolute()
         try:
-            with path.open("rb") as fh:
-                data = fh.read(MAX_CARD_BYTES)
-        except OSError as err:
-            out.quarantined.append((str(path), f"cannot read: {err.strerror or err}"))
+            # Checked before anything is archived: a link to /proc/self/environ is never read.
+            data = read_card_bytes(path, MAX_CARD_BYTES)[:MAX_CARD_BYTES]
+        except DisclosureFileError as err:
+            out.quarantined.append((str(path), err.reason))
             continue
         digest = hashlib.sha256(data).hexdigest()
         url = path.as_uri()
@@ -107,12 +111,13 @@ def parse_cards(
         archived = ArchivedFile(SOURCE, url, digest, raw_path, len(data), now(), None)
         manifest.append(tuple(manifest_row(archived).values()))  # MANIFEST_COLUMNS order
         digests.update(f"{path.name}:{digest}\n".encode())
-        outcome = read_card_file(path, markdown)
+        outcome = read_card_file(path, markdown, data=data)
         if isinstance(outcome, Quarantined):
             where = f"{outcome.field}: " if outcome.field else ""
             out.quarantined.append((str(outcome.path), f"{where}{outcome.reason}"))
             continue
         rows.extend((*_FACT_ROW(f), url, digest) for f in outcome or ())
+        out.models += [(str(path), url, m) for m in dict.fromkeys(f.model for f in outcome or ())]
     if manifest:
         os.sync()  # one flush for the chunk's archived files, not one fsync per file
     staging = settings.raw_path / "_staging"
