@@ -285,6 +285,18 @@ def test_bad_files_name_the_problem(tmp_path: Path, content: str, message: str) 
         parse_codecarbon(path, "M")
 
 
+def test_a_folder_never_reads_through_a_link(tmp_path: Path) -> None:
+    # Issue 17's sibling door: a CodeCarbon folder with a link to a secret is refused by name,
+    # and the secret is never read (as with --cards).
+    runs = tmp_path / "runs"
+    runs.mkdir()
+    (runs / "emissions.csv").symlink_to("/etc/passwd")
+    with pytest.raises(CodeCarbonError, match="emissions.csv: a symbolic link: not followed"):
+        parse_codecarbon(runs, "M")
+    with pytest.raises(CodeCarbonError, match="symbolic link"):
+        parse_codecarbon(runs / "emissions.csv", "M")
+
+
 def test_missing_path_and_model(tmp_path: Path) -> None:
     with pytest.raises(CodeCarbonError, match="no such file"):
         parse_codecarbon(tmp_path / "nope.csv", "M")

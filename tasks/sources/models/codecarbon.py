@@ -35,6 +35,7 @@ from pathlib import Path
 
 import duckdb
 
+from tasks.cards.user_yaml import DisclosureFileError, read_card_bytes
 from tasks.core.facts import FACT_COLUMNS, Fact, facts_to_rows
 from tasks.core.settings import Settings
 from tasks.load.archive import archive_payload
@@ -116,7 +117,8 @@ def _files(path: Path) -> list[tuple[Path, str]]:
     if path.is_dir():
         # emissions.csv, or any name given to `output_file`; CodeCarbon's per-task files
         # (`emissions_<experiment>_<run>.csv`, with a task_name column) are skipped when read.
-        found = sorted(p for p in path.rglob("*.csv") if p.is_file())
+        # a link to a file is listed, then refused by name when read (never followed)
+        found = sorted(p for p in path.rglob("*.csv") if p.is_file() or p.is_symlink())
         if not found:
             raise CodeCarbonError(f"{path}: no .csv file in this folder")
         return [(p, p.relative_to(path).as_posix()) for p in found]
@@ -139,7 +141,11 @@ def _read(path: Path, shown: str) -> list[Run] | None:
 
 
 def _file_text(path: Path, shown: str) -> str:
-    data = path.read_bytes()
+    # as a card is read: never through a symbolic link, never a FIFO or device (issue 17)
+    try:
+        data = read_card_bytes(path, MAX_BYTES)
+    except DisclosureFileError as exc:
+        raise CodeCarbonError(f"{shown}: {exc.reason}") from None
     if len(data) > MAX_BYTES:
         raise CodeCarbonError(f"{shown}: larger than {MAX_BYTES:,} bytes")
     return data.decode("utf-8-sig", errors="replace")
