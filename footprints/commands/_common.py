@@ -32,10 +32,13 @@ WarehouseOpt = Annotated[
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
-def fail(message: str, code: int = 1) -> NoReturn:
+def fail(message: str | BaseException, code: int | None = None) -> NoReturn:
     """Print `footprints: message` to stderr, control characters made inert, and exit non-zero
-    (like cli.py's commands)."""
-    typer.echo(f"footprints: {clean_text(message)}", err=True)
+    (like cli.py's commands): `code`, else an error's own `exit_code` (2 for a user error such
+    as a warehouse path no run could create), else 1."""
+    if code is None:
+        code = getattr(message, "exit_code", 1) if isinstance(message, BaseException) else 1
+    typer.echo(f"footprints: {clean_text(str(message))}", err=True)
     raise typer.Exit(code)
 
 

@@ -32,7 +32,7 @@ def card(
         with open_warehouse(settings=settings, read_only=True) as con:
             row = find_model(con, model)
     except (WarehouseError, UnknownModelError) as err:
-        fail(str(err))
+        fail(err)
     except duckdb.CatalogException:
         fail("the warehouse has no leaderboard yet: run `footprints run` first")
     say(render_card(row), nl=False)

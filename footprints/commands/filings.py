@@ -94,7 +94,7 @@ def _emit(
     except UnknownModelError as err:
         fail(str(err), code=2)
     except (WarehouseError, BoampsUnavailableError) as err:
-        fail(str(err))
+        fail(err)
     except duckdb.CatalogException:
         fail("the warehouse has no leaderboard yet: run `footprints run` first")
     if out is None:

@@ -97,7 +97,7 @@ def inference(
     except (WhatIfError, InferenceError) as err:
         fail(str(err), 2)
     except WarehouseError as err:
-        fail(str(err))
+        fail(err)
     figures = {k: v for k, v in row.items() if v is not None}
     if fmt is InferenceFormat.json:
         # One flat object, keys as on the leaderboard; the traffic figures are in table and csv.

@@ -56,7 +56,7 @@ def backup(
     try:
         path = backup_warehouse(settings, out)
     except (MaintenanceError, WarehouseError) as err:
-        fail(str(err))
+        fail(err)
     except OSError as err:  # --out under a file, no permission, a full disk
         fail(f"backup not written: {os_failure(err)}")
     typer.echo(f"backed up {settings.warehouse} to {path}")

@@ -41,7 +41,7 @@ def report(
         with open_warehouse(settings=settings, read_only=True) as con:
             path = build_report(con, out_dir, top_n=top)
     except (WarehouseError, LookupError) as err:
-        fail(str(err))
+        fail(err)
         return
     except OSError as err:  # --out under a file, no permission, a full disk
         fail(f"cannot write the report: {os_failure(err)}")

@@ -79,6 +79,6 @@ def schema(
             else:
                 text = render_schema(con, tables[0] if tables else None)
     except (WarehouseError, LookupError) as err:
-        fail(str(err))
+        fail(err)
         return
     typer.echo(text)

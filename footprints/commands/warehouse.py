@@ -44,7 +44,7 @@ def query(
             columns = [d[0] for d in (cursor.description or [])]
             rows = cursor.fetchall() if columns else []
     except WarehouseError as err:
-        fail(str(err))
+        fail(err)
     except duckdb.Error as err:
         text = str(err)
         if "read-only" in text.lower() or "read only" in text.lower():
@@ -71,7 +71,7 @@ def leaderboard(
             columns = [d[0] for d in cursor.description or []]
             rows = cursor.fetchall()
     except WarehouseError as err:
-        fail(str(err))
+        fail(err)
     except duckdb.Error as err:
         fail(read_failure(err))
     typer.echo(render(columns, rows, fmt.value))
@@ -149,7 +149,7 @@ def _export(name: str, warehouse: Path | None, out: Path | None) -> None:
             result = export_table(con, name, target)
             write_datapackage(result.path, name, con)  # every CSV describes itself
     except WarehouseError as err:
-        fail(str(err))
+        fail(err)
     except duckdb.Error as err:
         fail(read_failure(err))
     except OSError as err:  # a folder that cannot be made, no permission, a full disk

@@ -77,7 +77,7 @@ def whatif(
                 con, model, list(zone or []), gpu=gpu, pue=pue, intensities=list(intensity or [])
             )
     except (WarehouseError, WhatIfError) as err:
-        fail(str(err))
+        fail(err)
     except duckdb.Error as err:
         fail(read_failure(err))
     typer.echo(render(list(COLUMNS), [tuple(r.as_dict().values()) for r in rows], fmt.value))

@@ -14,6 +14,15 @@ _IDENT = re.compile(r"^[a-z_][a-z0-9_]*$")
 class WarehouseError(RuntimeError):
     """A warehouse problem, with a message that says what to do."""
 
+    exit_code = 1
+
+
+class WarehousePathError(WarehouseError):
+    """A warehouse path that no run could create (a read-only or special folder): the user's
+    setting to change, so a command exits 2 as for any other bad argument."""
+
+    exit_code = 2
+
 
 class WarehouseLockedError(WarehouseError):
     """Another process holds the write lock on the warehouse file."""

@@ -25,6 +25,7 @@ from tasks.load.sql import SQL_DIR as SQL_DIR
 from tasks.load.sql import WarehouseCorruptError as WarehouseCorruptError
 from tasks.load.sql import WarehouseError as WarehouseError
 from tasks.load.sql import WarehouseLockedError as WarehouseLockedError
+from tasks.load.sql import WarehousePathError as WarehousePathError
 from tasks.load.sql import read_sql as read_sql
 
 # Natural key of each raw table (docs/data-contracts.md). This registry is also the allow-list of
@@ -108,12 +109,13 @@ def _open_error(path: Path, err: Exception) -> WarehouseError:
     return WarehouseError(f"cannot open warehouse {path}: {text}")
 
 
-def _missing_message(path: Path) -> str:
-    """Why a warehouse to read is not there, and the one thing that would help."""
+def _missing_error(path: Path) -> WarehouseError:
+    """Why a warehouse to read is not there, and the one thing that would help: a run, or (a
+    user error, exit 2) another path, when no run could create this one."""
     folder = next((p for p in path.parents if p.exists()), None)
     if folder is not None and _can_create_in(folder):
-        return f"warehouse {path} does not exist yet: run `footprints run` first"
-    return (
+        return WarehouseError(f"warehouse {path} does not exist yet: run `footprints run` first")
+    return WarehousePathError(
         f"warehouse {path} does not exist and cannot be created there ({folder or path.anchor} "
         "is not a writable folder): set FOOTPRINTS_WAREHOUSE or --warehouse to a file in a "
         "folder you can write"
@@ -144,7 +146,7 @@ def connect(
     try:
         if read_only:
             if not path.exists():
-                raise WarehouseError(_missing_message(path))
+                raise _missing_error(path)
             con = duckdb.connect(
                 str(path),
                 read_only=True,
