@@ -142,7 +142,11 @@ def _start(settings: Settings, will_validate: bool) -> None:
     anything will be validated) Great Expectations (~3 s). A refresh with nothing new skips both
     that import and the validation."""
     # deferred: the flow's imports (DuckDB, polars, pyarrow, Prefect) are the slow part of a run
-    from flows._startup import snapshot_refresh_lands_anything, start_server_while
+    from flows._startup import (
+        ServerDidNotStart,
+        snapshot_refresh_lands_anything,
+        start_server_while,
+    )
 
     def prepare() -> None:
         import flows.refresh  # noqa: F401  (its imports now; the flow is called after)
@@ -151,7 +155,10 @@ def _start(settings: Settings, will_validate: bool) -> None:
         if will_validate or snapshot_refresh_lands_anything(settings.warehouse):
             warm_up()
 
-    start_server_while(prepare)
+    try:
+        start_server_while(prepare, progress=lambda line: typer.echo(line, err=True))
+    except ServerDidNotStart as err:
+        fail(str(err))
 
 
 def _summarise(result: dict[str, Any], settings: Settings) -> None:
