@@ -68,7 +68,7 @@ VerboseOpt = Annotated[
 ]
 
 # Set by footprints.cli.main, the console entry: the process may end the moment the run has
-# printed its summary (see _exit_now). Never set in-process (tests, other Python callers).
+# printed its summary or its error (see _exit_now). Never set in-process (tests, other callers).
 EXIT_WHEN_DONE = False
 
 
@@ -83,6 +83,26 @@ def run(
     verbose: VerboseOpt = False,
 ) -> None:
     """Run the full refresh (the `refresh` Prefect flow), on the bundled snapshot by default."""
+    try:
+        _run(warehouse, cards, source, codecarbon, model, task_runner, dask_address, verbose)
+    except typer.Exit as done:  # a failure that has printed its one line
+        if EXIT_WHEN_DONE:
+            _exit_now(done.exit_code)
+        raise
+    if EXIT_WHEN_DONE:
+        _exit_now()
+
+
+def _run(
+    warehouse: Path | None,
+    cards: Path | None,
+    source: SourceKind,
+    codecarbon: Path | None,
+    model: str | None,
+    task_runner: TaskRunner,
+    dask_address: str | None,
+    verbose: bool,
+) -> None:
     if codecarbon is not None and not model:
         fail("--codecarbon needs --model NAME (the model those runs trained)", code=2)
     _prefect_env(verbose)
@@ -109,23 +129,24 @@ def run(
     if state.is_failed():
         fail(f"refresh failed: {state.message}")
     _summarise(state.result(), settings)
-    if EXIT_WHEN_DONE:
-        _exit_now()
 
 
-def _exit_now() -> None:
-    """End the process now that everything is written and printed: the atexit handlers run
-    (Prefect stops its temporary server, logging flushes), the interpreter's teardown does not.
-    That teardown would spend ~0.7 s collecting what Great Expectations, pandas and Prefect
-    built, and DuckDB's bindings report objects still alive at that point as 'leaked' (about
-    45 lines of noise when the collector is frozen to skip that cost)."""
+def _exit_now(code: int = 0) -> None:
+    """End the process now that everything is written and printed, after a success or a failure
+    alike: the atexit handlers run (Prefect stops its temporary server, logging flushes), the
+    interpreter's teardown does not. That teardown would spend ~0.7 s collecting what Great
+    Expectations, pandas and Prefect built, and DuckDB's bindings report objects still alive at
+    that point as 'leaked' (about 45 lines of noise). Closing every connection would not stop
+    that report: a closed connection is still a live object while a failed run's traceback, kept
+    in Prefect's state, holds the frames that opened it, and DuckDB's own type objects are
+    counted too."""
     # What Py_Finalize does first, in its order: threads' exit hooks (Prefect drains its log and
     # event workers there), then the atexit handlers (Prefect stops its server).
     threading._shutdown()  # type: ignore[attr-defined]
     atexit._run_exitfuncs()
     sys.stdout.flush()
     sys.stderr.flush()
-    os._exit(0)
+    os._exit(code)
 
 
 def _prefect_env(verbose: bool = False) -> None:
