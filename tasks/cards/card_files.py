@@ -48,7 +48,9 @@ def read_card_file(
         return None
     try:
         text = read_text(path, max_bytes)
-        return parse_markdown(text, path.resolve().as_uri())
+        # The card's name, not its path, is the facts' source (see user_yaml.disclosure_facts);
+        # the parser also takes the model name from it when the card names none.
+        return parse_markdown(text, path.name)
     except DisclosureFileError as exc:
         return Quarantined(path, exc.field, exc.reason)
     except Exception as exc:
