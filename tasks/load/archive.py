@@ -92,8 +92,13 @@ def write_atomic(
         raise
 
 
-# Published outputs (exports, the report) are for others to read, like any file `cp` makes.
-PUBLISHED_MODE = 0o644
+def published_mode() -> int:
+    """The mode of a published output (exports, the report): what `open()` or `cp` would give a
+    new file, 0666 less the process's umask (0644 under the usual 022), instead of the temp
+    file's private 0600. The umask can only be read by setting it; it is put back at once."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
 
 
 def atomic_write_bytes(target: Path, data: bytes, *, mode: int | None = None) -> None:
