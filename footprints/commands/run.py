@@ -127,7 +127,7 @@ def _run(
             return_state=True,
         )
     if state.is_failed():
-        fail(f"refresh failed: {state.message}")
+        fail(f"refresh failed: {state.message}" + ("" if verbose else " (-v: Prefect's log)"))
     _summarise(state.result(), settings)
 
 
@@ -156,6 +156,11 @@ def _prefect_env(verbose: bool = False) -> None:
     # A run prints its summary, warnings and errors; Prefect's per-task INFO lines only on -v
     # (an explicit PREFECT_LOGGING_LEVEL in the environment wins either way).
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
+    if not verbose:
+        # A failed source or flow is the run's own last line ('refresh failed: <source>: <why>');
+        # Prefect's flow- and task-run loggers would say it again, each time with a traceback.
+        for logger in ("FLOW_RUNS", "TASK_RUNS"):
+            os.environ.setdefault(f"PREFECT_LOGGING_LOGGERS_PREFECT_{logger}_LEVEL", "CRITICAL")
 
 
 def _start(settings: Settings, will_validate: bool) -> None:
