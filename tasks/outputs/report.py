@@ -227,11 +227,14 @@ class _Strings:
 
 
 def _packed(value: Any, strings: _Strings) -> Any:
-    """A cell as the script gets it: a number (full precision), null, or a text's index."""
-    if value is None or isinstance(value, bool | int):
+    """A cell as the script gets it: null, a text's index, or a number (full precision, to sort
+    by) with the index of its text as `fmt` shows it (so one formatter writes every cell)."""
+    if value is None or isinstance(value, bool):
         return value
-    if isinstance(value, float):
-        return None if math.isnan(value) else value
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, int | float):
+        return [value, strings.ref(fmt(value))]
     if isinstance(value, date | datetime):
         value = value.isoformat()
     return strings.ref(str(value))

@@ -2,7 +2,8 @@
 // leaderboard and the audit from the rows in #report-data, and draws the charts as SVG.
 // The first page of each table is already in the HTML; the cells built here use the same
 // markup as report.py's _cell and _audit_cell (tests/outputs/test_report_browser.py compares
-// them), and numbers are formatted as report.py's fmt formats them.
+// them) and show each number as report.py's fmt wrote it in the data; this script's own fmt
+// only labels the charts.
 (function () {
   "use strict";
   var data = JSON.parse(document.getElementById("report-data").textContent);
@@ -20,7 +21,7 @@
     return digits.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
   }
 
-  // Python's f"{v:.3g}": three significant figures, trailing zeros dropped, exponent when small.
+  // Three significant figures, trailing zeros dropped, exponent when small (chart labels).
   function g3(v) {
     var exp = Number(v.toExponential(2).split("e")[1]);
     if (exp < -4 || exp >= 3) {
@@ -76,17 +77,19 @@
     return seen;
   }
 
-  function reprNumber(v) {
-    // the data-v attribute: a number Number() reads back exactly
-    return String(v);
-  }
-
   // ---- the packed tables -----------------------------------------------------------------
+  // A row: its values (texts, numbers, nulls), and as `shown` each number's text.
   function unpack(table) {
     var index = {};
     table.fields.forEach(function (f, i) { index[f] = i; });
     var rows = table.rows.map(function (r) {
-      return r.map(function (v, i) { return table.text[i] && v !== null ? strings[v] : v; });
+      var shown = [];
+      var row = r.map(function (v, i) {
+        if (Array.isArray(v)) { shown[i] = strings[v[1]]; return v[0]; }
+        return table.text[i] && v !== null ? strings[v] : v;
+      });
+      row.shown = shown;
+      return row;
     });
     return {fields: table.fields, text: table.text, index: index, rows: rows};
   }
@@ -99,8 +102,8 @@
     var v = row[B[field]];
     if (kind === "num") {
       if (v === null) { return "<td class=\"num\" data-v=\"\"></td>"; }
-      return "<td class=\"num\" data-v=\"" + reprNumber(v) + "\"><a href=\"#" + srcId +
-        "\" title=\"sources\">" + esc(fmt(v)) + "</a></td>";
+      return "<td class=\"num\" data-v=\"" + String(v) + "\"><a href=\"#" + srcId +
+        "\" title=\"sources\">" + esc(row.shown[B[field]]) + "</a></td>";
     }
     if (kind === "rank") { return "<td class=\"num\" data-v=\"" + v + "\">" + v + "</td>"; }
     if (kind === "model") { return "<td class=\"model\"><b>" + esc(v) + "</b></td>"; }
@@ -293,11 +296,11 @@
   var auditTable = document.getElementById("audit-table");
   if (data.audit && auditTable) {
     var audit = unpack(data.audit);
-    var auditCell = function (v, i) {
-      if (typeof v === "number" && !audit.text[i]) {
-        return "<td class=\"num\">" + esc(fmt(v)) + "</td>";
-      }
-      return "<td>" + linkify(v === null ? "" : fmt(v)) + "</td>";
+    var auditRow = function (r) {
+      return "<tr>" + r.map(function (v, i) {
+        if (r.shown[i] !== undefined) { return "<td class=\"num\">" + esc(r.shown[i]) + "</td>"; }
+        return "<td>" + linkify(v === null ? "" : fmt(v)) + "</td>";
+      }).join("") + "</tr>";
     };
     var auditText = audit.rows.map(function (r) {
       return r.map(function (v) { return v === null ? "" : String(v); }).join(" \u0000 ")
@@ -308,7 +311,7 @@
     var auditWords = [];
     var auditPager = new Pager({
       rows: audit.rows,
-      render: function (r) { return "<tr>" + r.map(auditCell).join("") + "</tr>"; },
+      render: auditRow,
       table: auditTable,
       pager: document.getElementById("audit-pager"),
       count: document.getElementById("audit-count"),
