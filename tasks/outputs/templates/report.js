@@ -344,8 +344,14 @@
     return e;
   }
   function linked(parent, row, tip) {  // a mark that finds its model in the table
-    var a = el("a", {href: "#" + row[B.anchor]}, parent);
+    var id = row[B.anchor];
+    var a = el("a", {href: "#" + id}, parent);
     el("title", {}, a, tip);
+    a.addEventListener("click", function (e) {  // a second click on the same mark works too
+      e.preventDefault();
+      history.replaceState(null, "", "#" + id);
+      showModel(id);
+    });
     return a;
   }
   function canvas(id, height) {
