@@ -510,7 +510,7 @@
       .sort(function (a, b) { return value(b, "total_water_kl") - value(a, "total_water_kl"); })
       .slice(0, data.waterTop);
     var c = canvas("chart-water", Math.max(480, 22 * top.length + 90));
-    var m = {l: 190, r: 16, t: 34, b: 44};
+    var m = {l: 190, r: 32, t: 34, b: 44};  // room for the last tick label
     if (!top.length) { return; }
     var sx = scale(0, value(top[0], "total_water_kl"), false, m.l, c.width - m.r);
     var ax = el("g", {"class": "axis x", fill: "#555"}, c.svg);
