@@ -92,14 +92,16 @@ def start_temporary_server() -> None:
             return
         except Exception as err:
             process = server.server_process
-            exited = process is not None and process.poll() is not None
-            code = process.returncode if exited and process is not None else None
+            code = process.poll() if process is not None else None
             # stop() also forgets this instance, so the next SubprocessASGIServer() is a new one
             server.stop()
-            if not exited:  # still starting after the whole deadline: another try cannot help
+            if process is None:  # never started (no free port): the error says why
+                reason = str(err)
+            elif code is None:  # still starting after the whole deadline: no second try
                 reason = f"no answer within {deadline} s"
                 break
-            reason = f"its process exited with code {code}" if code is not None else str(err)
+            else:
+                reason = f"its process exited with code {code}"
     raise ServerDidNotStart(
         f"Prefect's temporary API server did not start ({reason}); start one with "
         "`prefect server start` and set PREFECT_API_URL=http://127.0.0.1:4200/api, or raise "

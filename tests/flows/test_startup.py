@@ -42,6 +42,8 @@ class _Server:
         self.timeout = timeout
         if self.outcome == "answers":
             return
+        if self.outcome == "no port":
+            raise RuntimeError("Unable to find an available port after multiple attempts")
         self.server_process = _Process(1 if self.outcome == "dies" else None)
         raise RuntimeError("Timed out while attempting to connect to ephemeral Prefect API server.")
 
@@ -133,3 +135,10 @@ def test_run_says_what_to_do_when_the_server_does_not_start(
     res = CliRunner().invoke(app, ["run", "--warehouse", str(tmp_path / "w.duckdb")])
     assert res.exit_code == 1
     assert res.output.strip() == ("footprints: Prefect's temporary API server did not start (test)")
+
+
+def test_no_free_port_is_tried_again_and_said(fake_server: type[_Server]) -> None:
+    fake_server.outcomes = ["no port", "no port"]
+    with pytest.raises(startup.ServerDidNotStart, match="Unable to find an available port"):
+        startup.start_temporary_server()
+    assert len(fake_server.made) == startup.STARTUP_ATTEMPTS
