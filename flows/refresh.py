@@ -91,10 +91,26 @@ def refresh(
             except Exception as err:  # any failure of one source: the next ones still run
                 failed[name] = f"{type(err).__name__}: {err}"
                 get_run_logger().error("%s failed: %s", name, failed[name])
-        loads["assumptions"], build = land_and_build(warehouse)
+        loads["assumptions"], build = _land_and_build(warehouse, failed)
         landed = [r for rs in loads.values() for r in rs]
         publish_load_summary("refresh-loads", landed)
         publish_refresh_artifacts(con, previous, landed)
     if failed:
-        raise RefreshFailed("; ".join(f"{k}: {v}" for k, v in failed.items()))
+        raise RefreshFailed(_failures(failed))
     return {"loads": loads, "build": build}
+
+
+def _land_and_build(warehouse: str | None, failed: dict[str, str]) -> tuple[Any, Any]:
+    """land_and_build; when it fails after a source did (no GPU catalogue without gpu_specs),
+    the source is the cause, so the failure names it first."""
+    try:
+        return land_and_build(warehouse)
+    except Exception as err:
+        if not failed:
+            raise
+        failed["build"] = f"{type(err).__name__}: {err}"
+        raise RefreshFailed(_failures(failed)) from err
+
+
+def _failures(failed: dict[str, str]) -> str:
+    return "; ".join(f"{k}: {v}" for k, v in failed.items())

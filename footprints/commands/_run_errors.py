@@ -5,6 +5,9 @@ off the console; the run's own failure line says what failed. When the failure i
 (Prefect's API answering 500 because its database cannot grow), the line adds the first error
 logged and, when the disk is the likely cause, says so: a file size limit (`ulimit -f`) or a
 nearly full disk where the run writes.
+
+Prefect, shutil and resource are imported (deferred) only where they are used, once a run has
+started or failed, so importing this module costs `footprints --help` nothing.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """`footprints report [--out DIR]`: the static HTML report (works offline, data embedded).
 
-The report's imports (DuckDB, plotly) are deferred until the command runs, so `footprints --help`
+The report's imports (DuckDB) are deferred until the command runs, so `footprints --help`
 starts without them.
 """
 

@@ -69,7 +69,7 @@ VerboseOpt = Annotated[
 ]
 
 # Set by footprints.cli.main, the console entry: the process may end the moment the run has
-# printed its summary (see _exit_now). Never set in-process (tests, other Python callers).
+# printed its summary or its error (see _exit_now). Never set in-process (tests, other callers).
 EXIT_WHEN_DONE = False
 
 
@@ -84,6 +84,26 @@ def run(
     verbose: VerboseOpt = False,
 ) -> None:
     """Run the full refresh (the `refresh` Prefect flow), on the bundled snapshot by default."""
+    try:
+        _run(warehouse, cards, source, codecarbon, model, task_runner, dask_address, verbose)
+    except typer.Exit as done:  # a failure that has printed its one line
+        if EXIT_WHEN_DONE:
+            _exit_now(done.exit_code)
+        raise
+    if EXIT_WHEN_DONE:
+        _exit_now()
+
+
+def _run(
+    warehouse: Path | None,
+    cards: Path | None,
+    source: SourceKind,
+    codecarbon: Path | None,
+    model: str | None,
+    task_runner: TaskRunner,
+    dask_address: str | None,
+    verbose: bool,
+) -> None:
     if codecarbon is not None and not model:
         fail("--codecarbon needs --model NAME (the model those runs trained)", code=2)
     if EXIT_WHEN_DONE:  # the console entry owns the process: a signal ends it, children too
@@ -115,34 +135,38 @@ def run(
                 dask_address,
                 return_state=True,
             )
+    except typer.Exit:  # a failure that has printed its one line (the server did not start)
+        raise
     except Exception as err:  # Prefect's API or the server failing under the run (a full disk)
         if verbose:
             raise
         _fail_run(f"refresh failed: {errors.explain(err)}")
     if state.is_failed():
-        _fail_run(f"refresh failed: {errors.explain(state.result(raise_on_failure=False))}")
+        _fail_run(
+            f"refresh failed: {errors.explain(state.result(raise_on_failure=False))}"
+            + ("" if verbose else " (-v: Prefect's log)")
+        )
     _summarise(state.result(), settings)
     if cards is not None:
         _say_cards_apart(cards, settings)
-    if EXIT_WHEN_DONE:
-        _exit_now()
 
 
 def _fail_run(message: str) -> NoReturn:
-    """The run's one failure line on stderr, then exit 1 (from the console entry at once, like
-    a run that succeeds: no interpreter teardown, no 'leaked' report)."""
+    """The run's one failure line on stderr, then exit 1 (`run` ends the process through
+    _exit_now, like a run that succeeds: no interpreter teardown, no 'leaked' report)."""
     say(f"footprints: {one_line_text(message)}", err=True)
-    if EXIT_WHEN_DONE:
-        _exit_now(1)
     raise typer.Exit(1)
 
 
 def _exit_now(code: int = 0) -> NoReturn:
-    """End the process now that everything is written and printed: the atexit handlers run
-    (Prefect stops its temporary server, logging flushes), the interpreter's teardown does not.
-    That teardown would spend ~0.7 s collecting what Great Expectations, pandas and Prefect
-    built, and DuckDB's bindings report objects still alive at that point as 'leaked' (about
-    45 lines of noise when the collector is frozen to skip that cost)."""
+    """End the process now that everything is written and printed, after a success or a failure
+    alike: the atexit handlers run (Prefect stops its temporary server, logging flushes), the
+    interpreter's teardown does not. That teardown would spend ~0.7 s collecting what Great
+    Expectations, pandas and Prefect built, and DuckDB's bindings report objects still alive at
+    that point as 'leaked' (about 45 lines of noise). Closing every connection would not stop
+    that report: a closed connection is still a live object while a failed run's traceback, kept
+    in Prefect's state, holds the frames that opened it, and DuckDB's own type objects are
+    counted too."""
     # What Py_Finalize does first, in its order: threads' exit hooks (Prefect drains its log and
     # event workers there), then the atexit handlers (Prefect stops its server).
     threading._shutdown()  # type: ignore[attr-defined]
@@ -162,6 +186,11 @@ def _prefect_env(verbose: bool = False) -> None:
     # The temporary server's own errors (its SQLite database on a full disk) are Prefect's
     # bookkeeping, not the run's: the run's failure line says what failed. -v shows them.
     os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "WARNING" if verbose else "CRITICAL")
+    if not verbose:
+        # A failed source or flow is the run's own last line ('refresh failed: <source>: <why>');
+        # Prefect's flow- and task-run loggers would say it again, each time with a traceback.
+        for logger in ("FLOW_RUNS", "TASK_RUNS"):
+            os.environ.setdefault(f"PREFECT_LOGGING_LOGGERS_PREFECT_{logger}_LEVEL", "CRITICAL")
 
 
 def _start(settings: Settings, will_validate: bool) -> None:
@@ -169,7 +198,11 @@ def _start(settings: Settings, will_validate: bool) -> None:
     anything will be validated) Great Expectations (~3 s). A refresh with nothing new skips both
     that import and the validation."""
     # deferred: the flow's imports (DuckDB, polars, pyarrow, Prefect) are the slow part of a run
-    from flows._startup import snapshot_refresh_lands_anything, start_server_while
+    from flows._startup import (
+        ServerDidNotStart,
+        snapshot_refresh_lands_anything,
+        start_server_while,
+    )
 
     def prepare() -> None:
         import flows.refresh  # noqa: F401  (its imports now; the flow is called after)
@@ -178,7 +211,10 @@ def _start(settings: Settings, will_validate: bool) -> None:
         if will_validate or snapshot_refresh_lands_anything(settings.warehouse):
             warm_up()
 
-    start_server_while(prepare)
+    try:
+        start_server_while(prepare, progress=lambda line: typer.echo(line, err=True))
+    except ServerDidNotStart as err:
+        fail(str(err))
 
 
 def _say_cards_apart(cards: Path, settings: Settings) -> None:

@@ -79,7 +79,9 @@ def read_card_file(
             return disclosure_file_facts(path, data, max_bytes=max_bytes)
         assert parse_markdown is not None
         text = decode_card(path, data, max_bytes)
-        return parse_markdown(text, path.resolve().as_uri())
+        # The card's name, not its path, is the facts' source (see user_yaml.disclosure_facts);
+        # the parser also takes the model name from it when the card names none.
+        return parse_markdown(text, path.name)
     except DisclosureFileError as exc:
         return Quarantined(path, exc.field, exc.reason)
     except Exception as exc:

@@ -49,7 +49,6 @@ _ALLOWED_TAGS = frozenset(
     {None, "!"} | {_CORE + t for t in ("str", "int", "float", "bool", "null", "map", "seq")}
 )
 _YAML_DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}")
-_URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
 # Where the platform has them: refuse a symbolic link at open, never block on a FIFO.
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)
@@ -312,11 +311,10 @@ def disclosure_file_facts(path: Path, data: bytes, *, max_bytes: int = MAX_BYTES
 def disclosure_facts(d: Disclosure, path: Path) -> list[Fact]:
     """The facts a validated disclosure states; `path` is the file it came from."""
     name = path.name
-    if d.source and _URL.match(d.source):
-        url, note = d.source, ""
-    else:
-        url = path.resolve().as_uri()
-        note = f"source: {d.source}" if d.source else ""
+    # The file's own citation (a URL or a reference) is the facts' source; without one, the
+    # file's name. Never its path: the source is published (leaderboard, report) and a local
+    # path names someone's machine, not where the figures come from.
+    url = d.source or name
 
     def fact(phase: str, field: str, key: str, value: Any, **kw: str) -> Fact:
         return Fact(
@@ -329,7 +327,7 @@ def disclosure_facts(d: Disclosure, path: Path) -> list[Fact]:
             source_locator=f"{name}:{key}",
             raw_text=format_value(value),
             confidence=kw.get("confidence", "high"),
-            note="; ".join(x for x in (kw.get("note", ""), note) if x),
+            note=kw.get("note", ""),
         )
 
     out: list[Fact] = []

@@ -104,8 +104,26 @@ def write_atomic(
         raise
 
 
-# Published outputs (exports, the report) are for others to read, like any file `cp` makes.
-PUBLISHED_MODE = 0o644
+def published_mode() -> int:
+    """The mode of a published output (exports, the report): what `open()` or `cp` would give a
+    new file, 0666 less the process's umask (0644 under the usual 022), instead of the temp
+    file's private 0600."""
+    return 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    # Linux states it in /proc; elsewhere it can only be read by setting it (and putting it back
+    # at once, though another thread creating a file in between would get the interim one).
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o077)
+    os.umask(mask)
+    return mask
 
 
 def atomic_write_bytes(target: Path, data: bytes, *, mode: int | None = None) -> None:

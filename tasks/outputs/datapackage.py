@@ -22,7 +22,7 @@ from typing import Any
 
 import duckdb
 
-from tasks.load.archive import PUBLISHED_MODE, atomic_write_bytes
+from tasks.load.archive import atomic_write_bytes, published_mode
 from tasks.sources.declare import Licence
 from tasks.sources.registry import SOURCES
 
@@ -503,5 +503,5 @@ def write_datapackage(
         [*kept, *descriptor["resources"]], key=lambda r: str(r.get("name"))
     )
     text = json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n"
-    atomic_write_bytes(target, text.encode("utf-8"), mode=PUBLISHED_MODE)
+    atomic_write_bytes(target, text.encode("utf-8"), mode=published_mode())
     return target

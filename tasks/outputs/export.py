@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from tasks.load.archive import PUBLISHED_MODE, atomic_write_bytes
+from tasks.load.archive import atomic_write_bytes, published_mode
 from tasks.load.warehouse import read_sql
 
 # Spreadsheets run a cell that starts with one of these as a formula (OWASP 'CSV injection').
@@ -75,7 +75,7 @@ def export_query(con: duckdb.DuckDBPyConnection, sql: str, target: Path) -> Expo
     frame = con.sql(sql).pl()
     buffer = io.BytesIO()
     neutralise_formulas(frame).write_csv(buffer)
-    atomic_write_bytes(target, buffer.getvalue(), mode=PUBLISHED_MODE)
+    atomic_write_bytes(target, buffer.getvalue(), mode=published_mode())
     return ExportResult(target, frame.height)
 
 

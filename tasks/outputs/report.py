@@ -1,47 +1,43 @@
-"""The static report: one `index.html` that works offline, with every figure embedded.
+"""The static report: one `index.html` that works offline and opens fast.
 
-It holds the whole leaderboard as a sortable, filterable table (no paging: a reader searching for
-one model must find it), a stacked bar chart of training / development / embodied carbon with the
-low-high range of the total, training energy coloured by whether the emissions were disclosed,
-water, the disclosure audit, the listed models that cannot be estimated and each organisation's
-disclosure scorecard when the warehouse has them, and the methodology and data licences.
-Plotly's JavaScript is inlined (no CDN), so the file opens without a network.
+The whole leaderboard is a sortable, filterable HTML table shown a page at a time: the first page
+is in the HTML itself, so the table shows as soon as the page does, and every row travels as one
+compact JSON array (each distinct text stored once) that the page's own script filters, sorts and
+renders page by page; a reader searching for one model still finds it. The charts (a stacked bar
+chart of training / development / embodied carbon with the low-high range of the total, training
+energy coloured by whether the emissions were disclosed, water) are drawn by the same script as
+SVG from those rows, so no chart library is inlined (plotly.js alone was 4.8 MB). The disclosure
+audit, the listed models that cannot be estimated and each organisation's disclosure scorecard,
+when the warehouse has them, are paged the same way; then the methodology and data licences.
 """
 
 from __future__ import annotations
 
 import html
+import json
 import math
 import re
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from string import Template
-from typing import Any
+from typing import Any, NamedTuple
 
 import duckdb
-import plotly.graph_objects as go
-import plotly.offline
 
 from tasks.core.citations import TIER_METHODS, URL_PATTERN, source_urls
-from tasks.load.archive import PUBLISHED_MODE, atomic_write_bytes
+from tasks.load.archive import atomic_write_bytes, published_mode
 
 TEMPLATE = Path(__file__).resolve().parent / "templates" / "report.html"
+SCRIPT = TEMPLATE.with_name("report.js")
 REPORT_NAME = "index.html"
 DEFAULT_TOP_N = 30
 WATER_TOP_N = 25
 AUDIT_TABLE = "rpt_disclosure_audit"
 NOT_ESTIMABLE_TABLE = "rpt_not_estimable"
 SCORECARD_TABLE = "rpt_disclosure_scorecard"
-
-# The estimation ladder (README 'Methodology'), in words a model-card reader follows.
-COLOURS = {
-    "training": "#1a5fb4",
-    "development": "#62a0ea",
-    "embodied": "#c64600",
-    "disclosed": "#1e8e3e",
-    "estimated": "#e8a000",
-}
+# Rows of a table in the HTML itself (its first page); the page's script renders the others.
+PAGE_ROWS = 50
 
 
 def linkify(text: str | None) -> str:
@@ -191,13 +187,14 @@ def _cell(row: dict[str, Any], column: str, kind: str, src_id: str) -> str:
 
 
 def _table(rows: list[dict[str, Any]]) -> tuple[str, str]:
+    """The leaderboard's header and its first page of rows (the script renders the others)."""
     head = "".join(
         f'<th scope="col" data-col="{c}" data-type="{"num" if k in ("num", "rank") else "text"}">'
         f"{html.escape(h)}</th>"
         for c, h, k in COLUMNS
     )
     body = []
-    for row in rows:
+    for row in rows[:PAGE_ROWS]:
         rid = anchor(row["model"])
         src_id = f"src-{rid}"
         cells = "".join(_cell(row, c, k, src_id) for c, _, k in COLUMNS)
@@ -208,208 +205,148 @@ def _table(rows: list[dict[str, Any]]) -> tuple[str, str]:
     return head, "\n".join(body)
 
 
-def _figure_html(fig: Any, div_id: str, extra_attrs: str = "") -> str:
-    markup = fig.to_html(
-        full_html=False,
-        include_plotlyjs=False,
-        div_id=div_id,
-        config={"displaylogo": False, "responsive": True},
-    )
-    if extra_attrs:
-        markup = markup.replace(f'id="{div_id}"', f'id="{div_id}" {extra_attrs}', 1)
-    return f'<div class="chart">{markup}</div>'
+# What each leaderboard row carries to the page's script beyond the table's own columns: its
+# anchor, the note on conflicting sources, and the figures the charts draw.
+BOARD_EXTRA = (
+    "anchor",
+    "conflicting_fields",
+    "training_water_kl",
+    "development_water_kl",
+    "embodied_water_kl",
+)
 
 
-def _carbon_chart(rows: list[dict[str, Any]], top_n: int = DEFAULT_TOP_N) -> str:
-    models = [r["model"] for r in rows]
-    ids = [anchor(m) for m in models]
-    fig = go.Figure()
-    for part in ("training", "development", "embodied"):
-        fig.add_bar(
-            name=part,
-            x=models,
-            y=[r.get(f"{part}_co2e_t") or 0 for r in rows],
-            marker_color=COLOURS[part],
-            customdata=ids,
-            hovertemplate=f"%{{x}}<br>{part}: %{{y:,.4~g}} t CO2e<extra></extra>",
-        )
-    totals = [r.get("total_co2e_t") or 0 for r in rows]
-    pairs = list(zip(rows, totals, strict=True))
-    fig.add_scatter(
-        name="total, low–high",
-        x=models,
-        y=totals,
-        mode="markers",
-        marker={"color": "#1d1d1f", "size": 4},
-        error_y={
-            "type": "data",
-            "symmetric": False,
-            "array": [max((r.get("total_co2e_t_high") or t) - t, 0) for r, t in pairs],
-            "arrayminus": [max(t - (r.get("total_co2e_t_low") or t), 0) for r, t in pairs],
-            "color": "#444",
-            "thickness": 1,
-            "width": 3,
-        },
-        customdata=ids,
-        text=[f"{fmt(r.get('total_co2e_t_low'))}–{fmt(r.get('total_co2e_t_high'))}" for r in rows],
-        hovertemplate="%{x}<br>total: %{y:,.4~g} t CO2e (range %{text})<extra></extra>",
-    )
-    fig.update_layout(
-        barmode="stack",
-        height=560,
-        margin={"l": 70, "r": 20, "t": 20, "b": 170},
-        legend={"orientation": "h", "y": 1.06, "x": 0, "traceorder": "normal"},
-        yaxis={"title": {"text": "t CO2e"}, "rangemode": "tozero"},
-        xaxis={
-            "tickangle": -50,
-            "range": [-0.5, min(top_n, len(rows)) - 0.5],
-            # Long names would eat the plot: shorten the label, the hover keeps the full name.
-            "tickmode": "array",
-            "tickvals": models,
-            "ticktext": [m if len(m) <= 28 else m[:27] + "…" for m in models],
-        },
-        template="plotly_white",
-    )
-    return _figure_html(fig, "chart-carbon", f'data-models="{len(rows)}"')
+class _Strings:
+    """Each distinct text once: a packed table refers to texts by their index here (2,000 rows
+    share about 230 distinct `sources` cells, most of the report's bytes)."""
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+        self._index: dict[str, int] = {}
+
+    def ref(self, text: str) -> int:
+        if text not in self._index:
+            self._index[text] = len(self.texts)
+            self.texts.append(text)
+        return self._index[text]
 
 
-def _energy_chart(rows: list[dict[str, Any]]) -> tuple[str, int]:
-    fig = go.Figure()
-    for basis in ("disclosed", "estimated"):
-        sel = [
-            r
-            for r in rows
-            if r.get("training_co2e_basis") == basis
-            and r.get("training_energy_mwh")
-            and r.get("release_date")
-        ]
-        fig.add_scatter(
-            name=f"emissions {basis} ({len(sel)})",
-            x=[r["release_date"].isoformat() for r in sel],
-            y=[r["training_energy_mwh"] for r in sel],
-            mode="markers",
-            marker={
-                "color": COLOURS[basis],
-                "size": 7 if basis == "disclosed" else 5,
-                "opacity": 0.85,
-            },
-            customdata=[anchor(r["model"]) for r in sel],
-            text=[f"{r['model']} (tier {r.get('estimation_tier')})" for r in sel],
-            hovertemplate="%{text}<br>%{x}<br>%{y:,.4~g} MWh<extra></extra>",
-        )
-    fig.update_layout(
-        height=480,
-        margin={"l": 70, "r": 20, "t": 20, "b": 50},
-        yaxis={"type": "log", "title": {"text": "training energy, MWh (log)"}},
-        xaxis={"title": {"text": "release date"}},
-        legend={"orientation": "h", "y": 1.08, "x": 0},
-        template="plotly_white",
-    )
-    undated = sum(1 for r in rows if r.get("training_energy_mwh") and not r.get("release_date"))
-    return _figure_html(fig, "chart-energy"), undated
+def _packed(value: Any, strings: _Strings) -> Any:
+    """A cell as the script gets it: null, a text's index, or a number (full precision, to sort
+    by) with the index of its text as `fmt` shows it (so one formatter writes every cell)."""
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, int | float):
+        return [value, strings.ref(fmt(value))]
+    if isinstance(value, date | datetime):
+        value = value.isoformat()
+    return strings.ref(str(value))
 
 
-def _water_chart(rows: list[dict[str, Any]]) -> tuple[str, int]:
-    top = sorted(
-        (r for r in rows if r.get("total_water_kl")),
-        key=lambda r: -float(r["total_water_kl"]),
-    )[:WATER_TOP_N]
-    top.reverse()  # largest at the top of a horizontal bar chart
-    fig = go.Figure()
-    for part in ("training", "development", "embodied"):
-        fig.add_bar(
-            name=part,
-            orientation="h",
-            y=[r["model"] for r in top],
-            x=[r.get(f"{part}_water_kl") or 0 for r in top],
-            marker_color=COLOURS[part],
-            customdata=[anchor(r["model"]) for r in top],
-            hovertemplate=f"%{{y}}<br>{part}: %{{x:,.4~g}} kL<extra></extra>",
-        )
-    fig.update_layout(
-        barmode="stack",
-        height=max(480, 22 * len(top) + 100),
-        margin={"l": 190, "r": 20, "t": 20, "b": 50},
-        xaxis={"title": {"text": "kL"}},
-        legend={"orientation": "h", "y": 1.06, "x": 0, "traceorder": "normal"},
-        template="plotly_white",
-    )
-    return _figure_html(fig, "chart-water"), len(top)
+def _pack(rows: list[dict[str, Any]], fields: Sequence[str], strings: _Strings) -> dict:
+    """Rows as arrays in `fields` order, texts by index into `strings`; `text` says which
+    fields hold texts (their numbers are indexes)."""
+    text = [any(isinstance(r.get(f), str | date) for r in rows) for f in fields]
+    return {
+        "fields": list(fields),
+        "text": text,
+        "rows": [[_packed(r.get(f), strings) for f in fields] for r in rows],
+    }
 
 
-def _table_section(
-    con: duckdb.DuckDBPyConnection,
-    table: str,
-    section_id: str,
-    title: str,
-    blurb: str,
-    nav: str,
-) -> tuple[str, str]:
-    """A report table in full as a section and its navigation link, when the warehouse has it
-    (built by another stage); ('', '') otherwise. `blurb` may use {n}, the row count."""
-    if not _table_exists(con, table):
-        return "", ""
-    try:
-        rows = _rows(con, f"select * from {table}")
-    except duckdb.Error:
-        return "", ""
-    columns = list(rows[0]) if rows else []
-    head = "".join(f'<th scope="col">{html.escape(c)}</th>' for c in columns)
-    body = "\n".join(
-        "<tr>"
-        + "".join(
-            f'<td class="num">{html.escape(fmt(v))}</td>'
-            if isinstance(v, int | float) and not isinstance(v, bool)
-            else f"<td>{linkify(fmt(v) if not isinstance(v, str) else v)}</td>"
-            for v in r.values()
-        )
-        + "</tr>"
-        for r in rows
-    )
-    section = f"""
-<section id="{section_id}">
-  <h2>{html.escape(title)}</h2>
-  <p class="muted">{blurb.format(n=f"{len(rows):,}")}</p>
-  <div class="tablewrap"><table id="{section_id}-table"><thead><tr>{head}</tr></thead>
-  <tbody>{body}</tbody></table></div>
-</section>"""
-    return section, f'<a href="#{section_id}">{html.escape(nav)}</a>'
+def _board_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{**r, "place": _place(r), "anchor": anchor(r["model"])} for r in rows]
 
 
-def _audit_section(con: duckdb.DuckDBPyConnection) -> tuple[str, str]:
-    """The disclosure audit, when the warehouse has one; '' otherwise."""
-    return _table_section(
-        con,
+class _Paged(NamedTuple):
+    """A report table shown like the audit: its first page in the HTML, every row packed for the
+    page's script to filter and page (report.js `pagedTable`, by `id`)."""
+
+    table: str
+    id: str
+    title: str
+    blurb: str  # may use {n}, the row count
+    nav: str
+    noun: str
+
+
+# The paged tables, in the report's order.
+PAGED = (
+    _Paged(
         AUDIT_TABLE,
         "audit",
         "Disclosure audit",
         "{n} findings: where disclosures disagree with each other or with what their own "
         "numbers imply.",
         "Audit",
-    )
-
-
-def _gaps_sections(con: duckdb.DuckDBPyConnection) -> tuple[str, str]:
-    """What cannot be estimated, and who discloses what (when the warehouse has them)."""
-    gaps, gaps_nav = _table_section(
-        con,
+        "findings",
+    ),
+    _Paged(
         NOT_ESTIMABLE_TABLE,
         "not-estimable",
-        "Not estimable",
+        "Models that cannot be estimated",
         "{n} models on Epoch AI's Notable or Large-Scale lists disclose too little to estimate "
         "their footprint: neither ranked nor in review. Newest first, with what is missing.",
         "Not estimable",
-    )
-    card, card_nav = _table_section(
-        con,
+        "models",
+    ),
+    _Paged(
         SCORECARD_TABLE,
         "scorecard",
         "Disclosure scorecard",
         "{n} organisations: how many of their listed models disclose energy, GPU-hours, "
         "hardware, location and emissions (a model of several organisations counts for each).",
         "Scorecard",
+        "organisations",
+    ),
+)
+
+
+def _paged_section(
+    con: duckdb.DuckDBPyConnection, paged: _Paged, strings: _Strings
+) -> tuple[str, str, dict | None]:
+    """A report table, when the warehouse has it (built by another stage): its section with the
+    first page of rows, the nav link, and its packed rows; empty otherwise."""
+    if not _table_exists(con, paged.table):
+        return "", "", None
+    try:
+        rows = _rows(con, f"select * from {paged.table}")
+    except duckdb.Error:
+        return "", "", None
+    columns = list(rows[0]) if rows else []
+    head = "".join(f'<th scope="col">{html.escape(c)}</th>' for c in columns)
+    body = "\n".join(
+        "<tr>" + "".join(_audit_cell(v) for v in r.values()) + "</tr>" for r in rows[:PAGE_ROWS]
     )
-    return gaps + card, gaps_nav + card_nav
+    pid = paged.id
+    section = f"""
+<section id="{pid}">
+  <h2>{html.escape(paged.title)}</h2>
+  <p class="muted">{html.escape(paged.blurb.format(n=f"{len(rows):,}"))}</p>
+  <div class="controls">
+    <label>Filter <input type="search" id="{pid}-filter" placeholder="any text in a row…"
+      aria-controls="{pid}-table"></label>
+    <span class="count" id="{pid}-count" aria-live="polite"></span>
+  </div>
+  <div class="tablewrap"><table id="{pid}-table"><thead><tr>{head}</tr></thead>
+  <tbody>{body}</tbody></table></div>
+  <div class="pager" id="{pid}-pager"></div>
+</section>"""
+    packed = {**_pack(rows, columns, strings), "noun": paged.noun}
+    return section, f'<a href="#{pid}">{html.escape(paged.nav)}</a>', packed
+
+
+def _audit_cell(v: Any) -> str:
+    if isinstance(v, int | float) and not isinstance(v, bool):
+        return f'<td class="num">{html.escape(fmt(v))}</td>'
+    return f"<td>{linkify(fmt(v) if not isinstance(v, str) else v)}</td>"
+
+
+def _script_json(value: Any) -> str:
+    """JSON safe inside a <script> element: no '</' can end it early."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).replace("</", "<\\/")
 
 
 METHODOLOGY = """
@@ -467,10 +404,19 @@ def render_report(con: duckdb.DuckDBPyConnection, *, top_n: int = DEFAULT_TOP_N)
     ).fetchall()
     build_id, built_at = (build[0][0][:12], str(build[0][1])[:19]) if build else ("–", "–")
     head, body = _table(rows)
-    water_chart, water_n = _water_chart(rows)
-    energy_chart, undated = _energy_chart(rows)
-    audit, audit_nav = _audit_section(con)
-    gaps, gaps_nav = _gaps_sections(con)
+    strings = _Strings()
+    board = _pack(_board_rows(rows), [c for c, _, _ in COLUMNS] + list(BOARD_EXTRA), strings)
+    sections = [_paged_section(con, paged, strings) for paged in PAGED]
+    tables = {p.id: packed for p, (_, _, packed) in zip(PAGED, sections, strict=True) if packed}
+    data = {
+        "strings": strings.texts,
+        "columns": [[c, k] for c, _, k in COLUMNS],
+        "board": board,
+        "tables": tables,
+        "urlPattern": URL_PATTERN.pattern,
+        "pageRows": PAGE_ROWS,
+        "waterTop": WATER_TOP_N,
+    }
     choices = [10, top_n, 50, 100] if top_n not in (10, 50, 100) else [10, 30, 50, 100]
     options = sorted({c for c in choices if c < len(rows)})
     shown = min(top_n, len(rows))
@@ -482,25 +428,26 @@ def render_report(con: duckdb.DuckDBPyConnection, *, top_n: int = DEFAULT_TOP_N)
         + f'<option value="all"{" selected" if top_n >= len(rows) else ""}>all {len(rows)}</option>'
     )
     tiers = sorted({r["estimation_tier"] for r in rows if r.get("estimation_tier") is not None})
+    undated = sum(1 for r in rows if r.get("training_energy_mwh") and not r.get("release_date"))
+    watered = sum(1 for r in rows if r.get("total_water_kl"))
     values = {
-        "plotly_js": plotly.offline.get_plotlyjs(),
         "model_count": f"{len(rows):,}",
         "stats": _stats(rows, quarantined),
-        "audit_nav": audit_nav + gaps_nav,
+        "audit_nav": "".join(nav for _, nav, _ in sections),
         "topn_options": topn_options,
-        "carbon_chart": _carbon_chart(rows, top_n),
-        "energy_chart": energy_chart,
         "energy_undated": f"{undated:,}",
-        "water_chart": water_chart,
-        "water_n": str(water_n),
+        "water_n": str(min(WATER_TOP_N, watered)),
         "tier_options": "".join(f'<option value="{t}">{t}</option>' for t in tiers),
         "table_head": head,
         "table_body": body,
+        "shown_count": f"showing {len(rows)} of {len(rows)} models",
         "tier_legend": html.escape(" · ".join(f"{t} {TIER_METHODS[t]}" for t in (1, 2, 3, 4, 5))),
-        "audit_section": audit + gaps,
+        "audit_section": "".join(section for section, _, _ in sections),
         "methodology": METHODOLOGY,
         "built_at": html.escape(f"{built_at} UTC" if build else datetime.now(UTC).isoformat()),
         "build_id": html.escape(build_id),
+        "data": _script_json(data),
+        "script": SCRIPT.read_text(encoding="utf-8"),
     }
     return Template(TEMPLATE.read_text(encoding="utf-8")).substitute(values)
 
@@ -510,5 +457,6 @@ def build_report(
 ) -> Path:
     """Write `<out_dir>/index.html` atomically (temp file + rename); returns its path."""
     target = Path(out_dir) / REPORT_NAME
-    atomic_write_bytes(target, render_report(con, top_n=top_n).encode("utf-8"), mode=PUBLISHED_MODE)
+    html_bytes = render_report(con, top_n=top_n).encode("utf-8")
+    atomic_write_bytes(target, html_bytes, mode=published_mode())
     return target

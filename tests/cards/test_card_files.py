@@ -36,7 +36,7 @@ def test_load_cards_dir_quarantines_bad_files(tmp_path: Path) -> None:
     models = {f.model for f in facts}
     assert models == {"Acme 7B", "Heron 1B", "md model"}
     md = next(f for f in facts if f.model == "md model")
-    assert md.source_url == (tmp_path / "good.md").resolve().as_uri()
+    assert md.source_url == "good.md"  # its name, never its local path (published)
     by_name = {q.path.name: q for q in bad}
     assert set(by_name) == {"bad.yml", "list.yaml", "garbage.yaml", "broken.md"}
     assert by_name["bad.yml"] == Quarantined(

@@ -124,10 +124,18 @@ def test_every_field_lands_with_its_unit(tmp_path: Path) -> None:
         assert f.source_kind == "user"
         assert f.confidence == "high"
         assert f.model == "Full Model"
-        assert f.source_url == (tmp_path / "full.yaml").resolve().as_uri()
-        assert f.note == "source: Internal report 2024-07, table 3"
+        # the file's own citation is the source; its local path appears nowhere
+        assert f.source_url == "Internal report 2024-07, table 3"
+        assert f.note == ""
+        assert str(tmp_path) not in repr(f)
     assert got[("training", "gpu_hours")].source_locator == "full.yaml:training.gpu_hours"
     assert got[("model", "parameters_b")].source_locator == "full.yaml:parameters_b"
+
+
+def test_source_is_the_file_name_without_a_citation(tmp_path: Path) -> None:
+    (f,) = load_disclosure_file(write(tmp_path, "model: m\nparameters_b: 1\n", "m.yaml"))
+    assert f.source_url == "m.yaml"
+    assert str(tmp_path) not in repr(f)
 
 
 def test_source_url_when_source_is_a_url(tmp_path: Path) -> None:

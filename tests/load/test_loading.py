@@ -117,3 +117,20 @@ def test_missing_column_rejected_naming_it(settings) -> None:
 def test_empty_batch_rejected(settings) -> None:
     with open_warehouse(settings=settings) as con, pytest.raises(ValidationFailed):
         land(con, settings, HEADER)
+
+
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
+def test_a_published_file_takes_the_umask(tmp_path: Path, umask: int, mode: int) -> None:
+    """Exports and the report are written through a private temp file, then given the mode any
+    new file would have: 0666 less the umask (issue 16: the report was 0600 whatever the umask)."""
+    import os
+
+    from tasks.load.archive import atomic_write_bytes, published_mode
+
+    before = os.umask(umask)
+    try:
+        target = tmp_path / "out.csv"
+        atomic_write_bytes(target, b"a\n", mode=published_mode())
+    finally:
+        os.umask(before)
+    assert target.stat().st_mode & 0o777 == mode

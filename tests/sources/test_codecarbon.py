@@ -139,7 +139,8 @@ def test_last_run_is_training_earlier_runs_are_development(tmp_path: Path) -> No
     assert dev["co2e_t"].source_locator == "emissions.csv:rows 1,2 (summed)"
     assert dev["start_date"].value == "2025-03-01"
     assert all(f.source_kind == "codecarbon" and f.confidence == "high" for f in facts)
-    assert all(f.source_url.startswith("file://") for f in facts)
+    # the file as the user named it, never its local path (the source is published)
+    assert {f.source_url for f in facts} == {"CodeCarbon emissions.csv"}
 
 
 def test_cumulative_rows_of_one_run_count_once(tmp_path: Path) -> None:

@@ -131,7 +131,9 @@ def _read(path: Path, shown: str) -> list[Run] | None:
     header = _header(reader, shown)
     if header is None:
         return None
-    url = path.resolve().as_uri()
+    # As the user named it (relative to the folder given), never its local path: the source is
+    # published in the leaderboard and the report.
+    url = f"CodeCarbon {shown}"
     runs: dict[str, Run] = {}
     for n, cells in enumerate(reader, start=1):
         if not cells or all(not c.strip() for c in cells):
