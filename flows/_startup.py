@@ -187,6 +187,16 @@ def stop_on_signals() -> None:
 
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, stop)
+    # During a flow run Prefect swaps in its own SIGTERM handler, which raises TerminationSignal
+    # wherever the main thread is; inside a DuckDB query that becomes 'Query interrupted', a plain
+    # error, so the run failed with exit 1 and our handler never ran. Prefect installs the
+    # handler this module attribute names (prefect==3.8.8, pinned): point it at ours.
+    try:
+        import prefect.utilities.engine as prefect_engine
+
+        prefect_engine._prefect_sigterm_handler = stop  # type: ignore[assignment]
+    except (ImportError, AttributeError):  # another Prefect: its own bridge stays
+        pass
 
 
 def stop_children(grace: float = STOP_GRACE_S) -> int:

@@ -79,7 +79,7 @@ def _emit(
     # deferred: see the module docstring
     import duckdb
 
-    from tasks.load.archive import PUBLISHED_MODE, atomic_write_bytes
+    from tasks.load.archive import atomic_write_bytes, published_mode
     from tasks.load.warehouse import open_warehouse
     from tasks.outputs.boamps import BoampsUnavailableError
     from tasks.outputs.card import UnknownModelError
@@ -101,7 +101,7 @@ def _emit(
         typer.echo(text, nl=False)
         return
     try:
-        atomic_write_bytes(out, text.encode("utf-8"), mode=PUBLISHED_MODE)
+        atomic_write_bytes(out, text.encode("utf-8"), mode=published_mode())
     except OSError as err:
         fail(f"cannot write {out}: {err.strerror or err}", code=2)
     typer.echo(f"wrote {out}", err=True)

@@ -42,6 +42,7 @@ def snapshot_groups(small: bool = False) -> list[tuple[object, ...]]:
         grid_intensity.SNAPSHOT_FILES,
         gpu_specs.SNAPSHOT_FILES,
         model_disclosures.SNAPSHOT_FILES,
+        model_disclosures.INFERENCE_FILES,
         model_disclosures.ASSUMPTION_FILES,
     ]
 
