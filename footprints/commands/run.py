@@ -106,11 +106,11 @@ def _run(
 ) -> None:
     if codecarbon is not None and not model:
         fail("--codecarbon needs --model NAME (the model those runs trained)", code=2)
+    _prefect_env(verbose)  # before anything imports Prefect, which reads it at import
     if EXIT_WHEN_DONE:  # the console entry owns the process: a signal ends it, children too
         from flows._startup import stop_on_signals
 
         stop_on_signals()
-    _prefect_env(verbose)
     settings = get_settings(warehouse=warehouse)
     will_validate = source is SourceKind.live or cards is not None or codecarbon is not None
     errors = ErrorsToSummary(settings.warehouse.parent)
