@@ -97,9 +97,10 @@ def _duplicate_key_hashes(
         f"with typed as ({plan.typed_select}) select hash({', '.join(key)}) as h from typed",
         params,
         "key hashes (scan)",
-    )["h"].to_numpy()
+    )["h"]
     with phase("duplicate keys (sort)"):
-        ordered = np.sort(hashes)
+        # polars sorts on both cores: ~0.5 s at 10M where NumPy's sort took ~1.2 s on one
+        ordered = hashes.sort().to_numpy()
         repeated = ordered[1:][ordered[1:] == ordered[:-1]]
         return np.unique(repeated)
 

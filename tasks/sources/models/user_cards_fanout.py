@@ -41,6 +41,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 from prefect import unmapped
+from prefect.context import FlowRunContext
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from tasks.core.progress import track
@@ -61,6 +62,7 @@ from tasks.sources.models.user_cards_parse import (
     chunked,
     parse_cards_chunk,
 )
+from tasks.sources.models.user_cards_pool import chunks_on_processes
 
 TABLE = "raw_model_disclosures"
 
@@ -304,21 +306,17 @@ def parse_and_land_cards(
     folder = Path(directory).resolve()
     files = [str(p) for p in card_files(folder)]
     prefix = f"cards-{uuid.uuid4().hex}"
-    futures = parse_cards_chunk.map(
-        chunked(files, chunk_size),
-        warehouse=unmapped(str(settings.warehouse)),
-        prefix=unmapped(prefix),
-    )
-    try:
-        staged = stage_card_chunks(
-            folder, _in_order(futures), settings=settings, files=len(files), prefix=prefix
-        )
-    except BaseException:
-        for future in futures:  # no chunk may write a part after the clean-up
-            if future is not None:
-                future.wait()
-        _remove_parts(settings.raw_path / "_staging", prefix)
-        raise
+    with _chunk_futures(chunked(files, chunk_size), str(settings.warehouse), prefix) as futures:
+        try:
+            staged = stage_card_chunks(
+                folder, _in_order(futures), settings=settings, files=len(files), prefix=prefix
+            )
+        except BaseException:
+            for future in futures:  # no chunk may write a part after the clean-up
+                if future is not None:
+                    future.wait()
+            _remove_parts(settings.raw_path / "_staging", prefix)
+            raise
     try:
         started = time.perf_counter()
         with open_warehouse(settings=settings) as con:
@@ -335,6 +333,21 @@ def parse_and_land_cards(
         staged.parse_s,
         time.perf_counter() - started,
     )
+
+
+@contextmanager
+def _chunk_futures(chunks: list[list[str]], warehouse: str, prefix: str) -> Iterator[list[Any]]:
+    """One future per chunk, in order: on the flow's default thread runner the chunks go to a
+    pool of worker processes (`tasks.sources.models.user_cards_pool`: threads would parse on one
+    core), on any other runner (Dask) they are `parse_cards_chunk` task runs `.map`ped on it."""
+    context = FlowRunContext.get()
+    runner = context.task_runner if context else None
+    if runner is None or isinstance(runner, ThreadPoolTaskRunner):
+        with chunks_on_processes(chunks, warehouse, prefix) as futures:
+            yield futures
+        return
+    mapped = parse_cards_chunk.map(chunks, warehouse=unmapped(warehouse), prefix=unmapped(prefix))
+    yield list(mapped)
 
 
 def task_runner_for(name: str = "thread", address: str | None = None, workers: int = 2) -> Any:
