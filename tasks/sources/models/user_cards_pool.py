@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
 def parse_chunk(paths: list[str], warehouse: str | None, prefix: str) -> ChunkResult:
     """In a worker process: one chunk, as the Prefect task `parse_cards_chunk` parses it."""
+    # deferred: a spawned worker imports only the parser's side, when it first gets work
     from pathlib import Path
 
     from tasks.core.settings import get_settings
