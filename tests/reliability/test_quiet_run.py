@@ -76,5 +76,7 @@ def test_a_failed_run_ends_as_quietly(tmp_path: Path) -> None:
 def test_verbose_shows_prefects_lines(tmp_path: Path) -> None:
     done = _run(tmp_path / "w.duckdb", "-v")
     assert done.returncode == 0, done.stderr[-2000:]
-    assert "Finished in state Completed" in done.stderr
+    # Prefect's INFO lines are back (its flow-run lines too, except when the machine is so
+    # busy that the run ends before Prefect's log worker prints them)
+    assert "| INFO    | prefect" in done.stderr
     assert "nanobind" not in done.stderr
