@@ -137,3 +137,10 @@ def trust_warehouse() -> Path:
         )
         build_models(con, force=True)
     return settings.warehouse
+
+
+def one_row(con: object, sql: str, params: list) -> tuple:
+    """The single row a query must return (the query and its rows in the failure otherwise)."""
+    rows = con.execute(sql, params).fetchall()  # type: ignore[attr-defined]
+    assert len(rows) == 1, (sql, params, rows)
+    return rows[0]

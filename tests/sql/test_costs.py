@@ -16,10 +16,8 @@ EPOCH_NOTABLE = "models/epoch_notable_ai_models_upto_2025-12-31.csv"
 
 
 @pytest.fixture(scope="module")
-def con():
-    c = duckdb.connect(str(trust_warehouse()), read_only=True)
-    yield c
-    c.close()
+def con(trust_con):
+    return trust_con  # the shared read-only connection (tests/conftest.py)
 
 
 def board(con, model: str) -> dict:

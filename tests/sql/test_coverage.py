@@ -8,9 +8,8 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-import duckdb
 import pytest
-from trust_fixtures import trust_warehouse
+from trust_fixtures import one_row as _one
 
 pytestmark = pytest.mark.slow
 
@@ -23,16 +22,8 @@ LISTS = (
 
 
 @pytest.fixture(scope="module")
-def con():
-    c = duckdb.connect(str(trust_warehouse()), read_only=True)
-    yield c
-    c.close()
-
-
-def _one(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> tuple:
-    rows = con.execute(sql, params).fetchall()
-    assert len(rows) == 1, (sql, params, rows)
-    return rows[0]
+def con(trust_con):
+    return trust_con  # the shared read-only connection (tests/conftest.py)
 
 
 @pytest.mark.parametrize(

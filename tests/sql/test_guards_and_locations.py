@@ -8,24 +8,15 @@ The ladder rung is checked for a dozen named models.
 
 from __future__ import annotations
 
-import duckdb
 import pytest
-from trust_fixtures import trust_warehouse
+from trust_fixtures import one_row as _one
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def con():
-    c = duckdb.connect(str(trust_warehouse()), read_only=True)
-    yield c
-    c.close()
-
-
-def _one(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> tuple:
-    rows = con.execute(sql, params).fetchall()
-    assert len(rows) == 1, (sql, params, rows)
-    return rows[0]
+def con(trust_con):
+    return trust_con  # the shared read-only connection (tests/conftest.py)
 
 
 def test_no_ranked_row_implies_more_than_a_year_of_wall_clock(con) -> None:
