@@ -317,10 +317,21 @@ bounded as (
     cross join located_spread as sp
 ),
 
+-- What the ladder gives from the run's own inputs, without its disclosed energy and emissions:
+-- beside a disclosure, the gap is a finding (the audit lists it), and the check below uses it.
+recomputed as (
+    select
+        *,
+        facility_energy_mwh(it_energy_mwh(gpu_hours_est, power_w_used), pue_used)
+            as recomputed_energy_mwh
+    from bounded
+),
+
 -- A disclosure that contradicts itself keeps tier 1 only for the figures that agree: disclosed
 -- location-based emissions more than 10x off what the run's own energy (disclosed, else from its
--- GPU-hours) gives at its place (the audit's emissions_vs_recomputed error) are not used; the run is estimated from those inputs
--- and says why in guard_failures (Llama 3.3 70B's card: 12.9 t beside 7.0M H100-hours).
+-- GPU-hours) gives at its place (the audit's emissions_vs_recomputed error) are not used; the
+-- run is estimated from those inputs and says why in guard_failures (Llama 3.3 70B's card:
+-- 12.9 t beside 7.0M H100-hours).
 checked as (
     select
         * exclude (co2e_rejected, located_granularity)
@@ -362,14 +373,11 @@ checked as (
                 *,
                 -- the emissions' own input: the disclosed energy, else GPU-hours x power x PUE
                 max(operational_co2e_t(
-                    coalesce(
-                        energy_mwh,
-                        facility_energy_mwh(it_energy_mwh(gpu_hours_est, power_w_used), pue_used)
-                    ),
-                    intensity_located
-                )) filter (where bound = 'central') over (partition by model, phase)
+                    coalesce(energy_mwh, recomputed_energy_mwh), intensity_located
+                ))
+                    filter (where bound = 'central') over (partition by model, phase)
                     as co2e_recomputed_central
-            from bounded
+            from recomputed
         )
     )
 ),
@@ -383,15 +391,8 @@ energised as (
                 then co2e_t / energy_mwh
             else intensity_located
         end as intensity_used,
-        -- What the ladder gives from the run's own inputs, without its disclosed energy and
-        -- emissions: beside a disclosure, the gap is a finding (the audit lists it).
-        facility_energy_mwh(it_energy_mwh(gpu_hours_est, power_w_used), pue_used)
-            as recomputed_energy_mwh,
         -- A disclosed energy is shown as published (its own rounding is its only range).
-        coalesce(
-            energy_mwh * disclosed_rel,
-            facility_energy_mwh(it_energy_mwh(gpu_hours_est, power_w_used), pue_used)
-        ) as energy_mwh_est
+        coalesce(energy_mwh * disclosed_rel, recomputed_energy_mwh) as energy_mwh_est
     from checked
 ),
 
