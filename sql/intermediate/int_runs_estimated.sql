@@ -54,11 +54,7 @@ monthly as (
 ),
 
 coefficients as (
-    select key, 'low' as bound, low as value, high as opposite from stg_assumptions__coefficients
-    union all
-    select key, 'central', central, central from stg_assumptions__coefficients
-    union all
-    select key, 'high', high, low from stg_assumptions__coefficients
+    select key, bound, value, opposite from int_coefficients_bounded
 ),
 
 coef as (
