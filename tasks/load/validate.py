@@ -324,6 +324,26 @@ def _row_suite_reasons(
     return records
 
 
+def _clean_batch_records(
+    contract: TableContract, typed: pl.DataFrame, business: list[str]
+) -> list[tuple[str, str | None, bool, int]] | None:
+    """The row and table suites in one GX run, asking only whether each expectation holds
+    (GX's BOOLEAN_ONLY: its cost is per expectation, ~5 ms, whatever the rows). When every one
+    holds, each records 0 unexpected rows and the batch lands whole; None when any fails (the
+    caller then asks again for counts and the failing rows). For a batch whose polars checks
+    found nothing, which is most of them: one GX run instead of two, each computing counts."""
+    if typed.height == 0:
+        return None  # the table suite fails (no rows): the full path says why
+    suite = _row_suite(contract, business) + _table_suite(contract, business)
+    result = _run_suite(contract.table, suite, typed.select(business), "BOOLEAN_ONLY")
+    if not result.success or not result.results:  # an empty suite: the full path rejects it
+        return None
+    return [
+        (res.expectation_config.type, res.expectation_config.kwargs.get("column"), True, 0)
+        for res in result.results
+    ]
+
+
 def validate_batch(table: str, frame: pl.DataFrame, *, threshold: float) -> ValidationOutcome:
     """Type, deduplicate and validate one batch; split it into rows to land and to quarantine."""
     contract = CONTRACTS[table]
@@ -334,6 +354,12 @@ def validate_batch(table: str, frame: pl.DataFrame, *, threshold: float) -> Vali
     if table == "raw_model_disclosures":
         for i, extra in _fact_range_reasons(typed).items():
             reasons.setdefault(i, []).extend(extra)
+    clean = _clean_batch_records(contract, typed, business) if not reasons else None
+    if clean is not None:  # the usual batch: one GX run said everything holds
+        good = typed
+        results = pl.DataFrame(clean, schema=RESULTS_SCHEMA, orient="row")
+        empty = quarantine_frame(iter(()), contract.key)
+        return ValidationOutcome(good, empty, results, rows_in, None)
     records = _row_suite_reasons(contract, typed, business, reasons)
 
     bad = sorted(reasons)
