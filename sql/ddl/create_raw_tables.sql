@@ -12,7 +12,7 @@ create table if not exists raw_grid_intensity_annual (
     source                      varchar not null,
     source_url                  varchar not null,
     _batch_scope varchar not null, _source_url varchar not null, _source_sha256 varchar not null,
-    _row_hash varchar not null, _load_id varchar not null, _loaded_at timestamp not null,
+    _row_hash ubigint not null, _load_id varchar not null, _loaded_at timestamp not null,
     primary key (source, zone_key, year, basis)
 );
 
@@ -24,7 +24,7 @@ create table if not exists raw_zones (
     country_iso3  varchar,
     source        varchar not null,
     _batch_scope varchar not null, _source_url varchar not null, _source_sha256 varchar not null,
-    _row_hash varchar not null, _load_id varchar not null, _loaded_at timestamp not null,
+    _row_hash ubigint not null, _load_id varchar not null, _loaded_at timestamp not null,
     primary key (zone_key)
 );
 
@@ -37,7 +37,7 @@ create table if not exists raw_cloud_regions (
     pue           double,
     source        varchar not null,
     _batch_scope varchar not null, _source_url varchar not null, _source_sha256 varchar not null,
-    _row_hash varchar not null, _load_id varchar not null, _loaded_at timestamp not null,
+    _row_hash ubigint not null, _load_id varchar not null, _loaded_at timestamp not null,
     primary key (provider, region)
 );
 
@@ -47,7 +47,7 @@ create table if not exists raw_location_aliases (
     kind      varchar not null,
     source    varchar not null,
     _batch_scope varchar not null, _source_url varchar not null, _source_sha256 varchar not null,
-    _row_hash varchar not null, _load_id varchar not null, _loaded_at timestamp not null,
+    _row_hash ubigint not null, _load_id varchar not null, _loaded_at timestamp not null,
     primary key (alias, zone_key)
 );
 
@@ -81,7 +81,7 @@ create table if not exists raw_gpu_specs (
     embodied_source                    varchar,
     price_source                       varchar,
     _batch_scope varchar not null, _source_url varchar not null, _source_sha256 varchar not null,
-    _row_hash varchar not null, _load_id varchar not null, _loaded_at timestamp not null,
+    _row_hash ubigint not null, _load_id varchar not null, _loaded_at timestamp not null,
     primary key (gpu_id)
 );
 
@@ -90,7 +90,7 @@ create table if not exists raw_gpu_aliases (
     gpu_id  varchar not null,
     note    varchar,
     _batch_scope varchar not null, _source_url varchar not null, _source_sha256 varchar not null,
-    _row_hash varchar not null, _load_id varchar not null, _loaded_at timestamp not null,
+    _row_hash ubigint not null, _load_id varchar not null, _loaded_at timestamp not null,
     primary key (alias)
 );
 
@@ -101,7 +101,7 @@ create table if not exists raw_largest_clusters (
     cluster           varchar not null,
     source            varchar not null,
     _batch_scope varchar not null, _source_url varchar not null, _source_sha256 varchar not null,
-    _row_hash varchar not null, _load_id varchar not null, _loaded_at timestamp not null,
+    _row_hash ubigint not null, _load_id varchar not null, _loaded_at timestamp not null,
     primary key (as_of_date)
 );
 
@@ -112,7 +112,7 @@ create table if not exists raw_electricity_prices (
     usd_per_kwh  double not null,
     source       varchar not null,
     _batch_scope varchar not null, _source_url varchar not null, _source_sha256 varchar not null,
-    _row_hash varchar not null, _load_id varchar not null, _loaded_at timestamp not null,
+    _row_hash ubigint not null, _load_id varchar not null, _loaded_at timestamp not null,
     primary key (country, year)
 );
 
@@ -127,7 +127,7 @@ create table if not exists raw_cloud_prices (
     committed_3y_usd_per_hour   double,
     source                      varchar not null,
     _batch_scope varchar not null, _source_url varchar not null, _source_sha256 varchar not null,
-    _row_hash varchar not null, _load_id varchar not null, _loaded_at timestamp not null,
+    _row_hash ubigint not null, _load_id varchar not null, _loaded_at timestamp not null,
     primary key (accelerator, year)
 );
 
@@ -138,7 +138,7 @@ create table if not exists raw_purchase_prices (
     price_usd       double not null,
     source          varchar not null,
     _batch_scope varchar not null, _source_url varchar not null, _source_sha256 varchar not null,
-    _row_hash varchar not null, _load_id varchar not null, _loaded_at timestamp not null,
+    _row_hash ubigint not null, _load_id varchar not null, _loaded_at timestamp not null,
     primary key (accelerator, year)
 );
 
@@ -155,7 +155,7 @@ create table if not exists raw_model_disclosures (
     confidence      varchar not null,
     note            varchar,
     _batch_scope varchar not null, _source_url varchar not null, _source_sha256 varchar not null,
-    _row_hash varchar not null, _load_id varchar not null, _loaded_at timestamp not null,
+    _row_hash ubigint not null, _load_id varchar not null, _loaded_at timestamp not null,
     primary key (source_url, model, phase, field, source_locator)
 );
 
@@ -163,7 +163,7 @@ create table if not exists raw_model_aliases (
     alias  varchar not null,
     model  varchar not null,
     _batch_scope varchar not null, _source_url varchar not null, _source_sha256 varchar not null,
-    _row_hash varchar not null, _load_id varchar not null, _loaded_at timestamp not null,
+    _row_hash ubigint not null, _load_id varchar not null, _loaded_at timestamp not null,
     primary key (alias)
 );
 
@@ -178,7 +178,7 @@ create table if not exists raw_training_sites (
     source        varchar not null,
     note          varchar,
     _batch_scope varchar not null, _source_url varchar not null, _source_sha256 varchar not null,
-    _row_hash varchar not null, _load_id varchar not null, _loaded_at timestamp not null,
+    _row_hash ubigint not null, _load_id varchar not null, _loaded_at timestamp not null,
     primary key (organization, cloud_vendor, location)
 );
 
@@ -189,7 +189,7 @@ create table if not exists raw_organization_countries (
     source        varchar not null,
     note          varchar,
     _batch_scope varchar not null, _source_url varchar not null, _source_sha256 varchar not null,
-    _row_hash varchar not null, _load_id varchar not null, _loaded_at timestamp not null,
+    _row_hash ubigint not null, _load_id varchar not null, _loaded_at timestamp not null,
     primary key (organization)
 );
 
@@ -199,7 +199,7 @@ create table if not exists raw_model_organizations (
     organization  varchar not null,
     source        varchar not null,
     _batch_scope varchar not null, _source_url varchar not null, _source_sha256 varchar not null,
-    _row_hash varchar not null, _load_id varchar not null, _loaded_at timestamp not null,
+    _row_hash ubigint not null, _load_id varchar not null, _loaded_at timestamp not null,
     primary key (kind, key)
 );
 
@@ -228,7 +228,7 @@ create table if not exists raw_inference_measurements (
     size_class                 varchar,
     source_url                 varchar not null,
     _batch_scope varchar not null, _source_url varchar not null, _source_sha256 varchar not null,
-    _row_hash varchar not null, _load_id varchar not null, _loaded_at timestamp not null,
+    _row_hash ubigint not null, _load_id varchar not null, _loaded_at timestamp not null,
     primary key (source, task, model_id, gpu, configuration)
 );
 
@@ -246,7 +246,7 @@ create table if not exists raw_model_parameters (
     warnings             varchar,
     source_url           varchar not null,
     _batch_scope varchar not null, _source_url varchar not null, _source_sha256 varchar not null,
-    _row_hash varchar not null, _load_id varchar not null, _loaded_at timestamp not null,
+    _row_hash ubigint not null, _load_id varchar not null, _loaded_at timestamp not null,
     primary key (source, provider, model_id)
 );
 
@@ -259,7 +259,7 @@ create table if not exists raw_assumptions (
     source   varchar not null,
     note     varchar,
     _batch_scope varchar not null, _source_url varchar not null, _source_sha256 varchar not null,
-    _row_hash varchar not null, _load_id varchar not null, _loaded_at timestamp not null,
+    _row_hash ubigint not null, _load_id varchar not null, _loaded_at timestamp not null,
     primary key (key)
 );
 
@@ -272,7 +272,7 @@ create table if not exists raw_grid_intensity_monthly (
     source                      varchar not null,
     source_url                  varchar not null,
     _batch_scope varchar not null, _source_url varchar not null, _source_sha256 varchar not null,
-    _row_hash varchar not null, _load_id varchar not null, _loaded_at timestamp not null,
+    _row_hash ubigint not null, _load_id varchar not null, _loaded_at timestamp not null,
     primary key (source, zone_key, year, month, basis)
 );
 
@@ -291,8 +291,6 @@ create table if not exists raw_grid_intensity_hourly (
     source                      varchar not null,
     source_url                  varchar not null,
     _batch_scope varchar not null, _source_url varchar not null, _source_sha256 varchar not null,
-    -- zstd: 10M unique row hashes under DuckDB's default (dict_fsst) compress on one thread
-    -- and took half the landing's time; zstd keeps both cores busy, for ~20% more bytes.
-    _row_hash varchar not null using compression zstd,
+    _row_hash ubigint not null,
     _load_id varchar not null, _loaded_at timestamp not null
 );

@@ -9,6 +9,6 @@ create table if not exists raw_equivalences (
     source  varchar not null,
     note    varchar,
     _batch_scope varchar not null, _source_url varchar not null, _source_sha256 varchar not null,
-    _row_hash varchar not null, _load_id varchar not null, _loaded_at timestamp not null,
+    _row_hash ubigint not null, _load_id varchar not null, _loaded_at timestamp not null,
     primary key (key)
 );

@@ -1,11 +1,12 @@
 -- The business columns of `incoming` (a registered Arrow table), hashed, with the load's metadata.
+-- {row_hash}: tasks.load.scan.row_hash_sql over `i.` (allow-listed columns, DDL types).
 -- Parameters: batch scope, load id, loaded at.
 insert into stage by name
 select
     i.*,
     m._source_url,
     m._source_sha256,
-    md5(to_json(i))  as _row_hash,
+    {row_hash} as _row_hash,
     ?                as _batch_scope,
     ?                as _load_id,
     ?::timestamp     as _loaded_at

@@ -45,6 +45,7 @@ from tasks.load.scan import (
     merge_file,
     phase,
     plan_for,
+    row_hash_sql,
     source_types,
 )
 from tasks.load.scan_checks import check_batch
@@ -175,7 +176,9 @@ def _merge_frame(
     con.register("incoming_business", business.to_arrow())
     con.register("incoming_meta", meta.to_arrow())
     try:
-        con.execute(read_sql("load/insert_into_stage.sql"), [batch_scope, load_id, started_at])
+        insert = read_sql("load/insert_into_stage.sql")
+        insert = insert.replace("{row_hash}", row_hash_sql(table, "i."))
+        con.execute(insert, [batch_scope, load_id, started_at])
     finally:
         con.unregister("incoming_business")
         con.unregister("incoming_meta")

@@ -41,11 +41,10 @@ same contract (`tasks.load.contracts.CONTRACTS`) is enforced with the data left 
    file and holding only the row numbers that did not land), and after COMMIT its journal
    line; `footprints rebuild` replays it with `replay_package`.
 
-The row hash is DuckDB's 64-bit `hash` of the business columns (62 bits of it in base 36), not
-`land_batch`'s `md5(to_json(row))`: md5 of JSON costs ~9 s per 10M rows on two cores, `hash`
-~0.3 s. A change detector needs no cryptographic hash; the price is that a row landed by one
-path and re-landed unchanged by the other counts as updated once (and so does a row landed
-before the hash became base 36, on its first re-landing).
+The row hash is DuckDB's 64-bit `hash` of the business columns, stored as a UBIGINT
+(`row_hash_sql`, used by both paths): md5 of the row's JSON cost ~9 s per 10M rows on two cores,
+`hash` ~0.3 s. A change detector needs no cryptographic hash. A row landed before the hash was a
+number counts as updated once, on its first re-landing.
 """
 
 from __future__ import annotations
@@ -257,18 +256,26 @@ def _q_setting(name: str) -> str:
 
 
 # A raw table's physical row order means nothing (every read orders or aggregates), and keeping
-# it costs DuckDB a third of the insert time at 10M rows. The memory limit keeps a 10M-row load
-# under the bench's 2 GB peak (DuckDB spills to its temp directory above it).
-LOAD_SETTINGS = {"preserve_insertion_order": "false", "memory_limit": "1500MB"}
+# it costs DuckDB a third of the insert time at 10M rows. The memory limit bounds what DuckDB
+# holds for a load: the insert streams from the file and the anti join's build side is the few
+# bad rows, so 500 MB costs no CPU (6.7-6.9 CPU-s for the 10M-row landing at 500 MB and at 1.5 GB,
+# measured) and keeps the process's peak at ~690 MB instead of ~830 (issue 20's goal: 800).
+LOAD_SETTINGS = {"preserve_insertion_order": "false", "memory_limit": "500MB"}
 
 
 # --- landing -------------------------------------------------------------------------------------
 
-# 62 bits of DuckDB's hash in base 36: at most 12 characters, which DuckDB keeps inline in the
-# string itself (no heap copy per row); the 16-hex-digit text of all 64 bits cost ~1.6 CPU-s more
-# per 10M rows. A change detector loses nothing with 62 bits (a changed row keeps its hash once
-# in 4.6e18).
-_ROW_HASH = "to_base((hash(struct_pack({cols})) >> 2)::bigint, 36)"
+
+def row_hash_sql(table: str, alias: str = "") -> str:
+    """The row hash of `table`'s business columns as SQL: DuckDB's 64-bit `hash` of the row as a
+    struct, each column cast to its DDL type first, so the scan and the in-memory path hash the
+    same row alike. Stored as a UBIGINT: the 16-hex-digit text of it cost ~3 CPU-s more per 10M
+    rows (the base-36 text of 62 bits, ~1.1 CPU-s more); a change detector needs no more."""
+    fields = ", ".join(
+        f"{_q(col, table)} := cast({alias}{col} as {duck_type})"
+        for col, duck_type in business_columns(table).items()
+    )
+    return f"hash(struct_pack({fields}))"
 
 
 def merge_file(
@@ -285,7 +292,7 @@ def merge_file(
     table = plan.table
     business = list(business_columns(table))
     cols = ", ".join(business)
-    row_hash = _ROW_HASH.format(cols=", ".join(f"{c} := {c}" for c in business))
+    row_hash = row_hash_sql(table)
     good = (
         f"with typed as ({plan.typed_select}) "
         f"select {cols}, _source_url, _source_sha256, {row_hash} as _row_hash, "
