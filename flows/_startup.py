@@ -64,6 +64,12 @@ def start_server_while(
             failure.append(err)
 
     began = time.monotonic()
+    # The server's module (~1.2-1.9 s of imports, FastAPI and the database models) is imported
+    # here, before `work` starts: imported by the starting thread, it fought `work`'s imports for
+    # the GIL and the server process was spawned seconds late. Once the process is spawned, the
+    # thread only polls it, and `work` has the interpreter to itself while the server boots.
+    import prefect.server.api.server  # noqa: F401  deferred: only a run with a temporary server
+
     starting = threading.Thread(target=start, name="prefect-server-start", daemon=True)
     starting.start()
     try:
