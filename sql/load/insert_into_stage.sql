@@ -1,7 +1,8 @@
--- The business columns of `incoming` (a registered Arrow table), hashed, with the load's metadata.
+-- The business columns of `incoming` (a registered Arrow table), hashed, with the load's metadata,
+-- into {target}: the stage, or the raw table itself when it holds no rows (an allow-listed name).
 -- {row_hash}: tasks.load.scan.row_hash_sql over `i.` (allow-listed columns, DDL types).
 -- Parameters: batch scope, load id, loaded at.
-insert into stage by name
+insert into {target} by name
 select
     i.*,
     m._source_url,

@@ -169,19 +169,24 @@ def _merge_frame(
     load_id: str,
     started_at: datetime,
 ) -> tuple[int, int, int]:
-    """The in-memory rows, staged with their row hashes, MERGEd into the raw table."""
-    con.execute(read_sql("load/create_stage.sql", table=table))
+    """The in-memory rows, staged with their row hashes, MERGEd into the raw table; into a table
+    holding no rows at all, inserted (the same rows: the batch's keys are unique by now)."""
+    empty = con.execute(read_sql("load/raw_table_is_empty.sql", table=table)).fetchall()[0][0]
+    if not empty:
+        con.execute(read_sql("load/create_stage.sql", table=table))
     business = good.drop(["_source_url", "_source_sha256"])
     meta = good.select(["_source_url", "_source_sha256"])
     con.register("incoming_business", business.to_arrow())
     con.register("incoming_meta", meta.to_arrow())
     try:
-        insert = read_sql("load/insert_into_stage.sql")
+        insert = read_sql("load/insert_into_stage.sql", target=table if empty else "stage")
         insert = insert.replace("{row_hash}", row_hash_sql(table, "i."))
         con.execute(insert, [batch_scope, load_id, started_at])
     finally:
         con.unregister("incoming_business")
         con.unregister("incoming_meta")
+    if empty:
+        return good.height, 0, 0
     actions = con.execute(
         read_sql("load/merge_into_raw.sql", table=table, key_join=key_join(table)),
         [batch_scope],

@@ -306,7 +306,7 @@ def merge_file(
         "load_id": load_id,
         "loaded_at": started,
     }
-    empty = con.execute(f"select count(*) = 0 from {table}").fetchall()[0][0]
+    empty = con.execute(read_sql("load/raw_table_is_empty.sql", table=table)).fetchall()[0][0]
     if empty:
         n = run_sql(con, f"insert into {table} by name {good}", merge_params, "insert").fetchall()
         return int(n[0][0]), 0, 0
