@@ -16,6 +16,7 @@ Both record the same quarantine, validation results, load log, package and journ
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,7 +27,13 @@ import duckdb
 import polars as pl
 
 from tasks.core.settings import Settings
-from tasks.load.archive import ArchivedFile, Payload, archive_file, archive_payload, now
+from tasks.load.archive import (
+    ArchivedFile,
+    Payload,
+    archive_file,
+    archive_payload,
+    now,
+)
 from tasks.load.journal import (
     PACKAGES_DIR,
     journal_load,
@@ -36,6 +43,7 @@ from tasks.load.journal import (
     write_load_package,
 )
 from tasks.load.manifest import Archived, record_manifest
+from tasks.load.prepare import Parser, Prepared, SourceError, prepare_payload
 from tasks.load.quarantine import record_quarantine
 from tasks.load.scan import (
     LAST_PHASES,
@@ -49,14 +57,11 @@ from tasks.load.scan import (
     source_types,
 )
 from tasks.load.scan_checks import check_batch
-from tasks.load.validate import ValidationFailed, record_validation, validate_batch
+from tasks.load.validate import (
+    ValidationFailed,
+    record_validation,
+)
 from tasks.load.warehouse import RAW_TABLE_KEYS, WarehouseError, read_sql, rollback
-
-Parser = Callable[[bytes], pl.DataFrame]
-
-
-class SourceError(RuntimeError):
-    """A payload could not be read; the message names the source and file or URL."""
 
 
 @dataclass(frozen=True)
@@ -361,19 +366,6 @@ def _result(
     )
 
 
-def _with_meta(frame: pl.DataFrame, payload: Payload) -> pl.DataFrame:
-    """The parsed rows with `_source_url` and `_source_sha256` (the payload's, unless the parser
-    gave each row its own)."""
-    return frame.with_columns(
-        pl.lit(payload.url).alias("_source_url")
-        if "_source_url" not in frame.columns
-        else pl.col("_source_url"),
-        pl.lit(payload.sha256).alias("_source_sha256")
-        if "_source_sha256" not in frame.columns
-        else pl.col("_source_sha256"),
-    )
-
-
 def ingest_payload(
     con: duckdb.DuckDBPyConnection,
     payload: Payload,
@@ -407,16 +399,21 @@ def _land_in_memory(
     settings: Settings,
     run_id: str | None,
     extra_quarantine: pl.DataFrame | None,
+    ahead: Future[Prepared] | None = None,
 ) -> LoadResult:
-    """Parse, validate (polars and Great Expectations, the whole batch) and land a payload."""
-    started = now()
-    try:
-        frame = parser(payload.data)
-    except (pl.exceptions.PolarsError, ValueError, UnicodeDecodeError) as err:
-        raise SourceError(f"{payload.source}: cannot parse {payload.url}: {err}") from err
-    outcome = validate_batch(
-        table, _with_meta(frame, payload), threshold=settings.quarantine_threshold
-    )
+    """Land a payload held in memory: parsed and validated now, or by `ahead` when it was
+    computed from these very bytes."""
+    prepared = ahead.result() if ahead is not None else None
+    if prepared is None or prepared.sha256 != payload.sha256:
+        prepared = prepare_payload(
+            payload.source,
+            payload.url,
+            payload.data,
+            table,
+            parser,
+            threshold=settings.quarantine_threshold,
+        )
+    outcome = prepared.outcome
     quarantine = outcome.quarantine
     if extra_quarantine is not None and extra_quarantine.height:
         quarantine = pl.concat([extra_quarantine, quarantine])
@@ -432,7 +429,7 @@ def _land_in_memory(
         validation=outcome.results,
         run_id=run_id,
         load_id=new_load_id(),
-        started_at=started,
+        started_at=prepared.started,
         rejected_reason=outcome.rejected_reason,
         settings=settings,
         manifest=payload,
@@ -475,12 +472,15 @@ def land_file(
     run_id: str | None = None,
     force: bool = False,
     extra_quarantine: pl.DataFrame | None = None,
+    ahead: Future[Prepared] | None = None,
 ) -> LoadResult:
     """Land one file into one raw table, the kernel choosing how (see the module docstring):
     archived, then scanned in place by DuckDB or parsed by `parser` in memory.
     `extra_quarantine` (QUARANTINE_SCHEMA) is recorded with the load: problems found before the
     file was written, such as card files that could not be parsed. Raises ValidationFailed when
-    the batch is rejected, after recording why; SourceError when the file cannot be read."""
+    the batch is rejected, after recording why; SourceError when the file cannot be read.
+    `ahead`: the file parsed and validated already (`prepare_payload`, e.g. on another thread
+    while the previous file committed); used only if computed from the bytes archived now."""
     _check_table(table)
     scanned = is_scanned(path)
     if not scanned and parser is None:
@@ -499,7 +499,15 @@ def land_file(
         assert parser is not None  # checked above, before archiving
         with _manifest_if_failed(con, archived):
             return _land_in_memory(
-                con, archived, table, parser, batch_scope, settings, run_id, extra_quarantine
+                con,
+                archived,
+                table,
+                parser,
+                batch_scope,
+                settings,
+                run_id,
+                extra_quarantine,
+                ahead,
             )
     with _manifest_if_failed(con, archived), load_settings(con, LOAD_SETTINGS):
         try:

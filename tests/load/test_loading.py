@@ -134,3 +134,66 @@ def test_a_published_file_takes_the_umask(tmp_path: Path, umask: int, mode: int)
     finally:
         os.umask(before)
     assert target.stat().st_mode & 0o777 == mode
+
+
+def _snapshot(tmp_path: Path, text: str):
+    """A one-file snapshot (assumptions.csv) and the settings that read it."""
+    from tasks.load.ingest import SnapshotFile
+
+    folder = tmp_path / "snapshot"
+    folder.mkdir(exist_ok=True)
+    (folder / "assumptions.csv").write_text(text)
+    settings = get_settings(warehouse=tmp_path / "w.duckdb", snapshot_dir=folder)
+    return settings, [SnapshotFile("assumptions.csv", "raw_assumptions")]
+
+
+def test_validated_ahead_only_what_changed(tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tasks.load.ingest import ingest_snapshot_files, validate_ahead
+
+    settings, files = _snapshot(tmp_path, GOOD)
+    with open_warehouse(settings=settings) as con, ThreadPoolExecutor(1) as pool:
+        ahead = validate_ahead(pool, con, files, settings)
+        assert list(ahead) == ["assumptions.csv"]
+        prepared = ahead["assumptions.csv"].result()
+        assert prepared.outcome.good.height == 2 and prepared.outcome.rejected_reason is None
+        [landed] = ingest_snapshot_files(con, files, settings=settings)
+        assert (landed.status, landed.inserted) == ("success", 2)
+        # a rerun with nothing new parses and validates nothing ahead
+        assert validate_ahead(pool, con, files, settings) == {}
+
+
+def test_a_file_changed_after_its_validation_ahead_is_validated_again(tmp_path: Path) -> None:
+    from concurrent.futures import Future
+
+    from tasks.load.land import land_file
+    from tasks.load.prepare import prepare_payload
+
+    settings, files = _snapshot(tmp_path, GOOD)
+    stale: Future = Future()
+    stale.set_result(
+        prepare_payload(
+            "snapshot",
+            "snapshot/assumptions.csv",
+            GOOD.encode(),
+            "raw_assumptions",
+            read_csv_text,
+            threshold=settings.quarantine_threshold,
+        )
+    )
+    revised = GOOD.replace("mfu,0.2,0.35,0.5", "mfu,0.2,0.4,0.5")
+    (settings.snapshot_dir / "assumptions.csv").write_text(revised)
+    with open_warehouse(settings=settings) as con:
+        land_file(
+            con,
+            settings.snapshot_dir / "assumptions.csv",
+            "raw_assumptions",
+            source="snapshot",
+            url="snapshot/assumptions.csv",
+            batch_scope="snapshot:assumptions.csv",
+            settings=settings,
+            parser=read_csv_text,
+            ahead=stale,
+        )
+        assert ("mfu", 0.2, 0.4, 0.5) in rows(con)  # the bytes landed, not the stale validation
