@@ -170,7 +170,7 @@ def test_a_file_changed_after_its_validation_ahead_is_validated_again(tmp_path: 
     from tasks.load.land import land_file
     from tasks.load.prepare import prepare_payload
 
-    settings, files = _snapshot(tmp_path, GOOD)
+    settings, _files = _snapshot(tmp_path, GOOD)
     stale: Future = Future()
     stale.set_result(
         prepare_payload(
