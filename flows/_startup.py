@@ -20,6 +20,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from contextlib import suppress
 from pathlib import Path
 
 # How long a temporary server may take to answer: at least this, or Prefect's own
@@ -157,6 +158,20 @@ def snapshot_refresh_lands_anything(warehouse: Path) -> bool:
         return True  # the refresh will say what is wrong with it; warming up costs nothing then
 
 
+def validate_snapshot_early(warehouse: Path) -> None:
+    """Start validating the bundled files a snapshot refresh of this warehouse will land, on a
+    thread of their own (`tasks.load.ingest.validate_early`), for the flow to find done: run
+    after Great Expectations is imported, while the server is still starting and a core idles."""
+    from tasks.core.settings import get_settings
+    from tasks.load.ingest import validate_early
+    from tasks.load.warehouse import WarehouseError
+    from tasks.sources.registry import ASSUMPTION_FILES, SNAPSHOT_FILES
+
+    files = (*[f for kind in SNAPSHOT_FILES.values() for f in kind], *ASSUMPTION_FILES)
+    with suppress(WarehouseError):  # the refresh will say what is wrong with the warehouse
+        validate_early(files, get_settings(warehouse=warehouse))
+
+
 # --- stopping: a signal ends the run and its children within seconds --------------------------
 #
 # Kept apart from the start-up above on purpose: this part only answers SIGINT and SIGTERM.
@@ -264,7 +279,6 @@ def _descendants(root: int) -> set[int]:
 
 def _send(pid: int, sig: int) -> None:
     import os
-    from contextlib import suppress
 
     with suppress(OSError):  # gone already, or not ours
         os.kill(pid, sig)

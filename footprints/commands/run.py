@@ -115,7 +115,7 @@ def _run(
     will_validate = source is SourceKind.live or cards is not None or codecarbon is not None
     errors = ErrorsToSummary(settings.warehouse.parent)
     try:
-        _start(settings, will_validate)
+        _start(settings, will_validate, source)
         if not verbose:
             errors.install()
         # deferred: imported by _start while Prefect's server started; this is only the name
@@ -193,23 +193,27 @@ def _prefect_env(verbose: bool = False) -> None:
             os.environ.setdefault(f"PREFECT_LOGGING_LOGGERS_PREFECT_{logger}_LEVEL", "CRITICAL")
 
 
-def _start(settings: Settings, will_validate: bool) -> None:
+def _start(settings: Settings, will_validate: bool, source: SourceKind) -> None:
     """Start Prefect's temporary server and, meanwhile, the refresh's own imports and (when
-    anything will be validated) Great Expectations (~3 s). A refresh with nothing new skips both
-    that import and the validation."""
+    anything will be validated) Great Expectations (~3 s), then the validation of the snapshot
+    files that changed. A refresh with nothing new skips that import and the validation."""
     # deferred: the flow's imports (DuckDB, polars, pyarrow, Prefect) are the slow part of a run
     from flows._startup import (
         ServerDidNotStart,
         snapshot_refresh_lands_anything,
         start_server_while,
+        validate_snapshot_early,
     )
 
     def prepare() -> None:
         import flows.refresh  # noqa: F401  (its imports now; the flow is called after)
         from tasks.load.validate import warm_up
 
-        if will_validate or snapshot_refresh_lands_anything(settings.warehouse):
+        lands = snapshot_refresh_lands_anything(settings.warehouse)
+        if will_validate or lands:
             warm_up()
+        if lands and source is SourceKind.snapshot:
+            validate_snapshot_early(settings.warehouse)
 
     try:
         start_server_while(prepare, progress=lambda line: typer.echo(line, err=True))

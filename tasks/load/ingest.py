@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import io
+import threading
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -136,7 +137,10 @@ def validate_ahead(
     ahead = {}
     for spec in files:
         path = Path(settings.snapshot_dir) / spec.relative_path
-        if spec.relative_path in changed and path.is_file():
+        early = _EARLY.pop((str(path), spec.table), None)
+        if spec.relative_path in changed and early is not None:
+            ahead[spec.relative_path] = early
+        elif spec.relative_path in changed and path.is_file():
             ahead[spec.relative_path] = pool.submit(
                 prepare_payload,
                 "snapshot",
@@ -147,6 +151,50 @@ def validate_ahead(
                 threshold=settings.quarantine_threshold,
             )
     return ahead
+
+
+# Validations started before the flow: `footprints run` starts them while Prefect's temporary
+# server starts (`validate_early`), keyed by the file's path and table; `validate_ahead` takes
+# one instead of starting its own (`land_file` uses it only if its bytes are the ones landed).
+_EARLY: dict[tuple[str, str], Future[Prepared]] = {}
+
+
+def validate_early(files: Sequence[SnapshotFile], settings: Settings) -> None:
+    """Parse and validate, on a daemon thread, the snapshot files a refresh of this warehouse
+    will land in memory (those that changed; all of them for a new warehouse). Meant for the
+    seconds a run waits for Prefect's server with a core idle; the flow then finds them done.
+    A daemon thread, not a pool: a run that stops early does not wait for the ones left."""
+    db = Path(settings.warehouse)
+    if db.exists():
+        with open_warehouse(settings=settings, read_only=True) as con:
+            files = changed_snapshot_files(con, files, settings=settings)
+    jobs = []
+    for spec in files:
+        path = Path(settings.snapshot_dir) / spec.relative_path
+        if not is_scanned(path) and path.is_file():
+            future: Future[Prepared] = Future()
+            _EARLY[(str(path), spec.table)] = future
+            jobs.append((future, spec, path))
+
+    def work() -> None:
+        for future, spec, path in jobs:
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                future.set_result(
+                    prepare_payload(
+                        "snapshot",
+                        snapshot_url(spec),
+                        path.read_bytes(),
+                        spec.table,
+                        spec.parser,
+                        threshold=settings.quarantine_threshold,
+                    )
+                )
+            except BaseException as err:  # the load re-raises it, as if validated there
+                future.set_exception(err)
+
+    threading.Thread(target=work, name="validate-early", daemon=True).start()
 
 
 def land_snapshot(

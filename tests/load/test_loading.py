@@ -197,3 +197,19 @@ def test_a_file_changed_after_its_validation_ahead_is_validated_again(tmp_path: 
             ahead=stale,
         )
         assert ("mfu", 0.2, 0.4, 0.5) in rows(con)  # the bytes landed, not the stale validation
+
+
+def test_validated_early_then_taken_by_the_landing(tmp_path: Path) -> None:
+    from tasks.load import ingest
+
+    settings, files = _snapshot(tmp_path, GOOD)
+    ingest.validate_early(files, settings)  # a new warehouse: every file
+    key = (str(settings.snapshot_dir / "assumptions.csv"), "raw_assumptions")
+    early = ingest._EARLY[key]
+    assert early.result(timeout=60).outcome.good.height == 2
+    with open_warehouse(settings=settings) as con:
+        [landed] = ingest.ingest_snapshot_files(con, files, settings=settings)
+    assert (landed.status, landed.inserted) == ("success", 2)
+    assert key not in ingest._EARLY  # taken, not validated a second time
+    ingest.validate_early(files, settings)  # landed now: nothing changed, nothing to validate
+    assert key not in ingest._EARLY
