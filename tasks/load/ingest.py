@@ -118,6 +118,18 @@ def snapshot_url(spec: SnapshotFile) -> str:
     return f"snapshot/{spec.relative_path}"
 
 
+def prepare_file(spec: SnapshotFile, path: Path, settings: Settings) -> Prepared:
+    """A snapshot file parsed and validated, not landed (`tasks.load.prepare`)."""
+    return prepare_payload(
+        "snapshot",
+        snapshot_url(spec),
+        path.read_bytes(),
+        spec.table,
+        spec.parser,
+        threshold=settings.quarantine_threshold,
+    )
+
+
 def validate_ahead(
     pool: ThreadPoolExecutor,
     con: duckdb.DuckDBPyConnection,
@@ -141,15 +153,7 @@ def validate_ahead(
         if spec.relative_path in changed and early is not None:
             ahead[spec.relative_path] = early
         elif spec.relative_path in changed and path.is_file():
-            ahead[spec.relative_path] = pool.submit(
-                prepare_payload,
-                "snapshot",
-                snapshot_url(spec),
-                path.read_bytes(),
-                spec.table,
-                spec.parser,
-                threshold=settings.quarantine_threshold,
-            )
+            ahead[spec.relative_path] = pool.submit(prepare_file, spec, path, settings)
     return ahead
 
 
@@ -181,16 +185,7 @@ def validate_early(files: Sequence[SnapshotFile], settings: Settings) -> None:
             if not future.set_running_or_notify_cancel():
                 continue
             try:
-                future.set_result(
-                    prepare_payload(
-                        "snapshot",
-                        snapshot_url(spec),
-                        path.read_bytes(),
-                        spec.table,
-                        spec.parser,
-                        threshold=settings.quarantine_threshold,
-                    )
-                )
+                future.set_result(prepare_file(spec, path, settings))
             except BaseException as err:  # the load re-raises it, as if validated there
                 future.set_exception(err)
 
