@@ -47,9 +47,9 @@ from tasks.load.prepare import Parser, Prepared, SourceError, prepare_payload
 from tasks.load.quarantine import record_quarantine
 from tasks.load.scan import (
     LAST_PHASES,
-    LOAD_SETTINGS,
     key_join,
     load_settings,
+    load_settings_for,
     merge_file,
     phase,
     plan_for,
@@ -509,7 +509,7 @@ def land_file(
                 extra_quarantine,
                 ahead,
             )
-    with _manifest_if_failed(con, archived), load_settings(con, LOAD_SETTINGS):
+    with _manifest_if_failed(con, archived), load_settings(con, load_settings_for(con, table)):
         try:
             return _land_scanned(
                 con, archived, table, batch_scope, settings, run_id, extra_quarantine

@@ -12,7 +12,7 @@ import polars as pl
 
 from tasks.load.journal import LoadPackage
 from tasks.load.land import commit_load
-from tasks.load.scan import LOAD_SETTINGS, load_settings, merge_file, plan_for, source_types
+from tasks.load.scan import load_settings, load_settings_for, merge_file, plan_for, source_types
 from tasks.load.warehouse import RAW_TABLE_KEYS, WarehouseError
 
 # The file's rows that do not land: the package's row numbers.
@@ -34,7 +34,7 @@ def replay_package(con: duckdb.DuckDBPyConnection, package: LoadPackage, raw_dir
             "missing: the raw area cannot replay it"
         )
     excluded = package.good.select(pl.col("_row_number").cast(pl.Int64))
-    with load_settings(con, LOAD_SETTINGS):
+    with load_settings(con, load_settings_for(con, table)):
         con.register("bulk_excluded_in", excluded.to_arrow())
         try:
             con.execute("create or replace temp table bulk_excluded as from bulk_excluded_in")

@@ -213,3 +213,14 @@ def test_validated_early_then_taken_by_the_landing(tmp_path: Path) -> None:
     assert key not in ingest._EARLY  # taken, not validated a second time
     ingest.validate_early(files, settings)  # landed now: nothing changed, nothing to validate
     assert key not in ingest._EARLY
+
+
+def test_the_lower_memory_limit_only_for_a_table_without_a_key(settings) -> None:
+    from tasks.load.scan import LOAD_SETTINGS, STREAMING_MEMORY_LIMIT, load_settings_for
+
+    with open_warehouse(settings=settings) as con:
+        # the hourly table streams; the disclosures' key index must fit beside the new rows
+        hourly = load_settings_for(con, "raw_grid_intensity_hourly")
+        disclosures = load_settings_for(con, "raw_model_disclosures")
+    assert hourly["memory_limit"] == STREAMING_MEMORY_LIMIT
+    assert disclosures == LOAD_SETTINGS and disclosures["memory_limit"] != STREAMING_MEMORY_LIMIT
