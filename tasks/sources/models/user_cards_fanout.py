@@ -46,7 +46,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from tasks.core.progress import track
 from tasks.core.settings import Settings, get_settings
-from tasks.load.archive import append_line, manifest_line
+from tasks.load.archive import append_line, manifest_lines
 from tasks.load.fact_batch import land_fact_rows, whole_item_quarantine
 from tasks.load.journal import last_loaded_sha
 from tasks.load.land import LoadResult, land_file
@@ -60,9 +60,9 @@ from tasks.sources.models.user_cards_parse import (
     ChunkResult,
     card_files,
     chunked,
-    parse_cards_chunk,
 )
 from tasks.sources.models.user_cards_pool import chunks_on_processes
+from tasks.sources.models.user_cards_task import parse_cards_chunk
 
 TABLE = "raw_model_disclosures"
 
@@ -187,8 +187,7 @@ def _move_parts(
         rows = pq.read_table(chunk.manifest_file, schema=MANIFEST_SCHEMA)
         manifest.write_table(rows)
         Path(chunk.manifest_file).unlink()
-        lines = (manifest_line(manifest_jsonl.parent, m) for m in rows.to_pylist())
-        append_line(manifest_jsonl, "\n".join(lines))
+        append_line(manifest_jsonl, manifest_lines(manifest_jsonl.parent, rows.to_pylist()))
 
 
 def _count_chunk(staged: StagedCards, chunk: ChunkResult) -> None:
