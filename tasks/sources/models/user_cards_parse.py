@@ -132,7 +132,9 @@ def parse_cards(
 def _write_part(
     staging: Path, prefix: str, schema: pa.Schema, rows: Sequence[Sequence[Any]]
 ) -> str | None:
-    """Rows (in the order of `schema`) as one Parquet file in `staging`; None for no rows."""
+    """Rows (in the order of `schema`) as one Parquet file in `staging`; None for no rows.
+    LZ4, not zstd: a part lives until the flow copies it into the staged file (which is zstd),
+    and LZ4 writes it in two thirds of the time and reads it in a third."""
     if not rows:
         return None
     staging.mkdir(parents=True, exist_ok=True)
@@ -140,7 +142,7 @@ def _write_part(
     os.close(fd)
     columns = list(zip(*rows, strict=True))
     arrays = [_arrow_column(c, f.type) for c, f in zip(columns, schema, strict=True)]
-    pq.write_table(pa.Table.from_arrays(arrays, schema=schema), tmp, compression="zstd")
+    pq.write_table(pa.Table.from_arrays(arrays, schema=schema), tmp, compression="lz4")
     return tmp
 
 
