@@ -64,7 +64,7 @@ def test_a_parsing_worker_imports_no_database_or_dataframe_library() -> None:
 
 def test_a_pool_worker_imports_no_prefect_nor_pandas(tmp_path: Path, cards: Path) -> None:
     # The default runner's worker processes run `parse_chunk`: they parse and stage a chunk with
-    # the parsers and pyarrow only, without Prefect (~1 s of import and ~90 MB a worker), pandas
+    # the parsers and pyarrow only, without Prefect (1-2 s of import and ~50 MB a worker), pandas
     # (which pyarrow would import) or a database.
     paths = sorted(str(p) for p in cards.iterdir())
     with worker_pool(1) as pool:

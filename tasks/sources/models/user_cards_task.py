@@ -2,7 +2,7 @@
 
 Apart from `tasks.sources.models.user_cards_parse` so that the parser's side imports no Prefect:
 the default runner's worker processes (`tasks.sources.models.user_cards_pool`) run
-`parse_cards` without it (Prefect is ~1 s of import and ~90 MB per worker); a Dask worker
+`parse_cards` without it (Prefect is 1-2 s of import and ~50 MB per worker); a Dask worker
 unpickling `parse_cards_chunk` imports this module, hence Prefect, and the parser's side, still
 no database or DataFrame library (tests/sources/test_fanout.py checks both in a fresh
 interpreter).
