@@ -103,7 +103,8 @@ def measure(cmd: list[str], env: dict[str, str] | None = None) -> dict[str, Any]
     """Run a command; its wall time, exit code, output, and peak memory of its process tree."""
     import resource
 
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    before, cpu_before = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
     start = time.perf_counter()
     proc = subprocess.Popen(
         cmd, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
@@ -121,9 +122,13 @@ def measure(cmd: list[str], env: dict[str, str] | None = None) -> dict[str, Any]
     wall = time.perf_counter() - start
     done.set()
     sampler.join()
-    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    after = usage.ru_maxrss
     return {
         "wall_s": wall,
+        # CPU of the whole tree, each process reaped by its parent (pool and Dask workers, the
+        # Prefect server): what a run costs whatever else the machine runs meanwhile
+        "cpu_s": usage.ru_utime + usage.ru_stime - cpu_before,
         "code": proc.returncode,
         "stdout": out,
         "stderr": err,
@@ -411,7 +416,9 @@ def run_suite(data: Path, n_cards: int, only: set[str] | None) -> dict[str, Any]
     t0 = time.perf_counter()
     hourly = generate.write_hourly(data)
     windows = generate.write_windows(data)
-    cards = generate.write_cards(data, n_cards) if wanted("cards") else None
+    if wanted("cards"):  # the full size and a tenth of it (the scaling row)
+        for n in (n_cards, max(n_cards // 10, 1)):
+            generate.write_cards(data, n)
     details["generate_s"] = round(time.perf_counter() - t0, 1)
     work = Path(tempfile.mkdtemp(prefix="footprints-bench-"))
     footprints = str(Path(sys.executable).with_name("footprints"))
@@ -464,56 +471,114 @@ def run_suite(data: Path, n_cards: int, only: set[str] | None) -> dict[str, Any]
             match = child("hourly_match", str(work / "grid" / "footprints.duckdb"), str(windows))
             values["hourly_match_1000_s"] = match["seconds"]
             details["hourly_match"] = {k: match[k] for k in ("runs", "used")}
-        if cards is not None:
-            # What `footprints run --cards DIR` gets: the thread runner (the default); Dask
-            # (`--task-runner dask`) is measured beside it as a detail, not the metric. One run
-            # of each at 100,000 cards (~2 min on threads): three would take the suite past its
-            # 10 minutes, and a run this long moves by ~10 % here, not by a factor.
-            # Other work on a shared machine can slow the temporary server's start past
-            # Prefect's 20 s; a timeout is not what is measured.
-            cards_env = {**env, "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120"}
-            runs: dict[str, dict[str, Any]] = {}
-            for runner in ("thread", "bag", "dask"):
-                db = work / f"cards-{runner}" / "footprints.duckdb"
-                db.parent.mkdir()
-                runs[runner] = (
-                    child("cards_dask_bag", str(db), str(cards), env=cards_env)
-                    if runner == "bag"
-                    else child("cards", str(db), str(cards), runner, env=cards_env)
-                )
-            thread, dask, bag = runs["thread"], runs["dask"], runs["bag"]
-            values["cards_parsed_per_s"] = thread["files"] / thread["parse_s"]
-            values["cards_vs_dask"] = values["cards_parsed_per_s"] / (bag["files"] / bag["parse_s"])
-            details["cards_dask_bag"] = {
-                "runner": "dask.bag on a LocalCluster, 2 worker processes x 1 thread, no Prefect",
-                "per_s": round(bag["files"] / bag["parse_s"]),
-                "parse_s": round(bag["parse_s"], 2),
-                "tree_peak_rss_mb": round(bag["tree_peak_rss_mb"]),
-            }
-            values["cards_100k_peak_rss_mb"] = thread["tree_peak_rss_mb"]
-            keys = ("files", "chunks", "facts", "quarantined_files", "flow_s", "status")
-            details["cards"] = {
-                **{k: thread[k] for k in keys},
-                "parse_s": round(thread["parse_s"], 2),
-                "land_s": round(thread["land_s"], 2),
-                "process_peak_rss_mb": thread["process_peak_rss_mb"],
-            }
-            details["cards_runner"] = (
-                "the default of footprints run --cards: a flow on the thread runner, the chunks "
-                "on a pool of one spawned process per core"
-            )
-            details["cards_dask"] = {
-                "runner": "dask LocalCluster, 2 worker processes x 1 thread",
-                "per_s": round(dask["files"] / dask["parse_s"]),
-                "tree_peak_rss_mb": round(dask["tree_peak_rss_mb"]),
-                "process_peak_rss_mb": dask["process_peak_rss_mb"],
-                "parse_s": round(dask["parse_s"], 2),
-                "land_s": round(dask["land_s"], 2),
-            }
+        if wanted("cards"):
+            values.update(cards_suite(work, data, n_cards, env, details))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     details["total_s"] = round(time.perf_counter() - t0, 1)
     return {"values": values, "details": details}
+
+
+def cards_runs(work: Path, cards: Path, env: dict[str, str], runners: tuple[str, ...]) -> Any:
+    """One child per runner over the same cards: 'thread' and 'dask' are `child_cards` (what
+    `footprints run --cards` runs, on its default runner and on `--task-runner dask`), 'bag'
+    the Dask bag of `cards_vs_dask`; each into a warehouse of its own."""
+    runs: dict[str, dict[str, Any]] = {}
+    for runner in runners:
+        db = work / f"cards-{cards.name}-{runner}" / "footprints.duckdb"
+        db.parent.mkdir()
+        runs[runner] = (
+            child("cards_dask_bag", str(db), str(cards), env=env)
+            if runner == "bag"
+            else child("cards", str(db), str(cards), runner, env=env)
+        )
+    return runs
+
+
+def scaling_row(n: int, runs: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The card metrics at one size, and the cost per 1,000 cards (flat when cost is linear)."""
+    thread, bag = runs["thread"], runs["bag"]
+    per_s = thread["files"] / thread["parse_s"]
+    return {
+        "cards": n,
+        "per_s": round(per_s),
+        "vs_dask": round(per_s / (bag["files"] / bag["parse_s"]), 2),
+        "parse_s_per_1k": round(thread["parse_s"] / n * 1000, 3),
+        "land_s_per_1k": round(thread["land_s"] / n * 1000, 3),
+        "bag_parse_s_per_1k": round(bag["parse_s"] / n * 1000, 3),
+        "tree_peak_rss_mb": round(thread["tree_peak_rss_mb"]),
+        "cpu_s_per_1k": round(thread["cpu_s"] / n * 1000, 3),
+        "bag_cpu_s_per_1k": round(bag["cpu_s"] / n * 1000, 3),
+    }
+
+
+def cards_suite(
+    work: Path, data: Path, n_cards: int, env: dict[str, str], details: dict[str, Any]
+) -> dict[str, float]:
+    """The card metrics at `n_cards` (the default runner, the Dask bag of `cards_vs_dask`, the
+    Dask runner beside them as a detail) and the scaling row: the default runner and the bag
+    again at a tenth of the cards, in the same suite run. One run of each: a run this long
+    moves by ~10 % here, not by a factor."""
+    from bench import generate
+
+    # Other work on a shared machine can slow the temporary server's start past Prefect's
+    # 20 s; a timeout is not what is measured.
+    cards_env = {**env, "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120"}
+    small = max(n_cards // 10, 1)
+    tenth = cards_runs(work, generate.write_cards(data, small), cards_env, ("thread", "bag"))
+    runs = cards_runs(
+        work, generate.write_cards(data, n_cards), cards_env, ("thread", "bag", "dask")
+    )
+    thread, dask, bag = runs["thread"], runs["dask"], runs["bag"]
+    values = {"cards_parsed_per_s": thread["files"] / thread["parse_s"]}
+    values["cards_vs_dask"] = values["cards_parsed_per_s"] / (bag["files"] / bag["parse_s"])
+    values["cards_100k_peak_rss_mb"] = thread["tree_peak_rss_mb"]
+    details["cards_scaling"] = [scaling_row(small, tenth), scaling_row(n_cards, runs)]
+    details["cards_dask_bag"] = {
+        "runner": "dask.bag on a LocalCluster, 2 worker processes x 1 thread, no Prefect",
+        "per_s": round(bag["files"] / bag["parse_s"]),
+        "parse_s": round(bag["parse_s"], 2),
+        "cpu_s": round(bag["cpu_s"], 1),
+        "tree_peak_rss_mb": round(bag["tree_peak_rss_mb"]),
+    }
+    keys = ("files", "chunks", "facts", "quarantined_files", "flow_s", "status")
+    details["cards"] = {
+        **{k: thread[k] for k in keys},
+        "parse_s": round(thread["parse_s"], 2),
+        "land_s": round(thread["land_s"], 2),
+        "cpu_s": round(thread["cpu_s"], 1),
+        "process_peak_rss_mb": thread["process_peak_rss_mb"],
+    }
+    details["cards_runner"] = (
+        "the default of footprints run --cards: a flow on the thread runner, the chunks "
+        "on a pool of one spawned process per core"
+    )
+    details["cards_dask"] = {
+        "runner": "dask LocalCluster, 2 worker processes x 1 thread",
+        "per_s": round(dask["files"] / dask["parse_s"]),
+        "tree_peak_rss_mb": round(dask["tree_peak_rss_mb"]),
+        "process_peak_rss_mb": dask["process_peak_rss_mb"],
+        "parse_s": round(dask["parse_s"], 2),
+        "land_s": round(dask["land_s"], 2),
+    }
+    return values
+
+
+def scaling_table(rows: list[dict[str, Any]]) -> str:
+    """The cards' scaling row as printed: per size, the rate, the ratio to the bag and the
+    seconds per 1,000 cards."""
+    lines = [
+        f"{'cards':>8} {'cards/s':>8} {'vs_dask':>8} {'parse s/1k':>11} {'land s/1k':>10}"
+        f" {'bag s/1k':>9} {'peak MB':>8} {'CPU s/1k':>9}",
+        "-" * 78,
+    ]
+    for r in rows:
+        lines.append(
+            f"{r['cards']:>8,} {r['per_s']:>8,} {r['vs_dask']:>8.2f} {r['parse_s_per_1k']:>11.3f}"
+            f" {r['land_s_per_1k']:>10.3f} {r['bag_parse_s_per_1k']:>9.3f}"
+            f" {r['tree_peak_rss_mb']:>8,} {r['cpu_s_per_1k']:>9.3f}"
+        )
+    return "\n".join(lines)
 
 
 def report(values: dict[str, float]) -> tuple[list[dict[str, Any]], str]:
@@ -556,6 +621,9 @@ def main() -> None:
     suite = run_suite(opts.data or DEFAULT_OUT, opts.cards, set(opts.only) if opts.only else None)
     rows, table = report(suite["values"])
     print(table)
+    if "cards_scaling" in suite["details"]:
+        print("\ncards at a tenth and at full size (cost per 1,000 cards flat = linear):")
+        print(scaling_table(suite["details"]["cards_scaling"]))
     print(f"\n(total {suite['details']['total_s']} s; details in {opts.out})")
     opts.out.parent.mkdir(parents=True, exist_ok=True)
     opts.out.write_text(

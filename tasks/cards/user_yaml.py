@@ -89,19 +89,36 @@ def read_card_bytes(path: Path, max_bytes: int) -> bytes:
         if not stat.S_ISREG(st.st_mode):
             raise DisclosureFileError(path, None, "not a regular file (FIFO, device or folder)")
         fd = os.open(path, os.O_RDONLY | _NOFOLLOW | _NONBLOCK)
-        with os.fdopen(fd, "rb") as fh:
-            opened = os.fstat(fh.fileno())
+        try:
+            opened = os.fstat(fd)
             if not stat.S_ISREG(opened.st_mode):
                 raise DisclosureFileError(path, None, "not a regular file (FIFO, device or folder)")
             if opened.st_size > max_bytes:  # refused unread; a file growing meanwhile: below
                 raise DisclosureFileError(
                     path, None, f"file is {opened.st_size} bytes, limit is {max_bytes}"
                 )
-            return fh.read(max_bytes + 1)
+            return _read_at_most(fd, opened.st_size, max_bytes + 1)
+        finally:
+            os.close(fd)
     except OSError as exc:
         if exc.errno == errno.ELOOP:  # replaced by a symbolic link after the lstat
             raise DisclosureFileError(path, None, "a symbolic link: not followed") from None
         raise DisclosureFileError(path, None, f"cannot read: {exc.strerror or exc}") from None
+
+
+def _read_at_most(fd: int, size: int, limit: int) -> bytes:
+    """Up to `limit` bytes of an open file whose size was `size`: reads sized by the file, not
+    by the limit (a buffered `read(limit)` allocates the whole limit, 16 MB, for a 3 kB card)."""
+    parts: list[bytes] = []
+    total = 0
+    while total < limit:
+        wanted = size + 1 - total  # the file as it was, and one byte to see it grew
+        block = os.read(fd, min(limit - total, wanted if wanted > 0 else 65_536))
+        if not block:
+            break
+        parts.append(block)
+        total += len(block)
+    return b"".join(parts)
 
 
 def decode_card(path: Path, data: bytes, max_bytes: int) -> str:

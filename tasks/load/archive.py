@@ -32,6 +32,8 @@ _COPY_BLOCK = 8 * 1024 * 1024  # bytes per read when hashing or copying a file t
 # module, so the path is spelled here too).
 JOURNAL_PATH = Path("_packages") / "journal.jsonl"
 PARQUET_CONTENT_TYPE = "application/vnd.apache.parquet"
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -134,9 +136,39 @@ def atomic_write_bytes(target: Path, data: bytes, *, mode: int | None = None) ->
 def archive_bytes(folder: Path, data: bytes, digest: str, *, fsync: bool = True) -> Path:
     """`data` content-addressed as folder/<digest>, written once (a copy there is the same)."""
     target = folder / digest
-    if not target.exists():
+    if not target.exists() and not _write_new(target, data, fsync):
         write_atomic(target, lambda fh: fh.write(data), fsync=fsync)
     return target
+
+
+def _write_new(target: Path, data: bytes, fsync: bool) -> bool:
+    """`write_atomic` for a content-addressed target, in half its time (a card directory
+    archives 100,000 of them): the temp file is named by the target, this process and thread
+    rather than drawn at random, and written unbuffered. False, having written nothing, when
+    that name is taken (a killed run's leftover) or the folder is missing: `write_atomic` then
+    writes it."""
+    tmp = f"{target.parent}/.{target.name}.{os.getpid()}-{threading.get_ident()}.tmp"
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC, 0o600)
+    except (FileExistsError, FileNotFoundError):
+        return False
+    try:
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+            if fsync:
+                os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, target)
+    except OSError as err:
+        Path(tmp).unlink(missing_ok=True)
+        raise OSError(err.errno, f"{err.strerror or err} (writing {target})", str(target)) from err
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return True
 
 
 def _source_folder(settings: Settings, source: str) -> Path:
@@ -185,9 +217,14 @@ def manifest_line(raw_dir: Path, row: dict[str, object]) -> str:
     """A manifest row as its raw/manifest.jsonl line, with `journal_bytes`: how long the load
     journal was when the payload was archived. The journal only grows, so `footprints rebuild`
     refuses a journal shorter than any manifest line says it was (truncated, emptied)."""
+    return manifest_lines(raw_dir, [row])
+
+
+def manifest_lines(raw_dir: Path, rows: list[dict[str, object]]) -> str:
+    """`manifest_line` of each row, one a line, the journal's length read once for all."""
     journal = raw_dir / JOURNAL_PATH
     size = journal.stat().st_size if journal.is_file() else 0
-    return to_json_row({**row, "journal_bytes": size})
+    return "\n".join(to_json_row({**row, "journal_bytes": size}) for row in rows)
 
 
 def append_manifest(settings: Settings, entry: Payload | ArchivedFile) -> None:

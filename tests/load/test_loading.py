@@ -224,3 +224,27 @@ def test_the_lower_memory_limit_only_for_a_table_without_a_key(settings) -> None
         disclosures = load_settings_for(con, "raw_model_disclosures")
     assert hourly["memory_limit"] == STREAMING_MEMORY_LIMIT
     assert disclosures == LOAD_SETTINGS and disclosures["memory_limit"] != STREAMING_MEMORY_LIMIT
+
+
+def test_an_archived_payload_is_written_once_whatever_a_killed_run_left(tmp_path: Path) -> None:
+    """`archive_bytes` names its temp file by the target, the process and the thread: a temp
+    file of that name left by a killed run does not stop the payload from being archived, the
+    folder is created when missing, and a second archive of the same bytes is the same file."""
+    import hashlib
+    import os
+    import threading
+
+    from tasks.load.archive import archive_bytes
+
+    folder = tmp_path / "user_cards"
+    data = b"model: Tiny 1B\n"
+    digest = hashlib.sha256(data).hexdigest()
+    assert archive_bytes(folder, data, digest, fsync=False).read_bytes() == data  # no folder yet
+    other = b"model: Other 2B\n"
+    other_digest = hashlib.sha256(other).hexdigest()
+    left = folder / f".{other_digest}.{os.getpid()}-{threading.get_ident()}.tmp"
+    left.write_bytes(b"half a fi")
+    target = archive_bytes(folder, other, other_digest)
+    assert target.read_bytes() == other and target.stat().st_mode & 0o777 == 0o600
+    assert archive_bytes(folder, other, other_digest) == target
+    assert sorted(p.name for p in folder.iterdir()) == sorted([digest, other_digest, left.name])

@@ -123,3 +123,25 @@ def test_a_duplicate_key_in_a_cards_front_matter_is_named(tmp_path: Path) -> Non
     outcome = read_card_file(card, markdown)
     assert isinstance(outcome, Quarantined)
     assert "duplicate key 'emissions'" in outcome.reason
+
+
+def test_a_card_is_read_to_its_size_and_never_past_the_limit(tmp_path: Path) -> None:
+    """`read_card_bytes` reads what the file holds (sized by the file, not by the 16 MB limit),
+    and a file that grew after its size was taken is still cut one byte past the limit, which
+    the caller refuses."""
+    import os
+
+    from tasks.cards.user_yaml import _read_at_most, read_card_bytes
+
+    card = tmp_path / "card.md"
+    for size in (0, 1, 3_000, 65_536, 200_001):
+        card.write_bytes(os.urandom(size))
+        assert read_card_bytes(card, 1_000_000) == card.read_bytes()
+    card.write_bytes(b"x" * 5_000)
+    fd = os.open(card, os.O_RDONLY)
+    try:
+        assert len(_read_at_most(fd, 100, 1_001)) == 1_001  # grew past the limit: cut at it
+        os.lseek(fd, 0, os.SEEK_SET)
+        assert _read_at_most(fd, 100, 10_000) == b"x" * 5_000  # grew, within it: all of it
+    finally:
+        os.close(fd)

@@ -13,7 +13,8 @@ import pytest
 from tasks.core.settings import get_settings
 from tasks.load.warehouse import open_warehouse
 from tasks.sources.models.user_cards import land_user_cards
-from tasks.sources.models.user_cards_fanout import parse_cards_chunk
+from tasks.sources.models.user_cards_pool import parse_chunk, worker_pool
+from tasks.sources.models.user_cards_task import parse_cards_chunk
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples" / "cards"
@@ -59,6 +60,19 @@ def test_a_parsing_worker_imports_no_database_or_dataframe_library() -> None:
         "tasks.load.manifest",
         "tasks.load.sql",
     }, loading
+
+
+def test_a_pool_worker_imports_no_prefect_nor_pandas(tmp_path: Path, cards: Path) -> None:
+    # The default runner's worker processes run `parse_chunk`: they parse and stage a chunk with
+    # the parsers and pyarrow only, without Prefect (1-2 s of import and ~50 MB a worker), pandas
+    # (which pyarrow would import) or a database.
+    paths = sorted(str(p) for p in cards.iterdir())
+    with worker_pool(1) as pool:
+        out = pool.submit(parse_chunk, paths, str(tmp_path / "w.duckdb"), "p").result()
+        modules = pool.submit(eval, "sorted(__import__('sys').modules)").result()
+    assert out.facts > 10 and len(out.quarantined) == 1 and out.facts_file
+    assert {"prefect", "duckdb", "polars", "pandas", "great_expectations"} & set(modules) == set()
+    assert "tasks.sources.models.user_cards_parse" in modules
 
 
 def test_chunk_size_changes_nothing_landed(tmp_path: Path, cards: Path) -> None:

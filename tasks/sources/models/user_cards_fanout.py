@@ -5,8 +5,9 @@ The one path for a directory of users' cards, whatever runs the parsing:
 * **Parse** (`parse_cards`, per chunk of paths, in `tasks.sources.models.user_cards_parse`):
   read, hash and archive each file content-addressed, parse it into facts (a file that cannot be
   used is quarantined with its name and the reason, and the others go on). No database, no
-  DataFrame library: that module is all a Dask worker running `parse_cards_chunk` imports, with
-  Prefect, pyarrow and the parsers; this one, the flow's side, imports the loading path.
+  DataFrame library: that module, with pyarrow and the parsers, is all a pool worker imports (a
+  Dask worker running `parse_cards_chunk`, in `user_cards_task`, adds Prefect); this one, the
+  flow's side, imports the loading path.
 * **Stage** (`stage_card_chunks`, in the flow's process, chunk by chunk as they arrive): fact rows
   and manifest rows go to two Parquet files under raw/_staging, manifest lines to
   raw/manifest.jsonl; nothing of a chunk is held once it is written, so memory does not grow
@@ -46,7 +47,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from tasks.core.progress import track
 from tasks.core.settings import Settings, get_settings
-from tasks.load.archive import append_line, manifest_line
+from tasks.load.archive import append_line, manifest_lines
 from tasks.load.fact_batch import land_fact_rows, whole_item_quarantine
 from tasks.load.journal import last_loaded_sha
 from tasks.load.land import LoadResult, land_file
@@ -60,9 +61,9 @@ from tasks.sources.models.user_cards_parse import (
     ChunkResult,
     card_files,
     chunked,
-    parse_cards_chunk,
 )
 from tasks.sources.models.user_cards_pool import chunks_on_processes
+from tasks.sources.models.user_cards_task import parse_cards_chunk
 
 TABLE = "raw_model_disclosures"
 
@@ -146,10 +147,12 @@ def model_key(name: str) -> str:
 
 def _drop_superseded(staged: StagedCards) -> None:
     """A model in two cards of one run: the later file (in name order) wins, and the earlier
-    file's facts for it are quarantined, named, instead of landing beside it."""
+    file's facts for it are quarantined, named, instead of landing beside it. The list of
+    models is let go here, not held through the landing (~50 MB at 100,000 cards)."""
+    models, staged.models = staged.models, []
     owner: dict[str, tuple[str, str, str]] = {}  # model key -> (file, URL, name) of its card
     superseded: set[tuple[str, str]] = set()  # (URL, model key)
-    for file, url, model in staged.models:
+    for file, url, model in models:
         key = model_key(model)
         if key in owner and owner[key][1] != url:
             earlier, earlier_url, written = owner[key]
@@ -162,6 +165,7 @@ def _drop_superseded(staged: StagedCards) -> None:
                 )
             )
         owner[key] = (file, url, model)
+    del models, owner
     if not superseded:
         return
     table = pq.read_table(staged.facts_file, schema=FACT_SCHEMA)
@@ -181,14 +185,21 @@ def _move_parts(
     """Copy a chunk's parts into the staged files (its manifest rows into raw/manifest.jsonl
     too) and remove them."""
     if chunk.facts_file:
-        facts.write_table(pq.read_table(chunk.facts_file, schema=FACT_SCHEMA))
+        facts.write_table(_read_part(chunk.facts_file))
         Path(chunk.facts_file).unlink()
     if chunk.manifest_file:
-        rows = pq.read_table(chunk.manifest_file, schema=MANIFEST_SCHEMA)
+        rows = _read_part(chunk.manifest_file)
         manifest.write_table(rows)
         Path(chunk.manifest_file).unlink()
-        lines = (manifest_line(manifest_jsonl.parent, m) for m in rows.to_pylist())
-        append_line(manifest_jsonl, "\n".join(lines))
+        append_line(manifest_jsonl, manifest_lines(manifest_jsonl.parent, rows.to_pylist()))
+
+
+def _read_part(path: str) -> pa.Table:
+    """A chunk's part, whole. Read through `ParquetFile` (pyarrow's `read_table` imports pandas,
+    ~0.3 s, for nothing here); its schema is the chunk's, and the staged file's writer refuses
+    any other."""
+    with pq.ParquetFile(path) as part:
+        return part.read()
 
 
 def _count_chunk(staged: StagedCards, chunk: ChunkResult) -> None:

@@ -6,10 +6,10 @@ worker processes parsed at ~1,900/s. When the flow runs on threads,
 `tasks.sources.models.user_cards_fanout.parse_and_land_cards` hands the chunks to this pool
 instead: one *spawned* process per core (not forked: a fork of the flow's process would carry
 Prefect's server module, DuckDB and polars into every worker), each importing only the worker's
-side of the fan-out (`tasks.sources.models.user_cards_parse`: the parsers, pyarrow and Prefect's
-task decorator), running `parse_cards` on one chunk at a time and writing its rows to Parquet
-exactly as a Prefect task run of `parse_cards_chunk` does. Only the small `ChunkResult` (names of
-the staged parts, quarantined files, warnings) travels back. The pool is shut down before the
+side of the fan-out (`tasks.sources.models.user_cards_parse`: the parsers and pyarrow; no Prefect,
+no pandas), running `parse_cards` on one chunk at a time and writing its rows to Parquet exactly
+as a Prefect task run of `parse_cards_chunk` does. Only the small `ChunkResult` (names of the
+staged parts, quarantined files, warnings) travels back. The pool is shut down before the
 landing, so its processes hold no memory while the flow's process lands.
 
 This module imports nothing heavy at import time: it is what a spawned worker imports first.
@@ -38,6 +38,12 @@ def parse_chunk(paths: list[str], warehouse: str | None, prefix: str) -> ChunkRe
 
     settings = get_settings(warehouse=Path(warehouse) if warehouse else None)
     return parse_cards(paths, settings, prefix)
+
+
+def worker_pool(workers: int) -> ProcessPoolExecutor:
+    """A pool of `workers` spawned processes for `parse_chunk`; they start with the first
+    chunk submitted."""
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
 
 
 def usable_cores() -> int:
@@ -88,7 +94,7 @@ def chunks_on_processes(
     if workers <= 1:
         yield [_Done(parse_chunk(c, warehouse, prefix)) for c in chunks]
         return
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+    pool = worker_pool(workers)
     try:
         yield [_Pending(pool.submit(parse_chunk, c, warehouse, prefix)) for c in chunks]
     finally:
