@@ -59,14 +59,44 @@ def changed_snapshot_files(
 ) -> list[SnapshotFile]:
     """The files whose content is not what was last landed for their scope: those a refresh
     would validate and land (a missing file counts, as the refresh would report it)."""
-    changed = []
+    return [change.spec for change in _changes(con, files, settings)]
+
+
+@dataclass(frozen=True)
+class _Change:
+    """A snapshot file whose content is not what was last landed: its bytes and their SHA-256
+    (both None when the file is missing)."""
+
+    spec: SnapshotFile
+    data: bytes | None
+    sha256: str | None
+
+
+def _changes(
+    con: duckdb.DuckDBPyConnection | None, files: Sequence[SnapshotFile], settings: Settings
+) -> list[_Change]:
+    """Each file read and hashed once, kept when it differs from what was last landed for its
+    scope (every file, without a warehouse yet: `con` None)."""
+    changes = []
     for spec in files:
         path = Path(settings.snapshot_dir) / spec.relative_path
-        if not path.is_file() or last_loaded_sha(
-            con, spec.table, snapshot_scope(spec)
-        ) != sha256_bytes(path.read_bytes()):
-            changed.append(spec)
-    return changed
+        if not path.is_file():
+            changes.append(_Change(spec, None, None))
+            continue
+        data = path.read_bytes()
+        sha = sha256_bytes(data)
+        if con is None or last_loaded_sha(con, spec.table, snapshot_scope(spec)) != sha:
+            changes.append(_Change(spec, data, sha))
+    return changes
+
+
+def _to_validate(
+    con: duckdb.DuckDBPyConnection | None, files: Sequence[SnapshotFile], settings: Settings
+) -> list[_Change]:
+    """The changed files the kernel holds in memory (a scanned Parquet file is never read
+    whole), which exist: the ones worth validating ahead of their landing."""
+    in_memory = [f for f in files if not is_scanned(Path(f.relative_path))]
+    return [c for c in _changes(con, in_memory, settings) if c.data is not None]
 
 
 def ingest_snapshot_files(
@@ -118,14 +148,16 @@ def snapshot_url(spec: SnapshotFile) -> str:
     return f"snapshot/{spec.relative_path}"
 
 
-def prepare_file(spec: SnapshotFile, path: Path, settings: Settings) -> Prepared:
-    """A snapshot file parsed and validated, not landed (`tasks.load.prepare`)."""
+def prepare_file(change: _Change, settings: Settings) -> Prepared:
+    """A changed snapshot file parsed and validated, not landed (`tasks.load.prepare`)."""
+    assert change.data is not None and change.sha256 is not None  # _to_validate keeps these
     return prepare_payload(
         "snapshot",
-        snapshot_url(spec),
-        path.read_bytes(),
-        spec.table,
-        spec.parser,
+        snapshot_url(change.spec),
+        change.data,
+        change.sha256,
+        change.spec.table,
+        change.spec.parser,
         threshold=settings.quarantine_threshold,
     )
 
@@ -140,21 +172,14 @@ def validate_ahead(
     content changed since it was last landed (a rerun with nothing new validates nothing). The
     work is Python (polars, Great Expectations) and the landing mostly DuckDB, which releases the
     GIL, so on two cores the two overlap. A file that changes between this read and its landing
-    is validated again there (`land_file` checks the hash)."""
-    changed = {
-        spec.relative_path
-        for spec in changed_snapshot_files(con, files, settings=settings)
-        if not is_scanned(Path(spec.relative_path))
+    is validated again there (`land_file` checks the hash). One started early
+    (`validate_early`) is taken instead of submitted again."""
+    early = {spec.relative_path: _EARLY.pop(_early_key(spec, settings), None) for spec in files}
+    return {
+        change.spec.relative_path: early[change.spec.relative_path]
+        or pool.submit(prepare_file, change, settings)
+        for change in _to_validate(con, files, settings)
     }
-    ahead = {}
-    for spec in files:
-        path = Path(settings.snapshot_dir) / spec.relative_path
-        early = _EARLY.pop((str(path), spec.table), None)
-        if spec.relative_path in changed and early is not None:
-            ahead[spec.relative_path] = early
-        elif spec.relative_path in changed and path.is_file():
-            ahead[spec.relative_path] = pool.submit(prepare_file, spec, path, settings)
-    return ahead
 
 
 # Validations started before the flow: `footprints run` starts them while Prefect's temporary
@@ -163,29 +188,32 @@ def validate_ahead(
 _EARLY: dict[tuple[str, str], Future[Prepared]] = {}
 
 
+def _early_key(spec: SnapshotFile, settings: Settings) -> tuple[str, str]:
+    return str(Path(settings.snapshot_dir) / spec.relative_path), spec.table
+
+
 def validate_early(files: Sequence[SnapshotFile], settings: Settings) -> None:
     """Parse and validate, on a daemon thread, the snapshot files a refresh of this warehouse
     will land in memory (those that changed; all of them for a new warehouse). Meant for the
     seconds a run waits for Prefect's server with a core idle; the flow then finds them done.
     A daemon thread, not a pool: a run that stops early does not wait for the ones left."""
-    db = Path(settings.warehouse)
-    if db.exists():
+    if Path(settings.warehouse).exists():
         with open_warehouse(settings=settings, read_only=True) as con:
-            files = changed_snapshot_files(con, files, settings=settings)
+            changes = _to_validate(con, files, settings)
+    else:
+        changes = _to_validate(None, files, settings)
     jobs = []
-    for spec in files:
-        path = Path(settings.snapshot_dir) / spec.relative_path
-        if not is_scanned(path) and path.is_file():
-            future: Future[Prepared] = Future()
-            _EARLY[(str(path), spec.table)] = future
-            jobs.append((future, spec, path))
+    for change in changes:
+        future: Future[Prepared] = Future()
+        _EARLY[_early_key(change.spec, settings)] = future
+        jobs.append((future, change))
 
     def work() -> None:
-        for future, spec, path in jobs:
+        for future, change in jobs:
             if not future.set_running_or_notify_cancel():
                 continue
             try:
-                future.set_result(prepare_file(spec, path, settings))
+                future.set_result(prepare_file(change, settings))
             except BaseException as err:  # the load re-raises it, as if validated there
                 future.set_exception(err)
 

@@ -27,13 +27,7 @@ import duckdb
 import polars as pl
 
 from tasks.core.settings import Settings
-from tasks.load.archive import (
-    ArchivedFile,
-    Payload,
-    archive_file,
-    archive_payload,
-    now,
-)
+from tasks.load.archive import ArchivedFile, Payload, archive_file, archive_payload, now
 from tasks.load.journal import (
     PACKAGES_DIR,
     journal_load,
@@ -57,10 +51,7 @@ from tasks.load.scan import (
     source_types,
 )
 from tasks.load.scan_checks import check_batch
-from tasks.load.validate import (
-    ValidationFailed,
-    record_validation,
-)
+from tasks.load.validate import ValidationFailed, record_validation
 from tasks.load.warehouse import RAW_TABLE_KEYS, WarehouseError, read_sql, rollback
 
 
@@ -409,6 +400,7 @@ def _land_in_memory(
             payload.source,
             payload.url,
             payload.data,
+            payload.sha256,
             table,
             parser,
             threshold=settings.quarantine_threshold,

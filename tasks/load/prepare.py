@@ -10,7 +10,7 @@ from datetime import datetime
 
 import polars as pl
 
-from tasks.load.archive import now, sha256_bytes
+from tasks.load.archive import now
 from tasks.load.validate import ValidationOutcome, validate_batch
 
 Parser = Callable[[bytes], pl.DataFrame]
@@ -31,15 +31,22 @@ class Prepared:
 
 
 def prepare_payload(
-    source: str, url: str, data: bytes, table: str, parser: Parser, *, threshold: float
+    source: str,
+    url: str,
+    data: bytes,
+    sha256: str,
+    table: str,
+    parser: Parser,
+    *,
+    threshold: float,
 ) -> Prepared:
-    """Parse and validate (polars and Great Expectations, the whole batch) a payload's bytes."""
+    """Parse and validate (polars and Great Expectations, the whole batch) a payload's bytes,
+    whose SHA-256 (`sha256`) the caller has computed already."""
     started = now()
     try:
         frame = parser(data)
     except (pl.exceptions.PolarsError, ValueError, UnicodeDecodeError) as err:
         raise SourceError(f"{source}: cannot parse {url}: {err}") from err
-    sha256 = sha256_bytes(data)
     outcome = validate_batch(table, _with_meta(frame, url, sha256), threshold=threshold)
     return Prepared(sha256, started, outcome)
 

@@ -167,6 +167,7 @@ def test_validated_ahead_only_what_changed(tmp_path: Path) -> None:
 def test_a_file_changed_after_its_validation_ahead_is_validated_again(tmp_path: Path) -> None:
     from concurrent.futures import Future
 
+    from tasks.load.archive import sha256_bytes
     from tasks.load.land import land_file
     from tasks.load.prepare import prepare_payload
 
@@ -177,6 +178,7 @@ def test_a_file_changed_after_its_validation_ahead_is_validated_again(tmp_path: 
             "snapshot",
             "snapshot/assumptions.csv",
             GOOD.encode(),
+            sha256_bytes(GOOD.encode()),
             "raw_assumptions",
             read_csv_text,
             threshold=settings.quarantine_threshold,
