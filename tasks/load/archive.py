@@ -16,7 +16,8 @@ import re
 import shutil
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -86,7 +87,7 @@ def write_atomic(
     The temp file is private (0600); `mode` sets the file's own before the rename."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
+    with _temp_removed_on_error(tmp, target):
         with os.fdopen(fd, "wb") as fh:
             write(fh)
             if fsync:
@@ -95,6 +96,14 @@ def write_atomic(
         if mode is not None:
             os.chmod(tmp, mode)
         os.replace(tmp, target)
+
+
+@contextmanager
+def _temp_removed_on_error(tmp: str, target: Path) -> Iterator[None]:
+    """Writing `target` through the temp file `tmp`: on any error the temp file is removed, and
+    an OSError that names no file (a write on a full disk) is raised again naming `target`."""
+    try:
+        yield
     except OSError as err:
         Path(tmp).unlink(missing_ok=True)
         if err.filename:
@@ -152,7 +161,7 @@ def _write_new(target: Path, data: bytes, fsync: bool) -> bool:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC, 0o600)
     except (FileExistsError, FileNotFoundError):
         return False
-    try:
+    with _temp_removed_on_error(tmp, target):
         try:
             view = memoryview(data)
             while view:
@@ -162,12 +171,6 @@ def _write_new(target: Path, data: bytes, fsync: bool) -> bool:
         finally:
             os.close(fd)
         os.replace(tmp, target)
-    except OSError as err:
-        Path(tmp).unlink(missing_ok=True)
-        raise OSError(err.errno, f"{err.strerror or err} (writing {target})", str(target)) from err
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return True
 
 
