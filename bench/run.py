@@ -275,6 +275,8 @@ def child_cards(warehouse: str, cards: str, runner: str) -> dict[str, Any]:
 
     from prefect import flow
 
+    from flows._server import using_api
+    from flows._startup import start_server_while
     from tasks.sources.models.user_cards_fanout import (
         parse_and_land_cards,
         prefect_api_for_workers,
@@ -314,10 +316,13 @@ def child_cards(warehouse: str, cards: str, runner: str) -> dict[str, Any]:
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    # Dask workers are other processes: they report to one temporary server, not one each.
+    # The temporary server `footprints run --cards` starts (flows._startup), not Prefect's own
+    # from the flow process (which would import the server's code there: ~80 MB). Dask workers
+    # are other processes: they report to that one server, not one each.
+    api_url = start_server_while(lambda: None)
     shared = prefect_api_for_workers() if runner == "dask" else contextlib.nullcontext()
     try:
-        with shared:
+        with using_api(api_url), shared:
             start = time.perf_counter()
             out = bench_cards.with_options(task_runner=task_runner_for(runner, None, workers=2))()
             out["flow_s"] = time.perf_counter() - start

@@ -1,10 +1,10 @@
 """Starting a refresh: Prefect's temporary API server and the refresh's own slow start side by side.
 
-Without `PREFECT_API_URL`, the first API call of a flow starts a temporary Prefect server (a
-uvicorn subprocess, ~5 s) and the calling thread only polls its health meanwhile. Importing Great
-Expectations and building its context (~3 s) needs nothing from that server, so a refresh that
-will validate anything does it while the server starts, on the machine's other core, instead of
-after it. The server object is Prefect's own singleton: the flow run finds it started.
+Without `PREFECT_API_URL`, a run needs a temporary Prefect server (a uvicorn subprocess, ~3.5 s
+to boot). It is spawned first (`flows._server`), before the run's own imports, so it boots on one
+core while this process imports DuckDB, polars and the flow and, when it will validate anything,
+Great Expectations (~3 s), and starts validating the snapshot files that changed; the flow run is
+then pointed at the server (`flows._server.using_api`).
 
 On a busy machine the server can take minutes (a first run also creates its database): the
 refresh waits for it, well past Prefect's 20 s default, saying every so often that it waits, and
@@ -23,6 +23,8 @@ from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
 
+from flows._server import STARTED, ServerDidNotStart, TemporaryServer, server_failure
+
 # How long a temporary server may take to answer: at least this, or Prefect's own
 # PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS when that is longer. Prefect's default (20 s)
 # is measured on an idle machine; on a fresh clone the server also creates its database, and with
@@ -36,42 +38,53 @@ PROGRESS_AFTER_S = 10.0
 PROGRESS_EVERY_S = 20.0
 
 
-class ServerDidNotStart(RuntimeError):
-    """Prefect's temporary API server did not answer in time, or died while starting."""
-
-
 def uses_temporary_server() -> bool:
-    """Whether this process's flow runs will start Prefect's temporary server."""
+    """Whether this process's flow runs need a temporary Prefect server (no API configured)."""
     from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED
 
     return not PREFECT_API_URL.value() and bool(PREFECT_SERVER_EPHEMERAL_ENABLED.value())
 
 
+def startup_deadline() -> int:
+    """How long the server may take: STARTUP_DEADLINE_S, or Prefect's own
+    PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS when that is longer."""
+    from prefect.settings import PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS
+
+    return max(STARTUP_DEADLINE_S, int(PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value()))
+
+
 def start_server_while(
-    work: Callable[[], object], progress: Callable[[str], object] | None = None
-) -> None:
-    """Run `work` in this thread while Prefect's temporary server starts in the background; return
-    when both are done. With a configured API (a long-lived server) `work` just runs. A server
-    still starting when `work` is done is waited for with `progress` lines (stderr by default)."""
+    work: Callable[[], object],
+    progress: Callable[[str], object] | None = None,
+    server: TemporaryServer | None = None,
+) -> str | None:
+    """Run `work` in this thread while Prefect's temporary server starts in its own process
+    (`flows._server`; `server` when the caller spawned it already); return its API URL once both
+    are done, for `flows._server.using_api`. With a configured API (a long-lived server) `work`
+    just runs, a server spawned early is stopped, and None is returned. A server still starting
+    when `work` is done is waited for with `progress` lines (stderr by default); one that does
+    not start raises ServerDidNotStart with a one-line reason."""
     if not uses_temporary_server():
+        if server is not None:
+            server.stop()  # spawned before the settings were read: a profile names an API
         work()
-        return
+        return None
+    server = server or TemporaryServer()
+    began = time.monotonic()
+    if server.process is None:
+        try:
+            server.spawn()  # first: the server boots on the other core while `work` runs here
+        except OSError as err:  # no port, no process: nothing to wait for
+            raise ServerDidNotStart(server_failure(str(err))) from err
     failure: list[BaseException] = []
 
-    def start() -> None:
+    def wait() -> None:
         try:
-            start_temporary_server()
+            server.wait(startup_deadline(), STARTUP_ATTEMPTS)
         except BaseException as err:  # re-raised in the calling thread
             failure.append(err)
 
-    began = time.monotonic()
-    # The server's module (~1.2-1.9 s of imports, FastAPI and the database models) is imported
-    # here, before `work` starts: imported by the starting thread, it fought `work`'s imports for
-    # the GIL and the server process was spawned seconds late. Once the process is spawned, the
-    # thread only polls it, and `work` has the interpreter to itself while the server boots.
-    import prefect.server.api.server  # noqa: F401  deferred: only a run with a temporary server
-
-    starting = threading.Thread(target=start, name="prefect-server-start", daemon=True)
+    starting = threading.Thread(target=wait, name="prefect-server-start", daemon=True)
     starting.start()
     try:
         work()
@@ -79,41 +92,11 @@ def start_server_while(
         wait_for_server(starting, began, progress or _to_stderr)
     if failure:
         raise failure[0]
+    from prefect.logging import get_logger  # deferred: set up by now, by the flow's imports
 
-
-def start_temporary_server() -> None:
-    """Start Prefect's temporary API server (its singleton, which the flow run then finds running)
-    and wait until it answers, for as long as a busy machine needs: `STARTUP_DEADLINE_S` or
-    Prefect's own timeout, whichever is longer. A server process that exits while starting is
-    replaced once, on a fresh port. Raises `ServerDidNotStart` with a one-line reason."""
-    from prefect.server.api.server import SubprocessASGIServer
-    from prefect.settings import PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS
-
-    prefect_timeout = int(PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value())
-    deadline = max(STARTUP_DEADLINE_S, prefect_timeout)
-    reason = ""
-    for _attempt in range(STARTUP_ATTEMPTS):
-        server = SubprocessASGIServer()
-        try:
-            server.start(timeout=deadline)
-            return
-        except Exception as err:
-            process = server.server_process
-            code = process.poll() if process is not None else None
-            # stop() also forgets this instance, so the next SubprocessASGIServer() is a new one
-            server.stop()
-            if process is None:  # never started (no free port): the error says why
-                reason = str(err)
-            elif code is None:  # still starting after the whole deadline: no second try
-                reason = f"no answer within {deadline} s"
-                break
-            else:
-                reason = f"its process exited with code {code}"
-    raise ServerDidNotStart(
-        f"Prefect's temporary API server did not start ({reason}); start one with "
-        "`prefect server start` and set PREFECT_API_URL=http://127.0.0.1:4200/api, or raise "
-        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"
-    )
+    # the line Prefect logs for its own temporary server (shown with -v)
+    get_logger().info(f"Started a temporary server on {server.api_url.removesuffix('/api')}")
+    return server.api_url
 
 
 def wait_for_server(
@@ -241,13 +224,15 @@ def stop_children(grace: float = STOP_GRACE_S) -> int:
 
 
 def _server_pids() -> set[int]:
-    """The temporary Prefect server's process, known to Prefect (also where /proc is not)."""
+    """The temporary Prefect servers' processes (also where /proc is not): ours, and one Prefect
+    started itself (the Dask runner's shared server, when no API is configured)."""
     import sys
 
     server = sys.modules.get("prefect.server.api.server")
     instances = getattr(getattr(server, "SubprocessASGIServer", None), "_instances", {})
     procs = [getattr(s, "server_process", None) for s in instances.values()]
-    return {p.pid for p in procs if p is not None and p.poll() is None}
+    theirs = {p.pid for p in procs if p is not None and p.poll() is None}
+    return theirs | {pid for pid in (s.pid() for s in STARTED) if pid is not None}
 
 
 def _descendants(root: int) -> set[int]:

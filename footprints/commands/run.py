@@ -14,13 +14,16 @@ import threading
 from contextlib import nullcontext
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
 from footprints.commands._common import WarehouseOpt, fail, one_line_text, say
 from footprints.commands._run_errors import ErrorsToSummary
 from tasks.core.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from flows._server import TemporaryServer
 
 
 class TaskRunner(StrEnum):
@@ -107,6 +110,10 @@ def _run(
     if codecarbon is not None and not model:
         fail("--codecarbon needs --model NAME (the model those runs trained)", code=2)
     _prefect_env(verbose)  # before anything imports Prefect, which reads it at import
+    # deferred: stdlib only; the server boots while this process imports Prefect and the flow
+    from flows._server import spawn_early
+
+    server = spawn_early()
     if EXIT_WHEN_DONE:  # the console entry owns the process: a signal ends it, children too
         from flows._startup import stop_on_signals
 
@@ -115,16 +122,17 @@ def _run(
     will_validate = source is SourceKind.live or cards is not None or codecarbon is not None
     errors = ErrorsToSummary(settings.warehouse.parent)
     try:
-        _start(settings, will_validate, source)
+        api_url = _start(settings, will_validate, source, server)
         if not verbose:
             errors.install()
         # deferred: imported by _start while Prefect's server started; this is only the name
+        from flows._server import using_api
         from flows.refresh import refresh
         from tasks.sources.models.user_cards_fanout import prefect_api_for_workers
 
         # Dask worker processes need a Prefect API they can all reach (one shared server).
         shared_api = prefect_api_for_workers() if task_runner is TaskRunner.dask else nullcontext()
-        with shared_api:
+        with using_api(api_url), shared_api:
             state = refresh(
                 str(settings.warehouse),
                 str(cards.resolve()) if cards else None,
@@ -193,13 +201,16 @@ def _prefect_env(verbose: bool = False) -> None:
             os.environ.setdefault(f"PREFECT_LOGGING_LOGGERS_PREFECT_{logger}_LEVEL", "CRITICAL")
 
 
-def _start(settings: Settings, will_validate: bool, source: SourceKind) -> None:
+def _start(
+    settings: Settings, will_validate: bool, source: SourceKind, server: TemporaryServer | None
+) -> str | None:
     """Start Prefect's temporary server and, meanwhile, the refresh's own imports and (when
     anything will be validated) Great Expectations (~3 s), then the validation of the snapshot
-    files that changed. A refresh with nothing new skips that import and the validation."""
+    files that changed. A refresh with nothing new skips that import and the validation.
+    Returns the temporary server's API URL (None when an API is configured)."""
     # deferred: the flow's imports (DuckDB, polars, pyarrow, Prefect) are the slow part of a run
+    from flows._server import ServerDidNotStart
     from flows._startup import (
-        ServerDidNotStart,
         snapshot_refresh_lands_anything,
         start_server_while,
         validate_snapshot_early,
@@ -216,7 +227,7 @@ def _start(settings: Settings, will_validate: bool, source: SourceKind) -> None:
             validate_snapshot_early(settings.warehouse)
 
     try:
-        start_server_while(prepare, progress=lambda line: typer.echo(line, err=True))
+        return start_server_while(prepare, lambda line: typer.echo(line, err=True), server)
     except ServerDidNotStart as err:
         fail(str(err))
 
