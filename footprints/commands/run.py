@@ -211,6 +211,7 @@ def _start(
     # deferred: the flow's imports (DuckDB, polars, pyarrow, Prefect) are the slow part of a run
     from flows._server import ServerDidNotStart
     from flows._startup import (
+        import_what_the_flow_call_imports,
         snapshot_refresh_lands_anything,
         start_server_while,
         validate_snapshot_early,
@@ -225,6 +226,7 @@ def _start(
             warm_up()
         if lands and source is SourceKind.snapshot:
             validate_snapshot_early(settings.warehouse)
+        import_what_the_flow_call_imports()
 
     try:
         return start_server_while(prepare, lambda line: typer.echo(line, err=True), server)

@@ -267,3 +267,18 @@ def test_run_says_what_to_do_when_the_server_does_not_start(
     res = CliRunner().invoke(app, ["run", "--warehouse", str(tmp_path / "w.duckdb")])
     assert res.exit_code == 1
     assert res.output.strip() == ("footprints: Prefect's temporary API server did not start (test)")
+
+
+def test_what_the_flow_call_imports_is_what_prefect_imports_there() -> None:
+    """The modules imported while the server boots are the ones prefect==3.8.8 imports at a
+    flow call (an upgrade that moves them makes the pre-import pointless: this fails then)."""
+    import inspect
+
+    from prefect.flows import Flow
+
+    assert "from fastapi.encoders import jsonable_encoder" in inspect.getsource(
+        Flow.serialize_parameters
+    )
+    assert "prefect.utilities.visualization" in inspect.getsource(Flow.__call__)
+    startup.import_what_the_flow_call_imports()
+    assert {"fastapi.encoders", "prefect.utilities.visualization"} <= set(sys.modules)
