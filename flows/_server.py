@@ -136,7 +136,10 @@ class TemporaryServer:
                 if died >= attempts:
                     self.stop()
                     raise ServerDidNotStart(server_failure(f"its process exited with code {code}"))
-                self.spawn()
+                try:
+                    self.spawn()
+                except OSError as err:  # no free port, no process: say so in the run's one line
+                    raise ServerDidNotStart(server_failure(str(err))) from err
             elif self.answers():
                 return
             time.sleep(POLL_S)

@@ -110,14 +110,7 @@ def _run(
     if codecarbon is not None and not model:
         fail("--codecarbon needs --model NAME (the model those runs trained)", code=2)
     _prefect_env(verbose)  # before anything imports Prefect, which reads it at import
-    # deferred: stdlib only; the server boots while this process imports Prefect and the flow
-    from flows._server import spawn_early
-
-    server = spawn_early()
-    if EXIT_WHEN_DONE:  # the console entry owns the process: a signal ends it, children too
-        from flows._startup import stop_on_signals
-
-        stop_on_signals()
+    server = _own_the_process()
     settings = get_settings(warehouse=warehouse)
     will_validate = source is SourceKind.live or cards is not None or codecarbon is not None
     errors = ErrorsToSummary(settings.warehouse.parent)
@@ -157,6 +150,22 @@ def _run(
     _summarise(state.result(), settings)
     if cards is not None:
         _say_cards_apart(cards, settings)
+
+
+def _own_the_process() -> TemporaryServer | None:
+    """When the console entry owns the process: spawn Prefect's temporary server now, before
+    Prefect is imported (it boots while the run imports and validates), and make a signal end
+    the run and its children. In-process callers (tests) get neither: they often set an API
+    in-process, and a server spawned before reading Prefect's settings would be stopped unused."""
+    if not EXIT_WHEN_DONE:
+        return None
+    # deferred: stdlib only here; Prefect is imported by stop_on_signals, after the spawn
+    from flows._server import spawn_early
+    from flows._startup import stop_on_signals
+
+    server = spawn_early()
+    stop_on_signals()
+    return server
 
 
 def _fail_run(message: str) -> NoReturn:

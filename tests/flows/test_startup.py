@@ -14,6 +14,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -173,7 +174,8 @@ def test_the_server_is_started_as_prefect_starts_it(tmp_path: Any) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
     env.update(PREFECT_HOME=str(home), DO_NOT_TRACK="1", PREFECT_SERVER_ANALYTICS_ENABLED="false")
     command = [sys.executable, "-c", SAME_AS_PREFECT]
-    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    repo = Path(__file__).resolve().parents[2]  # where `flows` imports from
+    done = subprocess.run(command, env=env, cwd=repo, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0 and done.stdout.strip() == "same", done.stderr[-3000:]
 
 
@@ -282,3 +284,17 @@ def test_what_the_flow_call_imports_is_what_prefect_imports_there() -> None:
     assert "prefect.utilities.visualization" in inspect.getsource(Flow.__call__)
     startup.import_what_the_flow_call_imports()
     assert {"fastapi.encoders", "prefect.utilities.visualization"} <= set(sys.modules)
+
+
+def test_no_port_for_a_second_process_fails_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, stand_in: Any
+) -> None:
+    server = stand_in("dies", "answers")
+    server.spawn()
+
+    def no_port() -> int:
+        raise OSError("no free port")
+
+    monkeypatch.setattr(_server, "free_port", no_port)
+    with pytest.raises(ServerDidNotStart, match="no free port"):
+        server.wait(30, startup.STARTUP_ATTEMPTS)
