@@ -204,14 +204,9 @@ def using_api(url: str | None) -> Iterator[None]:
         temporary_settings,
     )
 
-    before = os.environ.get("PREFECT_API_URL")
-    os.environ["PREFECT_API_URL"] = url
-    try:
-        updates = {PREFECT_API_URL: url, PREFECT_RUNNER_HEARTBEAT_FREQUENCY: None}
-        with temporary_settings(updates=updates):
-            yield
-    finally:
-        if before is None:
-            os.environ.pop("PREFECT_API_URL", None)
-        else:
-            os.environ["PREFECT_API_URL"] = before
+    # deferred: this module is imported before anything else of the run's (spawn_early)
+    from tasks.core.settings import environment_variable
+
+    updates = {PREFECT_API_URL: url, PREFECT_RUNNER_HEARTBEAT_FREQUENCY: None}
+    with environment_variable("PREFECT_API_URL", url), temporary_settings(updates=updates):
+        yield

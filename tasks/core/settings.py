@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -166,3 +168,18 @@ def get_settings(**overrides: object) -> Settings:
     """
     clean = {k: v for k, v in overrides.items() if v is not None}
     return Settings(**clean)  # type: ignore[arg-type]
+
+
+@contextmanager
+def environment_variable(name: str, value: str) -> Iterator[None]:
+    """`name` set to `value` in this process's environment (which the processes it starts
+    inherit) for the duration, then put back as it was."""
+    before = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = before

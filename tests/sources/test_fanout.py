@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -98,3 +99,30 @@ def test_a_changed_bad_file_is_a_change(tmp_path: Path, cards: Path) -> None:
         assert "training.pue" in dict(again.quarantined)[str(cards / "broken.yaml")]
         staging = list((settings.raw_path / "_staging").iterdir())
         assert staging == []  # the staging files are removed after the landing
+
+
+def test_dask_workers_get_the_api_a_profile_names(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A profile (not the environment) naming an API: the workers are sent to it, through the
+    environment they inherit, and no temporary server is started beside it."""
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    from tasks.sources.models.user_cards_fanout import prefect_api_for_workers
+
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    profile_api = "http://127.0.0.1:9/api"
+    with (
+        temporary_settings(updates={PREFECT_API_URL: profile_api}),
+        prefect_api_for_workers() as url,
+    ):
+        assert url == profile_api
+        assert os.environ["PREFECT_API_URL"] == profile_api
+    assert "PREFECT_API_URL" not in os.environ
+
+
+def test_dask_workers_keep_the_api_the_environment_names(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tasks.sources.models.user_cards_fanout import prefect_api_for_workers
+
+    monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:8/api")
+    with prefect_api_for_workers() as url:
+        assert url == "http://127.0.0.1:8/api"
+    assert os.environ["PREFECT_API_URL"] == "http://127.0.0.1:8/api"

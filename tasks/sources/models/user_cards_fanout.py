@@ -43,10 +43,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from prefect import unmapped
 from prefect.context import FlowRunContext
+from prefect.settings import PREFECT_API_URL
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from tasks.core.progress import track
-from tasks.core.settings import Settings, get_settings
+from tasks.core.settings import Settings, environment_variable, get_settings
 from tasks.load.archive import append_line, manifest_lines
 from tasks.load.fact_batch import land_fact_rows, whole_item_quarantine
 from tasks.load.journal import last_loaded_sha
@@ -390,20 +391,23 @@ def task_runner_for(name: str = "thread", address: str | None = None, workers: i
 
 @contextmanager
 def prefect_api_for_workers() -> Iterator[str | None]:
-    """A Prefect API that Dask worker processes can reach. With PREFECT_API_URL set (a server,
-    Prefect Cloud) that is it; without, each process would start its own temporary server, so
-    one is started here and exported to the workers through the environment."""
-    if os.environ.get("PREFECT_API_URL"):
-        yield os.environ["PREFECT_API_URL"]
+    """A Prefect API that Dask worker processes can reach, exported to them through the
+    environment (a worker reads PREFECT_API_URL, not this process's profile). The API this
+    process is configured with (the environment, a profile, `temporary_settings`: a server,
+    Prefect Cloud) when it has one, so that the workers' task runs go where the flow run is;
+    without, each worker would start a temporary server of its own, so one is started here."""
+    configured = os.environ.get("PREFECT_API_URL") or PREFECT_API_URL.value()
+    if configured:
+        with environment_variable("PREFECT_API_URL", configured):
+            yield configured
         return
     # deferred: Prefect's server app is heavy, and needed only when no API is configured
     from prefect.server.api.server import SubprocessASGIServer
 
     server = SubprocessASGIServer()
     server.start()
-    os.environ["PREFECT_API_URL"] = server.api_url
     try:
-        yield server.api_url
+        with environment_variable("PREFECT_API_URL", server.api_url):
+            yield server.api_url
     finally:
-        os.environ.pop("PREFECT_API_URL", None)
         server.stop()
