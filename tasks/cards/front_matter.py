@@ -17,7 +17,7 @@ import yaml
 from tasks.cards.draft import CardError, Context, Draft
 from tasks.cards.names import split_hardware
 from tasks.cards.quantities import fmt, mass_factor, parse_number
-from tasks.cards.safe_yaml import yaml_events, yaml_safe_load
+from tasks.cards.safe_yaml import YamlDocument
 from tasks.cards.text import short
 
 MAX_FRONT_MATTER_BYTES = 64 * 1024
@@ -51,15 +51,14 @@ def split_front_matter(text: str, source_url: str) -> tuple[dict[str, Any], int]
         raise CardError(
             f"{source_url}: front matter is larger than {MAX_FRONT_MATTER_BYTES} bytes; rejected"
         )
-    _check_yaml_events(fm, source_url)
-    data = _load_front_matter(fm, source_url)
+    data = _load_front_matter(_check_yaml_events(fm, source_url), source_url)
     n_lines = text.count("\n", 0, m.end()) + 1
     return data, n_lines
 
 
-def _load_front_matter(fm: str, source_url: str) -> dict[str, Any]:
+def _load_front_matter(doc: YamlDocument, source_url: str) -> dict[str, Any]:
     try:
-        data = yaml_safe_load(fm)
+        data = doc.load()
     except yaml.YAMLError as e:  # includes ConstructorError for !!python/object tags
         raise CardError(
             f"{source_url}: front matter rejected by yaml.safe_load: {short(str(e))}"
@@ -75,8 +74,9 @@ def _load_front_matter(fm: str, source_url: str) -> dict[str, Any]:
     return data
 
 
-def _check_yaml_events(fm: str, source_url: str) -> None:
-    """Scan YAML events: reject alias bombs, huge expansions and deep nesting before composing.
+def _check_yaml_events(fm: str, source_url: str) -> YamlDocument:
+    """Scan YAML events: reject alias bombs, huge expansions and deep nesting before composing;
+    returns the document, to be loaded once its events have all passed.
 
     PyYAML's composer recurses per nesting level; the event parser does not, so the depth limit
     here also protects safe_load from RecursionError.
@@ -84,8 +84,9 @@ def _check_yaml_events(fm: str, source_url: str) -> None:
     aliases = 0
     anchor_sizes: dict[str, int] = {}
     stack: list[list[Any]] = [[None, 0]]  # [anchor, expanded node count]
+    doc = YamlDocument(fm)
     try:
-        for ev in yaml_events(fm):
+        for ev in doc.events():
             if isinstance(ev, yaml.AliasEvent):
                 aliases += 1
                 if aliases > MAX_YAML_ALIASES:
@@ -117,6 +118,7 @@ def _check_yaml_events(fm: str, source_url: str) -> None:
                 )
     except yaml.YAMLError as e:
         raise CardError(f"{source_url}: malformed YAML front matter: {short(str(e))}") from e
+    return doc
 
 
 def model_from_front_matter(fm: dict[str, Any]) -> str | None:

@@ -2,9 +2,10 @@
 
 The format is described in docs/disclosure-format.md. These files come from users, so the parser
 treats them as hostile: it reads at most `max_bytes`, looks at the YAML event stream (aliases,
-nesting depth, tags, node count) before building any object, and only ever uses `yaml.safe_load`
-(on LibYAML's parser where PyYAML has it: `tasks.cards.safe_yaml.yaml_events`). Every problem
-becomes a `DisclosureFileError` naming the file and, where one exists, the key.
+nesting depth, tags, node count) before building any object, and builds only what
+`yaml.safe_load` would (`tasks.cards.safe_yaml.YamlDocument`: a plain document from the checked
+events, anything else by `safe_load` itself; on LibYAML's parser where PyYAML has it). Every
+problem becomes a `DisclosureFileError` naming the file and, where one exists, the key.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from tasks.cards.safe_yaml import DuplicateKeyError, yaml_events, yaml_safe_load
+from tasks.cards.safe_yaml import DuplicateKeyError, YamlDocument, yaml_safe_load
 from tasks.cards.user_yaml_schema import (
     MODEL_KEYS,
     PHASE_KEYS,
@@ -222,19 +223,21 @@ class _EventScan:
             frame[1] += 1
 
 
-def _scan_events(path: Path, text: str) -> list[_Scalar]:
-    """Check the event stream before anything is constructed; return value scalars by key path.
+def _scan_events(path: Path, text: str) -> tuple[list[_Scalar], YamlDocument]:
+    """Check the event stream before anything is constructed; return value scalars by key path,
+    and the document, to be loaded once its events have all passed.
 
     Events carry aliases as references, not expansions, so counting them here is cheap even for
     a file whose constructed form would be enormous.
     """
     scan = _EventScan(path)
+    doc = YamlDocument(text)
     try:
-        for event in yaml_events(text):
+        for event in doc.events():
             scan.feed(event)
     except yaml.YAMLError as exc:
         raise DisclosureFileError(path, None, f"not valid YAML: {_yaml_problem(exc)}") from None
-    return scan.scalars
+    return scan.scalars, doc
 
 
 def _key_path(stack: list[list[Any]]) -> str | None:
@@ -253,9 +256,9 @@ def _yaml_problem(exc: yaml.YAMLError) -> str:
 
 
 def _load_yaml(path: Path, text: str) -> Any:
-    scalars = _scan_events(path, text)
+    scalars, doc = _scan_events(path, text)
     try:
-        return yaml_safe_load(text)
+        return doc.load()
     except DuplicateKeyError as exc:
         first, again = exc.context_mark, exc.problem_mark
         lines = f" (lines {first.line + 1} and {again.line + 1})" if first and again else ""
