@@ -77,7 +77,11 @@ def _safe_loader(text: str) -> Any:
 def yaml_events(text: str) -> Iterator[yaml.Event]:
     """The YAML event stream of untrusted text (nothing is constructed): `yaml.parse` on the
     fastest safe parser available."""
-    loader = _safe_loader(text)
+    return _events_of(_safe_loader(text))
+
+
+def _events_of(loader: Any) -> Iterator[yaml.Event]:
+    """A loader's events, the loader disposed of once they are read (or left)."""
     try:
         while loader.check_event():
             yield loader.get_event()
@@ -128,18 +132,14 @@ class YamlDocument:
         self._data: Any = None
 
     def events(self) -> Iterator[yaml.Event]:
-        loader = self._loader = _safe_loader(self.text)
-        try:
-            while loader.check_event():
-                event = loader.get_event()
-                if self._plain:
-                    try:
-                        self._feed(event)
-                    except Exception:  # PyYAML's loader builds it, and raises what it raises
-                        self._plain = False
-                yield event
-        finally:
-            loader.dispose()
+        self._loader = _safe_loader(self.text)
+        for event in _events_of(self._loader):
+            if self._plain:
+                try:
+                    self._feed(event)
+                except Exception:  # PyYAML's loader builds it, and raises what it raises
+                    self._plain = False
+            yield event
 
     @property
     def built(self) -> bool:
