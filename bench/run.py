@@ -315,8 +315,8 @@ def child_cards(warehouse: str, cards: str, runner: str) -> dict[str, Any]:
 
     from prefect import flow
 
-    from flows._server import using_api
     from flows._startup import start_server_while
+    from tasks.core.prefect_server import using_api
     from tasks.sources.models.user_cards_fanout import (
         parse_and_land_cards,
         prefect_api_for_workers,

@@ -1,10 +1,10 @@
 """Starting a refresh: Prefect's temporary API server and the refresh's own slow start side by side.
 
 Without `PREFECT_API_URL`, a run needs a temporary Prefect server (a uvicorn subprocess, ~3.5 s
-to boot). It is spawned first (`flows._server`), before the run's own imports, so it boots on one
-core while this process imports DuckDB, polars and the flow and, when it will validate anything,
-Great Expectations (~3 s), and starts validating the snapshot files that changed; the flow run is
-then pointed at the server (`flows._server.using_api`).
+to boot). It is spawned first (`tasks.core.prefect_server`), before the run's own imports, so it
+boots on one core while this process imports DuckDB, polars and the flow and, when it will
+validate anything, Great Expectations (~3 s), and starts validating the snapshot files that
+changed; the flow run is then pointed at the server (`tasks.core.prefect_server.using_api`).
 
 On a busy machine the server can take minutes (a first run also creates its database): the
 refresh waits for it, well past Prefect's 20 s default, saying every so often that it waits, and
@@ -23,16 +23,13 @@ from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
 
-from flows._server import STARTED, ServerDidNotStart, TemporaryServer, server_failure
+from tasks.core.prefect_server import (
+    STARTED,
+    STARTUP_ATTEMPTS,
+    TemporaryServer,
+    startup_deadline,
+)
 
-# How long a temporary server may take to answer: at least this, or Prefect's own
-# PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS when that is longer. Prefect's default (20 s)
-# is measured on an idle machine; on a fresh clone the server also creates its database, and with
-# two cores busy that took 40-90 s (issue 16).
-STARTUP_DEADLINE_S = 240
-# A server process that dies while starting (a port taken between the check and the bind, a
-# database locked by another process) is started again once, on a fresh port.
-STARTUP_ATTEMPTS = 2
 # While the refresh waits for the server: a first line after this long, then one per interval.
 PROGRESS_AFTER_S = 10.0
 PROGRESS_EVERY_S = 20.0
@@ -45,25 +42,17 @@ def uses_temporary_server() -> bool:
     return not PREFECT_API_URL.value() and bool(PREFECT_SERVER_EPHEMERAL_ENABLED.value())
 
 
-def startup_deadline() -> int:
-    """How long the server may take: STARTUP_DEADLINE_S, or Prefect's own
-    PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS when that is longer."""
-    from prefect.settings import PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS
-
-    return max(STARTUP_DEADLINE_S, int(PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value()))
-
-
 def start_server_while(
     work: Callable[[], object],
     progress: Callable[[str], object] | None = None,
     server: TemporaryServer | None = None,
 ) -> str | None:
     """Run `work` in this thread while Prefect's temporary server starts in its own process
-    (`flows._server`; `server` when the caller spawned it already); return its API URL once both
-    are done, for `flows._server.using_api`. With a configured API (a long-lived server) `work`
-    just runs, a server spawned early is stopped, and None is returned. A server still starting
-    when `work` is done is waited for with `progress` lines (stderr by default); one that does
-    not start raises ServerDidNotStart with a one-line reason."""
+    (`tasks.core.prefect_server`; `server` when the caller spawned it already); return its API
+    URL once both are done, for `tasks.core.prefect_server.using_api`. With a configured API (a
+    long-lived server) `work` just runs, a server spawned early is stopped, and None is returned.
+    A server still starting when `work` is done is waited for with `progress` lines (stderr by
+    default); one that does not start raises ServerDidNotStart with a one-line reason."""
     if not uses_temporary_server():
         if server is not None:
             server.stop()  # spawned before the settings were read: a profile names an API
@@ -71,11 +60,7 @@ def start_server_while(
         return None
     server = server or TemporaryServer()
     began = time.monotonic()
-    if server.process is None:
-        try:
-            server.spawn()  # first: the server boots on the other core while `work` runs here
-        except OSError as err:  # no port, no process: nothing to wait for
-            raise ServerDidNotStart(server_failure(str(err))) from err
+    server.start()  # first: the server boots on the other core while `work` runs here
     failure: list[BaseException] = []
 
     def wait() -> None:
@@ -234,15 +219,8 @@ def stop_children(grace: float = STOP_GRACE_S) -> int:
 
 
 def _server_pids() -> set[int]:
-    """The temporary Prefect servers' processes (also where /proc is not): ours, and one Prefect
-    started itself (the Dask runner's shared server, when no API is configured)."""
-    import sys
-
-    server = sys.modules.get("prefect.server.api.server")
-    instances = getattr(getattr(server, "SubprocessASGIServer", None), "_instances", {})
-    procs = [getattr(s, "server_process", None) for s in instances.values()]
-    theirs = {p.pid for p in procs if p is not None and p.poll() is None}
-    return theirs | {pid for pid in (s.pid() for s in STARTED) if pid is not None}
+    """The temporary Prefect servers this process started (also where /proc is not)."""
+    return {pid for pid in (s.pid() for s in STARTED) if pid is not None}
 
 
 def _descendants(root: int) -> set[int]:

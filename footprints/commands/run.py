@@ -23,7 +23,7 @@ from footprints.commands._run_errors import ErrorsToSummary
 from tasks.core.settings import Settings, get_settings
 
 if TYPE_CHECKING:
-    from flows._server import TemporaryServer
+    from tasks.core.prefect_server import TemporaryServer
 
 
 class TaskRunner(StrEnum):
@@ -119,8 +119,8 @@ def _run(
         if not verbose:
             errors.install()
         # deferred: imported by _start while Prefect's server started; this is only the name
-        from flows._server import using_api
         from flows.refresh import refresh
+        from tasks.core.prefect_server import using_api
         from tasks.sources.models.user_cards_fanout import prefect_api_for_workers
 
         # Dask worker processes need a Prefect API they can all reach (one shared server).
@@ -160,8 +160,8 @@ def _own_the_process() -> TemporaryServer | None:
     if not EXIT_WHEN_DONE:
         return None
     # deferred: stdlib only here; Prefect is imported by stop_on_signals, after the spawn
-    from flows._server import spawn_early
     from flows._startup import stop_on_signals
+    from tasks.core.prefect_server import spawn_early
 
     server = spawn_early()
     stop_on_signals()
@@ -218,13 +218,13 @@ def _start(
     files that changed. A refresh with nothing new skips that import and the validation.
     Returns the temporary server's API URL (None when an API is configured)."""
     # deferred: the flow's imports (DuckDB, polars, pyarrow, Prefect) are the slow part of a run
-    from flows._server import ServerDidNotStart
     from flows._startup import (
         import_what_the_flow_call_imports,
         snapshot_refresh_lands_anything,
         start_server_while,
         validate_snapshot_early,
     )
+    from tasks.core.prefect_server import ServerDidNotStart
 
     def prepare() -> None:
         import flows.refresh  # noqa: F401  (its imports now; the flow is called after)

@@ -20,9 +20,9 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-import flows._server as _server
 import flows._startup as startup
-from flows._server import ServerDidNotStart, TemporaryServer
+import tasks.core.prefect_server as _server
+from tasks.core.prefect_server import ServerDidNotStart, TemporaryServer
 
 # A stand-in for the server's process, on the port it is given: it answers /api/health, exits
 # (1: dies; 3: its port was taken, as uvicorn does) or never answers.
@@ -76,8 +76,8 @@ def stand_in() -> Iterator[type[StandIn]]:
 
 
 def test_waits_longer_than_prefects_default() -> None:
-    assert startup.startup_deadline() == startup.STARTUP_DEADLINE_S
-    assert startup.STARTUP_DEADLINE_S > 20  # Prefect's default, too short on a busy machine
+    assert _server.startup_deadline() == _server.STARTUP_DEADLINE_S
+    assert _server.STARTUP_DEADLINE_S > 20  # Prefect's default, too short on a busy machine
 
 
 def test_prefects_own_timeout_wins_when_longer() -> None:
@@ -87,13 +87,13 @@ def test_prefects_own_timeout_wins_when_longer() -> None:
     )
 
     with temporary_settings(updates={PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS: 900}):
-        assert startup.startup_deadline() == 900
+        assert _server.startup_deadline() == 900
 
 
 def test_a_server_that_answers_is_waited_for(stand_in: Any) -> None:
     server = stand_in("answers")
     server.spawn()
-    server.wait(30, startup.STARTUP_ATTEMPTS)
+    server.wait(30, _server.STARTUP_ATTEMPTS)
     assert server.answers() and server.pid() == server.spawned[0].pid
     server.stop()
     assert server.spawned[0].poll() is not None and server.pid() is None
@@ -102,7 +102,7 @@ def test_a_server_that_answers_is_waited_for(stand_in: Any) -> None:
 def test_a_server_that_dies_is_started_again(stand_in: Any) -> None:
     server = stand_in("dies", "answers")
     server.spawn()
-    server.wait(30, startup.STARTUP_ATTEMPTS)
+    server.wait(30, _server.STARTUP_ATTEMPTS)
     first, second = server.spawned
     assert first.poll() == 1 and second.poll() is None
 
@@ -110,7 +110,7 @@ def test_a_server_that_dies_is_started_again(stand_in: Any) -> None:
 def test_a_taken_port_is_tried_again_without_counting(stand_in: Any) -> None:
     server = stand_in("port taken", "port taken", "dies", "answers")
     server.spawn()
-    server.wait(30, startup.STARTUP_ATTEMPTS)
+    server.wait(30, _server.STARTUP_ATTEMPTS)
     assert len(server.spawned) == 4
 
 
@@ -118,7 +118,7 @@ def test_a_server_that_never_answers_fails_in_one_line(stand_in: Any) -> None:
     server = stand_in("silent", "answers")
     server.spawn()
     with pytest.raises(ServerDidNotStart) as err:
-        server.wait(1.0, startup.STARTUP_ATTEMPTS)
+        server.wait(1.0, _server.STARTUP_ATTEMPTS)
     (only,) = server.spawned  # the whole deadline spent: no second try
     assert only.poll() is not None  # and its process stopped
     message = str(err.value)
@@ -131,8 +131,8 @@ def test_dying_twice_names_the_exit_code(stand_in: Any) -> None:
     server = stand_in("dies", "dies", "answers")
     server.spawn()
     with pytest.raises(ServerDidNotStart, match="exited with code 1"):
-        server.wait(30, startup.STARTUP_ATTEMPTS)
-    assert len(server.spawned) == startup.STARTUP_ATTEMPTS
+        server.wait(30, _server.STARTUP_ATTEMPTS)
+    assert len(server.spawned) == _server.STARTUP_ATTEMPTS
 
 
 # Run in a fresh interpreter, as a run spawns its server: before anything sets Prefect settings
@@ -140,7 +140,7 @@ def test_dying_twice_names_the_exit_code(stand_in: Any) -> None:
 SAME_AS_PREFECT = """
 import os, subprocess
 from unittest import mock
-import flows._server as ours
+import tasks.core.prefect_server as ours
 from prefect.server.api.server import SubprocessASGIServer
 from prefect.settings import Settings
 
@@ -297,4 +297,46 @@ def test_no_port_for_a_second_process_fails_in_one_line(
 
     monkeypatch.setattr(_server, "free_port", no_port)
     with pytest.raises(ServerDidNotStart, match="no free port"):
-        server.wait(30, startup.STARTUP_ATTEMPTS)
+        server.wait(30, _server.STARTUP_ATTEMPTS)
+
+
+def test_dask_workers_without_an_api_share_one_temporary_server(
+    monkeypatch: pytest.MonkeyPatch, stand_in: Any
+) -> None:
+    """No API anywhere: the workers' server is started, waited for and stopped as the run's own
+    is (the same launcher, known to stop_children), and exported to the workers."""
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    import tasks.sources.models.user_cards_fanout as fanout
+
+    server = stand_in("answers")
+    monkeypatch.setattr(fanout, "TemporaryServer", lambda: server)
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    with (
+        temporary_settings(updates={PREFECT_API_URL: None}),
+        fanout.prefect_api_for_workers() as url,
+    ):
+        assert url == server.api_url and server.answers()
+        assert os.environ["PREFECT_API_URL"] == url
+        assert server.pid() in startup._server_pids()
+    assert "PREFECT_API_URL" not in os.environ
+    assert server.pid() is None and len(server.spawned) == 1
+
+
+def test_dask_workers_get_one_line_when_their_server_does_not_start(
+    monkeypatch: pytest.MonkeyPatch, stand_in: Any
+) -> None:
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    import tasks.sources.models.user_cards_fanout as fanout
+
+    server = stand_in("dies", "dies")
+    monkeypatch.setattr(fanout, "TemporaryServer", lambda: server)
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    with (
+        temporary_settings(updates={PREFECT_API_URL: None}),
+        pytest.raises(ServerDidNotStart, match="exited with code 1"),
+        fanout.prefect_api_for_workers(),
+    ):
+        pass
+    assert "PREFECT_API_URL" not in os.environ

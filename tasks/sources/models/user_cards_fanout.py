@@ -46,6 +46,7 @@ from prefect.context import FlowRunContext
 from prefect.settings import PREFECT_API_URL
 from prefect.task_runners import ThreadPoolTaskRunner
 
+from tasks.core.prefect_server import STARTUP_ATTEMPTS, TemporaryServer, startup_deadline
 from tasks.core.progress import track
 from tasks.core.settings import Settings, environment_variable, get_settings
 from tasks.load.archive import append_line, manifest_lines
@@ -401,12 +402,10 @@ def prefect_api_for_workers() -> Iterator[str | None]:
         with environment_variable("PREFECT_API_URL", configured):
             yield configured
         return
-    # deferred: Prefect's server app is heavy, and needed only when no API is configured
-    from prefect.server.api.server import SubprocessASGIServer
-
-    server = SubprocessASGIServer()
-    server.start()
+    server = TemporaryServer()  # the one `footprints run` starts for itself
     try:
+        server.start()
+        server.wait(startup_deadline(), STARTUP_ATTEMPTS)
         with environment_variable("PREFECT_API_URL", server.api_url):
             yield server.api_url
     finally:

@@ -11,7 +11,8 @@ would at a long-lived server. The run's process never imports the server's code,
 server before it imports Prefect at all (`spawn_early`, ~0.8 s sooner).
 
 The server lives as long as the run: it is stopped at exit (`atexit`), and by
-`flows._startup.stop_children` on SIGINT or SIGTERM.
+`flows._startup.stop_children` on SIGINT or SIGTERM. It is also the server Dask workers share
+when no API is configured (`tasks.sources.models.user_cards_fanout.prefect_api_for_workers`).
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from tasks.core.settings import environment_variable
+
 # What Prefect's temporary server is started with besides the caller's environment: no UI, and
 # the markers of an ephemeral server (prefect==3.8.8, SubprocessASGIServer._run_uvicorn_command).
 SERVER_ENV = {
@@ -38,6 +41,14 @@ SERVER_ENV = {
 }
 # uvicorn exits with 3 when it cannot bind its port (taken between our check and its bind).
 EXIT_PORT_TAKEN = 3
+# How long a temporary server may take to answer: at least this, or Prefect's own
+# PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS when that is longer. Prefect's default (20 s)
+# is measured on an idle machine; on a fresh clone the server also creates its database, and with
+# two cores busy that took 40-90 s (issue 16).
+STARTUP_DEADLINE_S = 240
+# A server process that dies while starting (a port taken between the check and the bind, a
+# database locked by another process) is started again once, on a fresh port.
+STARTUP_ATTEMPTS = 2
 POLL_S = 0.1
 STOP_WAIT_S = 5.0
 
@@ -51,6 +62,15 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def startup_deadline() -> int:
+    """How long the server may take: STARTUP_DEADLINE_S, or Prefect's own
+    PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS when that is longer."""
+    # deferred: read once a run has imported Prefect (this module is imported before it)
+    from prefect.settings import PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS
+
+    return max(STARTUP_DEADLINE_S, int(PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value()))
 
 
 def server_command(port: int) -> list[str]:
@@ -123,6 +143,18 @@ class TemporaryServer:
             STARTED.append(self)
             atexit.register(self.stop)
 
+    def start(self) -> None:
+        """`spawn`, unless its process was spawned already (`spawn_early`)."""
+        if self.process is None:
+            self._spawn_or_fail()
+
+    def _spawn_or_fail(self) -> None:
+        """`spawn`; no free port or no process is a ServerDidNotStart with a one-line reason."""
+        try:
+            self.spawn()
+        except OSError as err:
+            raise ServerDidNotStart(server_failure(str(err))) from err
+
     def wait(self, deadline_s: float, attempts: int) -> None:
         """Until the server answers /health, for up to `deadline_s` in all. A process that cannot
         bind its port is spawned again on another; one that exits otherwise is replaced until
@@ -136,10 +168,7 @@ class TemporaryServer:
                 if died >= attempts:
                     self.stop()
                     raise ServerDidNotStart(server_failure(f"its process exited with code {code}"))
-                try:
-                    self.spawn()
-                except OSError as err:  # no free port, no process: say so in the run's one line
-                    raise ServerDidNotStart(server_failure(str(err))) from err
+                self._spawn_or_fail()
             elif self.answers():
                 return
             time.sleep(POLL_S)
@@ -197,15 +226,12 @@ def using_api(url: str | None) -> Iterator[None]:
     if url is None:
         yield
         return
-    # deferred: imported already by the flow's imports
+    # deferred: imported already by the flow's imports; this module is imported before Prefect
     from prefect.settings import (
         PREFECT_API_URL,
         PREFECT_RUNNER_HEARTBEAT_FREQUENCY,
         temporary_settings,
     )
-
-    # deferred: this module is imported before anything else of the run's (spawn_early)
-    from tasks.core.settings import environment_variable
 
     updates = {PREFECT_API_URL: url, PREFECT_RUNNER_HEARTBEAT_FREQUENCY: None}
     with environment_variable("PREFECT_API_URL", url), temporary_settings(updates=updates):
